@@ -1,0 +1,103 @@
+"""What every smartspec command shares: store choice, output formats, progress and errors."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..graph_models.store import STORE_KINDS, Store, open_store
+
+__all__ = [
+    "FORMATS",
+    "format_option",
+    "output_option",
+    "emit",
+    "store_from",
+    "progress_bar",
+    "fail",
+]
+
+FORMATS = ("table", "csv", "json")
+
+
+def format_option(default: str = "table"):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def output_option():
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write the result to this file instead of standard output.",
+    )
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    """A table as text in one of :data:`FORMATS`."""
+    if fmt == "csv":
+        return frame.to_csv(index=False)
+    if fmt == "json":
+        return json.dumps(json.loads(frame.to_json(orient="records")), indent=2) + "\n"
+    if frame.empty:
+        return "(no rows)\n"
+    with pd.option_context("display.max_rows", 200, "display.width", 160):
+        return frame.to_string(index=False) + "\n"
+
+
+def emit(frame: pd.DataFrame, fmt: str, output: Path | None) -> None:
+    """Print ``frame`` or write it to ``output`` (then say where on standard error)."""
+    text = render(frame, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
+        click.echo(f"wrote {len(frame):,} rows to {output}", err=True)
+
+
+def store_from(ctx: click.Context) -> Store:
+    """Open the store chosen by ``--store`` or the environment (see ``smartspec --help``)."""
+    kind = (ctx.find_root().obj or {}).get("store")
+    return open_store(kind)
+
+
+def fail(message: str) -> None:
+    """Stop the command with a one-line error (exit status 1)."""
+    raise click.ClickException(message)
+
+
+@contextlib.contextmanager
+def progress_bar(desc: str, total: int | None = None, unit: str = "rows") -> Iterator[Callable]:
+    """A tqdm bar on standard error when it is a terminal; yields ``advance(n)``."""
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        unit_scale=True,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+        file=sys.stderr,
+    )
+    try:
+        yield bar.update
+    finally:
+        bar.close()
+
+
+STORE_CHOICE = click.Choice(STORE_KINDS)

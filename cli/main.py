@@ -1,0 +1,68 @@
+"""The ``smartspec`` command: one group per job (db, load, compute, demo)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from ._common import STORE_CHOICE
+from .compute import compute
+from .db import db
+from .demo import demo
+from .load import load
+
+__all__ = ["cli", "main"]
+
+EPILOG = """\b
+Store: --store, else Neo4j when NEO4J_URI is set (with NEO4J_USER, NEO4J_PASSWORD,
+NEO4J_DATABASE), else the embedded kglite store in $SMARTSPEC_HOME (default ./.smartspec).
+\b
+Examples:
+  smartspec demo
+  smartspec db start && export NEO4J_URI=bolt://127.0.0.1:7687
+  smartspec load trade world_trade_2017.csv.gz --year 2017 --classification HS92
+  smartspec compute specialisation --output rca.csv --format csv
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", type=STORE_CHOICE, help="Which store to use (overrides NEO4J_URI).")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.version_option(__version__, prog_name="smartspec")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
+    """smartspec: economic complexity, relatedness and collaboration analysis on a graph."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(store=store, debug=debug)
+
+
+cli.add_command(db)
+cli.add_command(load)
+cli.add_command(compute)
+cli.add_command(demo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the CLI, turning expected errors into one line and a non-zero exit."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="smartspec", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # one clear line unless --debug
+        if debug:
+            raise
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        click.echo(f"Error: {message}", err=True)
+        sys.exit(1)
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
