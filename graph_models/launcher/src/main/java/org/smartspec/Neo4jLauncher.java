@@ -1,0 +1,198 @@
+package org.smartspec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.io.ByteUnit;
+
+/**
+ * Starts an embedded Neo4j 5.26 DBMS with a Bolt connector on 127.0.0.1 and APOC core.
+ *
+ * <p>Usage: {@code java -cp "target/classes:target/lib/*" org.smartspec.Neo4jLauncher
+ * --port 7687 --home DIR}. Prints exactly one line {@code READY bolt://127.0.0.1:<port>} to
+ * stdout once the default database is available; diagnostics go to stderr and Neo4j's own
+ * logging goes to {@code <home>/logs/debug.log}. SIGTERM / SIGINT shut the DBMS down cleanly.
+ *
+ * <p>APOC: the apoc-core jar is on the classpath (so its classes and apoc-common's kernel
+ * extensions load from the application class loader) and is also copied into
+ * {@code <home>/plugins}, which is the only place Neo4j's procedure loader scans for
+ * {@code @Procedure} / {@code @UserFunction} classes. This mirrors what the Neo4j server does,
+ * whose start script puts {@code plugins/*} on the classpath as well.
+ */
+public final class Neo4jLauncher {
+
+    private static final String APOC_MARKER_CLASS = "apoc.version.Version";
+
+    private Neo4jLauncher() {
+    }
+
+    public static void main(String[] args) {
+        int port = 7687;
+        Path home = Path.of(".smartspec", "neo4j");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--port" -> port = Integer.parseInt(requireValue(args, ++i, arg));
+                case "--home" -> home = Path.of(requireValue(args, ++i, arg));
+                case "-h", "--help" -> {
+                    System.out.println("usage: Neo4jLauncher [--port N] [--home DIR]");
+                    return;
+                }
+                default -> fail("unknown argument: " + arg, null);
+            }
+        }
+        if (port < 1 || port > 65535) {
+            fail("invalid port: " + port, null);
+        }
+        home = home.toAbsolutePath().normalize();
+
+        PrintStream err = System.err;
+        Path plugins = home.resolve("plugins");
+        try {
+            Files.createDirectories(plugins);
+            installApoc(plugins, err);
+        } catch (IOException | RuntimeException e) {
+            fail("cannot prepare " + plugins + ": " + e, e);
+        }
+
+        DatabaseManagementService dbms;
+        try {
+            dbms = new DatabaseManagementServiceBuilder(home)
+                    // Bolt on loopback only; no HTTP(S).
+                    .setConfig(BoltConnector.enabled, true)
+                    .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                    .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+                    .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                    // Netty's quiet period defaults to 5 s per event-loop group (about 10 s per
+                    // shutdown); 1 s is plenty for a local server and keeps stop() snappy.
+                    .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 1)
+                    .setConfig(HttpConnector.enabled, false)
+                    .setConfig(HttpsConnector.enabled, false)
+                    // Local development server: any user/password is accepted.
+                    .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                    // APOC.
+                    .setConfig(GraphDatabaseSettings.plugin_dir, plugins)
+                    .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
+                    .setConfig(GraphDatabaseSettings.procedure_allowlist, List.of("*"))
+                    // Modest memory / disk footprint (2 cores, 24 GB box, heap set by the caller).
+                    .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
+                    .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
+                    .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold,
+                            ByteUnit.mebiBytes(64))
+                    .build();
+        } catch (RuntimeException e) {
+            fail("Neo4j failed to start (is port " + port + " free?): " + rootMessage(e), e);
+            return;
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean shutdownDone = new AtomicBoolean(false);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (shutdownDone.compareAndSet(false, true)) {
+                err.println("Neo4jLauncher: shutting down");
+                try {
+                    dbms.shutdown();
+                    err.println("Neo4jLauncher: shutdown complete");
+                } catch (RuntimeException e) {
+                    err.println("Neo4jLauncher: error during shutdown: " + e);
+                }
+            }
+            stopped.countDown();
+        }, "neo4j-shutdown"));
+
+        GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        while (!db.isAvailable(1000)) {
+            err.println("Neo4jLauncher: waiting for database '" + db.databaseName() + "'");
+        }
+
+        try {
+            Object apocVersion = db.executeTransactionally(
+                    "RETURN apoc.version() AS v", Map.of(), r -> r.next().get("v"));
+            err.println("Neo4jLauncher: APOC " + apocVersion + " registered");
+        } catch (RuntimeException e) {
+            err.println("Neo4jLauncher: WARNING apoc.version() unavailable: " + rootMessage(e));
+        }
+
+        System.out.println("READY bolt://127.0.0.1:" + port);
+        System.out.flush();
+
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Copy the apoc-core jar found on the classpath into the plugins folder (idempotent). */
+    private static void installApoc(Path plugins, PrintStream err) throws IOException {
+        Path jar;
+        try {
+            Class<?> marker = Class.forName(APOC_MARKER_CLASS);
+            jar = Path.of(marker.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (ClassNotFoundException | URISyntaxException | NullPointerException e) {
+            err.println("Neo4jLauncher: WARNING APOC not on the classpath (" + e + ")");
+            return;
+        }
+        if (!Files.isRegularFile(jar)) {
+            err.println("Neo4jLauncher: WARNING APOC is not loaded from a jar: " + jar);
+            return;
+        }
+        String name = jar.getFileName().toString();
+        // Stale APOC jars (other versions) would register the same procedure names twice.
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(plugins, "apoc-*.jar")) {
+            for (Path p : old) {
+                if (!p.getFileName().toString().equals(name)) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Path target = plugins.resolve(name);
+        if (!Files.exists(target) || Files.size(target) != Files.size(jar)
+                || Files.mismatch(target, jar) != -1L) {
+            Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String requireValue(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            fail("missing value for " + flag, null);
+        }
+        return args[i];
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            sb.append(" <- ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+        }
+        return sb.toString();
+    }
+
+    private static void fail(String message, Throwable e) {
+        System.err.println("Neo4jLauncher: ERROR " + message);
+        if (e != null) {
+            e.printStackTrace(System.err);
+        }
+        System.exit(1);
+    }
+}
