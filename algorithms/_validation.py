@@ -47,7 +47,8 @@ def resolve_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
         unknown = set(columns) - set(DEFAULT_COLUMNS)
         if unknown:
             raise ValidationError(
-                f"unknown column role(s) {sorted(unknown)}; expected some of {sorted(DEFAULT_COLUMNS)}"
+                f"unknown column role(s) {sorted(unknown)}; "
+                f"expected some of {sorted(DEFAULT_COLUMNS)}"
             )
         resolved.update(columns)
     return resolved

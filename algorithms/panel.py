@@ -1,10 +1,10 @@
 """Region x activity x year panels stored as one stacked sparse matrix.
 
-Every measure in :mod:`smartspec.algorithms` works on a :class:`Panel`: the values ``X`` of all periods
-stacked year-major into one CSR matrix of shape ``(n_years * n_regions, n_activities)`` with shared,
-sorted region and activity axes. Period-wise totals become one sparse product with a year-indicator
-matrix, so RCA and its relatives are computed for every period in one vectorised pass, never by a
-Python loop over cells or years.
+Every measure in :mod:`smartspec.algorithms` works on a :class:`Panel`: the values ``X`` of all
+periods stacked year-major into one CSR matrix of shape ``(n_years * n_regions, n_activities)``
+with shared, sorted region and activity axes. Period-wise totals become one sparse product with
+a year-indicator matrix, so RCA and its relatives are computed for every period in one
+vectorised pass, never by a Python loop over cells or years.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ class Panel:
     Attributes
     ----------
     values : scipy.sparse.csr_matrix
-        Shape ``(n_years * n_regions, n_activities)``; row ``t * n_regions + r`` holds region ``r`` in
-        period ``t``. Only positive values are stored; a zero or missing value is an absent entry.
+        Shape ``(n_years * n_regions, n_activities)``; row ``t * n_regions + r`` holds region
+        ``r`` in period ``t``. Only positive values are stored; a zero or missing value is an
+        absent entry.
     regions, activities, years : pandas.Index
         The keys of the axes (sorted). ``years`` is ``Index([None])`` for a table without periods.
     has_year : bool
@@ -140,7 +141,7 @@ class Panel:
         columns: Mapping[str, str] | None = None,
         name: str = "table",
     ) -> np.ndarray:
-        """Align an ``activity[, year], <value>`` table to ``(n_years, n_activities)`` (NaN absent)."""
+        """Align an ``activity[, year], <value>`` table to ``(n_years, n_activities)``."""
         cols = resolve_columns(columns)
         a, y = cols["activity"], cols["year"]
         use_year = self.has_year and y in table.columns
@@ -231,7 +232,9 @@ class Panel:
         if duplicates == "raise":
             key = rows * max(n_a, 1) + a_codes
             if len(np.unique(key)) != len(key):
-                raise ValidationError("data has several rows for the same region, activity and year")
+                raise ValidationError(
+                    "data has several rows for the same region, activity and year"
+                )
         # coo -> csr sums duplicate entries, which is the documented 'sum' rule
         values = sp.coo_matrix((value, (rows, a_codes)), shape=(n_y * n_r, n_a)).tocsr()
         values.eliminate_zeros()
@@ -261,17 +264,24 @@ class Panel:
             matrices = {"value": self.values}
         first = next(iter(matrices.values()))
         pat = sp.csr_matrix(pattern if pattern is not None else first)
-        coo = pat.tocoo()
-        order = np.lexsort((coo.col, coo.row))
-        rows, cols = coo.row[order], coo.col[order]
+        pat.sort_indices()
+        # CSR with sorted indices lists entries in (row, col) order already
+        rows = np.repeat(np.arange(pat.shape[0]), np.diff(pat.indptr))
+        cols = pat.indices
         out = {
-            "region": self.regions.to_numpy()[rows % self.n_regions],
-            "activity": self.activities.to_numpy()[cols],
+            "region": self.regions.take(rows % self.n_regions),
+            "activity": self.activities.take(cols),
         }
         if self.has_year:
-            out["year"] = self.years.to_numpy()[rows // self.n_regions]
+            out["year"] = self.years.take(rows // self.n_regions)
         for name, m in matrices.items():
-            out[name] = _values_at(sp.csr_matrix(m), rows, cols)
+            m = sp.csr_matrix(m)
+            if m.has_sorted_indices and np.array_equal(m.indptr, pat.indptr) and np.array_equal(
+                m.indices, pat.indices
+            ):
+                out[name] = m.data.copy()  # same sparsity pattern: no lookup needed
+            else:
+                out[name] = _values_at(m, rows, cols)
         return pd.DataFrame(out)
 
     def region_frame(self, vectors: Mapping[str, np.ndarray]) -> pd.DataFrame:

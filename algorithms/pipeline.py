@@ -1,0 +1,134 @@
+"""The whole chain in one pass: RCA, M, ECI/PCI, Fitness, proximity, density, COI and COG.
+
+:func:`compute_all` shares the intermediate results (RCA and M once, one proximity matrix per
+period used for density, COI and COG), so it is the fast way to fill a store or a report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_ddof
+from .complexity import _degrees, _eigen, _fitness_arrays, _zscore_rows
+from .panel import Panel, as_panel
+from .relatedness import _dense_mask, _related
+from .specialisation import _threshold, _with_attrs, presence_matrices
+
+__all__ = ["compute_all"]
+
+
+def compute_all(
+    data: pd.DataFrame | Panel,
+    *,
+    method: str = "balassa",
+    threshold: float | None = None,
+    population: pd.DataFrame | None = None,
+    standardise: str = "eci",
+    ddof: int = 0,
+    sign: str = "diversity",
+    components: str = "largest",
+    fitness_iterations: int | None = None,
+    measure: str = "conditional",
+    diagonal: float = 1.0,
+    min_proximity: float | None = 0.0,
+    precision: str = "auto",
+    columns: Mapping[str, str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Every standard measure for every period, sharing intermediate results.
+
+    Parameters
+    ----------
+    data : DataFrame or Panel
+        Long table with ``region``, ``activity``, ``value`` and optionally ``year``.
+    method, threshold, population
+        How RCA and M are obtained (see :func:`~.specialisation.specialisation`).
+    standardise, ddof, sign, components
+        ECI / PCI conventions (see :func:`~.complexity.complexity`).
+    fitness_iterations : int, optional
+        Updates of the Fitness-Complexity map (default 200).
+    measure, diagonal
+        Proximity measure and its diagonal for density (see :func:`~.relatedness.density`).
+    min_proximity : float or None
+        Pairs listed in the ``proximity`` table (those ``>= min_proximity`` and > 0); None
+        skips the table (it has ``n_activities^2 / 2`` rows per period).
+    precision : {"auto", "double", "single"}
+        Floating point of the proximity products (see :func:`~.relatedness.density`).
+    columns : mapping, optional
+        Column names when they differ from the defaults.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``specialisation`` (observed pairs: ``value, rca, m``), ``regions`` (``diversity, eci,
+        fitness, coi, component, connected``), ``activities`` (``ubiquity, pci, complexity,
+        component, connected``), ``density`` (every present region x activity: ``m, density,
+        cog``) and, unless skipped, ``proximity`` (pairs).
+
+    Notes
+    -----
+    The same formulas as the single functions (Growth Lab conventions by default: PCI scaled
+    with ECI's statistics, COI z-scored, COG normalised by the gained activity's proximity
+    sum), so ``compute_all(d)["regions"]["eci"]`` equals ``eci(d)["eci"]``.
+
+    References
+    ----------
+    .. [1] Hausmann, R., Hidalgo, C. A. et al. (2014). The Atlas of Economic Complexity.
+       MIT Press.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"region": list("aaabbc"), "activity": list("xyzxyx"),
+    ...                    "value": 1.0})
+    >>> out = compute_all(df, method="given")
+    >>> sorted(out)
+    ['activities', 'density', 'proximity', 'regions', 'specialisation']
+    >>> out["regions"]["diversity"].tolist()
+    [3, 2, 1]
+    """
+    panel = as_panel(data, columns=columns)
+    r, m = presence_matrices(panel, method=method, threshold=threshold, population=population,
+                             columns=columns)
+    kr, ka = _degrees(panel, m)
+    eig = _eigen(panel, m, standardise=standardise, ddof=ddof, sign=sign, components=components)
+    fit, comp, used = _fitness_arrays(panel, m, iterations=fitness_iterations, tol=None,
+                                      variant="tacchella", extremality=1.0)
+    rel = _related(panel, r, m, measure=measure, continuous=False, diagonal=diagonal,
+                   proximity_table=None, columns=columns, pci=eig.pci_eig,
+                   keep_pairs=min_proximity, precision=precision)
+    present = np.asarray(panel.values.sum(axis=1)).ravel() > 0
+    coi = np.where(present, rel.coi, np.nan)
+    coi = _zscore_rows(coi.reshape(panel.n_years, panel.n_regions), check_ddof(ddof)).ravel()
+    opts = dict(method=method, threshold=_threshold(method, threshold), standardise=standardise,
+                ddof=ddof, sign=sign, components=components, fitness_iterations=used,
+                measure=measure, diagonal=diagonal, precision=precision)
+    out: dict[str, pd.DataFrame] = {}
+    out["specialisation"] = panel.to_frame({"value": panel.values, "rca": r, "m": m},
+                                           pattern=panel.values)
+    out["specialisation"]["m"] = out["specialisation"]["m"].astype(np.int8)
+    conn = eig.connected
+    out["regions"] = panel.region_frame({
+        "diversity": kr, "eci": eig.eci, "fitness": fit, "coi": coi, "component": eig.comp_r,
+        "connected": np.repeat(conn, panel.n_regions)})
+    out["activities"] = panel.activity_frame({
+        "ubiquity": ka, "pci": eig.pci, "complexity": comp, "component": eig.comp_a,
+        "connected": np.repeat(conn[:, None], panel.n_activities, axis=1)})
+    dense = panel.dense_frame({"m": rel.m.astype(np.int8), "density": rel.density,
+                               "cog": rel.cog})
+    mask = _dense_mask(panel).ravel()
+    out["density"] = dense if mask.all() else dense[mask].reset_index(drop=True)
+    if rel.pairs is not None:
+        parts = []
+        for year, (iu, ju, v) in rel.pairs:
+            part = {"activity_a": panel.activities.take(iu),
+                    "activity_b": panel.activities.take(ju)}
+            if panel.has_year:
+                part["year"] = np.repeat(year, len(v))
+            part["proximity"] = v
+            parts.append(pd.DataFrame(part))
+        out["proximity"] = pd.concat(parts, ignore_index=True)
+    for k in out:
+        _with_attrs(out[k], panel, **opts)
+    return out
