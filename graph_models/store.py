@@ -32,7 +32,8 @@ __all__ = [
 ]
 
 STORE_KINDS = ("neo4j", "embedded")
-DEFAULT_BATCH_SIZE = 10_000
+#: Rows per batch (one transaction each on Neo4j); ``SMARTSPEC_BATCH_SIZE`` overrides it.
+DEFAULT_BATCH_SIZE = int(os.environ.get("SMARTSPEC_BATCH_SIZE") or 10_000)
 
 
 class StoreError(RuntimeError):

@@ -1,0 +1,94 @@
+"""Test fixtures: one real Neo4j server for the whole session, and stores on both backends.
+
+The Neo4j server is the embedded Neo4j 5.26 of ``smartspec db start`` (built with Maven on first
+use), started once per session on a free port with its data in a temporary folder, or the server
+named by ``NEO4J_URI`` when that is set. Without Java and Maven the Neo4j tests fail, unless
+``SMARTSPEC_SKIP_NEO4J=1`` says to skip them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from smartspec.graph_models.embedded_store import EmbeddedStore
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+TRADE_2017 = REPO / "loaders" / "data" / "world_trade_2017.csv.gz"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory) -> str:
+    """URI of a running Neo4j for the session (started here unless NEO4J_URI is set)."""
+    if os.environ.get("SMARTSPEC_SKIP_NEO4J") == "1":
+        pytest.skip("SMARTSPEC_SKIP_NEO4J=1: Neo4j tests skipped")
+    if os.environ.get("NEO4J_URI"):
+        yield os.environ["NEO4J_URI"]
+        return
+    from smartspec.graph_models import neo4j_server
+
+    home = tmp_path_factory.mktemp("neo4j")
+    info = neo4j_server.start(port=_free_port(), home=home, timeout=300)
+    os.environ["SMARTSPEC_TEST_NEO4J_URI"] = info.uri
+    try:
+        yield info.uri
+    finally:
+        neo4j_server.stop(home=home)
+
+
+@pytest.fixture
+def neo4j_store(neo4j_uri):
+    """A Neo4j store on an emptied database."""
+    from smartspec.graph_models.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(uri=neo4j_uri, user="neo4j", password="test")
+    store.run("MATCH (n) DETACH DELETE n", write=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def embedded_store(tmp_path):
+    """An embedded store in a fresh file."""
+    store = EmbeddedStore(tmp_path / "graph.kgl")
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request):
+    """Each test using it runs on both stores."""
+    return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture
+def trade_2017() -> pd.DataFrame:
+    """The shipped 2017 world-trade table as the algorithms see it."""
+    df = pd.read_csv(TRADE_2017, dtype=str)
+    return pd.DataFrame(
+        {
+            "region": df["reporter_iso"].str.upper(),
+            "activity": df["product_code"],
+            "year": 2017,
+            "value": pd.to_numeric(df["export_value_usd"]),
+        }
+    ).dropna()
+
+
+@pytest.fixture
+def env_home(tmp_path, monkeypatch) -> Path:
+    """A fresh SMARTSPEC_HOME and no NEO4J_URI: the CLI uses a new embedded store."""
+    monkeypatch.setenv("SMARTSPEC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    return tmp_path / "home"
