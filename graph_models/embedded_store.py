@@ -188,7 +188,9 @@ class EmbeddedStore(Store):
             ]
         )
         s_key, e_key = schema.node(start).key, schema.node(end).key
-        assigned = ", ".join(f"{c}: row.{c}" for c in (*spec.key, *props))
+        assigned = ", ".join(
+            f"{schema.quote(c)}: row.{schema.quote(c)}" for c in (*spec.key, *props)
+        )
         query = (
             f"UNWIND $rows AS row "
             f"MATCH (a:{start} {{{s_key}: row._start}}) MATCH (b:{end} {{{e_key}: row._end}}) "

@@ -22,6 +22,7 @@ __all__ = [
     "node",
     "relationship",
     "check_property",
+    "quote",
     "schema_statements",
 ]
 
@@ -247,6 +248,18 @@ def check_property(name: str) -> str:
     if not isinstance(name, str) or not _IDENTIFIER.match(name):
         raise SchemaError(f"{name!r} is not a valid property name")
     return name
+
+
+def quote(name: str) -> str:
+    """``name`` checked (:func:`check_property`) and backticked for Cypher text.
+
+    Backticks let property names that are Cypher keywords (``end``, ``type``) appear in queries
+    on both stores; kglite refuses them bare.
+
+    >>> quote("end")
+    '`end`'
+    """
+    return f"`{check_property(name)}`"
 
 
 def schema_statements() -> list[str]:

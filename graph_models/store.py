@@ -179,8 +179,9 @@ class Store(ABC):
             raise schema.SchemaError(f"rows for {label} have missing {spec.key!r} values")
         props = [c for c in rows.columns if c != spec.key]
         payload = frame_to_rows(rows)
-        sets = "".join(f", n.{c} = row.{c}" for c in props)
-        query = f"UNWIND $rows AS row MERGE (n:{label} {{{spec.key}: row.{spec.key}}})"
+        q = schema.quote
+        sets = "".join(f", n.{q(c)} = row.{q(c)}" for c in props)
+        query = f"UNWIND $rows AS row MERGE (n:{label} {{{q(spec.key)}: row.{q(spec.key)}}})"
         if sets:
             query += " SET " + sets[2:]
         self.write_batches(query, batches(payload, batch_size), on_batch=progress)
@@ -226,9 +227,10 @@ class Store(ABC):
             ]
         )
         s_key, e_key = schema.node(start).key, schema.node(end).key
-        key_map = ", ".join(f"{k}: row.{k}" for k in spec.key)
+        q = schema.quote
+        key_map = ", ".join(f"{q(k)}: row.{q(k)}" for k in spec.key)
         key_text = f" {{{key_map}}}" if spec.key else ""
-        sets = ", ".join(f"r.{c} = row.{c}" for c in props)
+        sets = ", ".join(f"r.{q(c)} = row.{q(c)}" for c in props)
         query = (
             f"UNWIND $rows AS row "
             f"MATCH (a:{start} {{{s_key}: row._start}}) MATCH (b:{end} {{{e_key}: row._end}}) "
@@ -256,10 +258,10 @@ class Store(ABC):
         schema.relationship(rel_type)
         s_key, e_key = schema.node(start).key, schema.node(end).key
         returns = [f"a.{s_key} AS start", f"b.{e_key} AS end"]
-        returns += [f"r.{schema.check_property(p)} AS {p}" for p in properties]
+        returns += [f"r.{schema.quote(p)} AS {schema.quote(p)}" for p in properties]
         conditions, params = [], {}
         for i, (prop, values) in enumerate((where or {}).items()):
-            conditions.append(f"r.{schema.check_property(prop)} IN $w{i}")
+            conditions.append(f"r.{schema.quote(prop)} IN $w{i}")
             params[f"w{i}"] = [_native(v) for v in values]
         where_text = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         query = (
