@@ -33,6 +33,11 @@ def load() -> None:
 @click.option("--value-col", default="value", show_default=True, help="Value column (long).")
 @click.option("--year", type=int, help="Year of a file without a year column (or keep only it).")
 @click.option("--classification", help="Product classification, e.g. HS92 or SITC2.")
+@click.option(
+    "--code-prefix",
+    default="",
+    help="Put before every product code, e.g. 'SITC2:' to keep SITC and HS codes apart.",
+)
 @click.option("--level", default="country", show_default=True, help="Region level recorded.")
 @click.option(
     "--duplicates",
@@ -60,6 +65,7 @@ def load_trade(
     value_col: str,
     year: int | None,
     classification: str | None,
+    code_prefix: str,
     level: str,
     duplicates: str,
     missing: str,
@@ -68,8 +74,10 @@ def load_trade(
     """Load export values into (:Region)-[:EXPORTS {year, value}]->(:Product).
 
     Product codes stay text with their leading zeros (0011 stays 0011); region codes are
-    upper-cased. A missing value is not a zero export: such rows are skipped and counted
-    (--missing error refuses the file). Loading the same file twice leaves the same graph.
+    upper-cased. Codes stored under another classification are refused (--code-prefix, e.g.
+    SITC2:, keeps two classifications apart). A missing value is not a zero export: such rows
+    are skipped and counted (--missing error refuses the file). Loading the same file twice
+    leaves the same graph.
 
     \b
     Examples:
@@ -88,6 +96,7 @@ def load_trade(
                 value_col=value_col,
                 year=year,
                 classification=classification,
+                code_prefix=code_prefix,
                 duplicates=duplicates,
                 missing=missing,
                 encoding=encoding,
@@ -97,7 +106,10 @@ def load_trade(
         fail(str(exc))
     with store_from(ctx) as store:
         with progress_bar("writing exports", total=len(table.data)) as advance:
-            written = trade_loader.write_trade(store, table, level=level, progress=advance)
+            try:
+                written = trade_loader.write_trade(store, table, level=level, progress=advance)
+            except LoaderError as exc:
+                fail(str(exc))
         where = store.describe()
     years = ", ".join(map(str, table.years))
     click.echo(

@@ -19,7 +19,9 @@ Layouts
     partners; the ``TOTAL`` commodity dropped.
 
 Rules (also in ``smartspec load trade --help``): product codes stay text with their leading
-zeros; region codes are stripped and upper-cased (ISO 3166 alpha-3 as the Atlas writes them);
+zeros, and codes of two classifications never merge (the loader refuses a code stored under
+another classification; ``code_prefix`` keeps them apart); region codes are stripped and
+upper-cased (ISO 3166 alpha-3 as the Atlas writes them);
 missing values are missing, not zero: such rows are skipped and counted (``missing="error"``
 refuses the file instead); duplicate keys are rejected unless ``duplicates="sum"``.
 """
@@ -113,6 +115,7 @@ def read_trade(
     value_col: str = "value",
     year: int | None = None,
     classification: str | None = None,
+    code_prefix: str = "",
     duplicates: str = "reject",
     missing: str = "skip",
     encoding: str = "utf-8",
@@ -133,7 +136,11 @@ def read_trade(
         that year.
     classification : str, optional
         Product classification recorded on Product nodes (e.g. ``HS92``, ``SITC2``); BACI implies
-        ``HS``, Comtrade files name theirs.
+        ``HS``, Comtrade files name theirs. Writing refuses product codes that the graph already
+        holds under another classification.
+    code_prefix : str
+        Text put before every product code (e.g. ``"SITC2:"``), to keep codes of two
+        classifications that look alike (SITC ``0111`` and HS ``0111``) apart in one graph.
     duplicates : {"reject", "sum"}
         Several rows for one region, product and year: refuse the file (default) or add them up.
     missing : {"skip", "error"}
@@ -214,6 +221,8 @@ def read_trade(
     n_missing = int(frame["value"].isna().sum())
     frame = frame[frame["value"].notna()]
     frame = frame[["region", "product", "year", "value"]].reset_index(drop=True)
+    if code_prefix:
+        frame["product"] = code_prefix + frame["product"]
     return TradeTable(
         data=frame,
         path=path,
@@ -282,6 +291,24 @@ def _from_comtrade(raw: pd.DataFrame, path: Path, classification: str | None):
     return frame, classification
 
 
+def _check_classification(store: Store, table: TradeTable) -> None:
+    """Refuse codes already stored under another classification (SITC 0111 is not HS 0111)."""
+    codes = pd.unique(table.data["product"]).tolist()
+    clash = store.run(
+        "MATCH (p:Product) WHERE p.code IN $codes AND p.classification IS NOT NULL "
+        "AND p.classification <> $classification "
+        "RETURN p.code AS code, p.classification AS classification ORDER BY code LIMIT 3",
+        {"codes": codes, "classification": table.classification},
+    )
+    if not clash.empty:
+        first = clash.iloc[0]
+        raise LoaderError(
+            f"{table.path}: product code {first['code']} is already in the graph as "
+            f"{first['classification']}, and this file is {table.classification}; load it with "
+            f"--code-prefix {table.classification}: to keep the two classifications apart"
+        )
+
+
 def write_trade(
     store: Store,
     table: TradeTable,
@@ -296,6 +323,8 @@ def write_trade(
     """
     data = table.data
     store.create_schema()
+    if table.classification:
+        _check_classification(store, table)
     regions = pd.DataFrame({"code": pd.unique(data["region"])}).assign(level=level)
     products = pd.DataFrame({"code": pd.unique(data["product"])})
     if table.classification:

@@ -192,3 +192,15 @@ def test_write_trade_twice_same_graph(tmp_path, store):
         "MATCH (p:Product) RETURN p.code AS code, p.classification AS cls ORDER BY code"
     )
     assert prods.values.tolist() == [["01", "HS92"], ["02", "HS92"]]
+
+
+def test_classifications_never_merge(tmp_path, store):
+    hs = write(tmp_path / "hs.csv", "region,product,year,value\na,0111,2017,5\n")
+    sitc = write(tmp_path / "sitc.csv", "region,product,year,value\na,0111,1999,5\n")
+    write_trade(store, read_trade(hs, classification="HS92"))
+    with pytest.raises(LoaderError, match=r"product code 0111 is already in the graph as HS92, "
+                                          r"and this file is SITC2; load it with --code-prefix"):
+        write_trade(store, read_trade(sitc, classification="SITC2"))
+    write_trade(store, read_trade(sitc, classification="SITC2", code_prefix="SITC2:"))
+    got = store.run("MATCH (p:Product) RETURN p.code AS code, p.classification AS c ORDER BY code")
+    assert got.values.tolist() == [["0111", "HS92"], ["SITC2:0111", "SITC2"]]
