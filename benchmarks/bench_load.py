@@ -18,13 +18,13 @@ import os
 import socket
 import tempfile
 import time
-from importlib import resources
 from pathlib import Path
 
 from smartspec.graph_models import neo4j_server
 from smartspec.graph_models.embedded_store import EmbeddedStore
 from smartspec.graph_models.neo4j_store import Neo4jStore
-from smartspec.loaders.trade import read_trade, write_trade
+from smartspec.loaders.datasets import world_trade_2017
+from smartspec.loaders.trade import write_trade
 
 
 def _free_port() -> int:
@@ -62,12 +62,10 @@ def main() -> None:
     parser.add_argument("--store", choices=["both", "embedded", "neo4j"], default="both")
     args = parser.parse_args()
 
-    path = resources.files("smartspec.loaders") / "data" / "world_trade_2017.csv.gz"
-    with resources.as_file(path) as file:
-        start = time.perf_counter()
-        table = read_trade(file, layout="shared", year=2017, classification="HS92")
-        read_s = time.perf_counter() - start
-    print(f"read + validate {file.name}: {read_s:.2f} s, {len(table.data):,} values")
+    start = time.perf_counter()
+    table = world_trade_2017()
+    read_s = time.perf_counter() - start
+    print(f"read + validate {table.path.name}: {read_s:.2f} s, {len(table.data):,} values")
 
     if args.store in ("both", "embedded"):
         with tempfile.TemporaryDirectory() as tmp:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 import click
 
+from ..loaders import datasets
 from ..loaders import trade as trade_loader
 from ._common import progress_bar, render, store_from
 from .compute import run_specialisation
 
-__all__ = ["demo", "DEMO_TRADE_FILE"]
-
-DEMO_TRADE_FILE = "world_trade_2017.csv.gz"
+__all__ = ["demo"]
 
 
 @click.command()
@@ -24,9 +21,7 @@ def demo(ctx: click.Context, top: int) -> None:
     The data (UN Comtrade via Open Trade Statistics, 224 countries x 1,222 HS92 4-digit
     products) ships with smartspec; see smartspec/loaders/data/NOTICE.md.
     """
-    path = resources.files("smartspec.loaders") / "data" / DEMO_TRADE_FILE
-    with resources.as_file(path) as file:
-        table = trade_loader.read_trade(file, layout="shared", year=2017, classification="HS92")
+    table = datasets.world_trade_2017()
     with store_from(ctx) as store:
         click.echo(f"store: {store.describe()}")
         with progress_bar("loading world trade 2017", total=len(table.data)) as advance:

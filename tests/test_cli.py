@@ -9,8 +9,9 @@ import pytest
 
 from smartspec.cli.main import main
 from smartspec.graph_models.embedded_store import EmbeddedStore
+from smartspec.loaders.datasets import data_path
 
-from .conftest import TRADE_2017
+TRADE_2017 = data_path("world_trade_2017.csv.gz")
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

@@ -11,9 +11,10 @@ import time
 import pandas as pd
 import pytest
 
+from smartspec.loaders.datasets import data_path
 from smartspec.loaders.trade import read_trade, write_trade
 
-from .conftest import TRADE_2017
+TRADE_2017 = data_path("world_trade_2017.csv.gz")
 
 
 @pytest.fixture(scope="module")
