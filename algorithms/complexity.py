@@ -192,8 +192,9 @@ def _eigen(
         n_comp[t] = nc
         if nc > 1:
             year = panel.years[t]
+            where = f"period {year}: " if panel.has_year else ""
             warnings.warn(
-                f"period {year!r}: the region-activity network has {nc} components; ECI/PCI "
+                f"{where}the region-activity network has {nc} components; ECI/PCI "
                 f"computed on {'the largest' if components == 'largest' else 'each'} "
                 f"(see the 'component' column)", stacklevel=4)
         todo = [0] if components == "largest" else range(nc)

@@ -6,15 +6,16 @@ period used for density, COI and COG), so it is the fast way to fill a store or 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_ddof
+from ._validation import check_choice, check_ddof
 from .complexity import _degrees, _eigen, _fitness_arrays, _zscore_rows
 from .panel import Panel, as_panel
-from .relatedness import _dense_mask, _related
+from .relatedness import SCALES, _dense_mask, _one_blas_thread, _related
 from .specialisation import _threshold, _with_attrs, presence_matrices
 
 __all__ = ["compute_all"]
@@ -33,6 +34,8 @@ def compute_all(
     fitness_iterations: int | None = None,
     measure: str = "conditional",
     diagonal: float = 1.0,
+    scale: str = "unit",
+    normaliser: str = "activity",
     min_proximity: float | None = 0.0,
     precision: str = "auto",
     columns: Mapping[str, str] | None = None,
@@ -51,6 +54,10 @@ def compute_all(
         Updates of the Fitness-Complexity map (default 200).
     measure, diagonal
         Proximity measure and its diagonal for density (see :func:`~.relatedness.density`).
+    scale : {"unit", "percent"}
+        Density on 0-1 (Growth Lab, default) or 0-100 (EconGeo); COI and COG always use 0-1.
+    normaliser : {"activity", "target"}
+        COG normaliser (see :func:`~.relatedness.cog`).
     min_proximity : float or None
         Pairs listed in the ``proximity`` table (those ``>= min_proximity`` and > 0); None
         skips the table (it has ``n_activities^2 / 2`` rows per period).
@@ -88,24 +95,37 @@ def compute_all(
     >>> out["regions"]["diversity"].tolist()
     [3, 2, 1]
     """
+    check_choice(scale, SCALES, name="scale")
     panel = as_panel(data, columns=columns)
     r, m = presence_matrices(panel, method=method, threshold=threshold, population=population,
                              columns=columns)
     kr, ka = _degrees(panel, m)
-    eig = _eigen(panel, m, standardise=standardise, ddof=ddof, sign=sign, components=components)
-    fit, comp, used = _fitness_arrays(panel, m, iterations=fitness_iterations, tol=None,
-                                      variant="tacchella", extremality=1.0)
-    rel = _related(panel, r, m, measure=measure, continuous=False, diagonal=diagonal,
-                   proximity_table=None, columns=columns, pci=eig.pci_eig,
-                   keep_pairs=min_proximity, precision=precision)
+    # every product below is small when phi is not formed (see relatedness._related): a
+    # multithreaded BLAS only spins on them, which on a busy machine costs more than it gives
+    small = measure == "conditional" and 2 * panel.n_regions <= panel.n_activities
+    with _one_blas_thread() if small else contextlib.nullcontext():
+        eig = _eigen(panel, m, standardise=standardise, ddof=ddof, sign=sign, components=components)
+        fit, comp, used = _fitness_arrays(panel, m, iterations=fitness_iterations, tol=None,
+                                          variant="tacchella", extremality=1.0)
+        rel = _related(panel, r, m, measure=measure, continuous=False, diagonal=diagonal,
+                       proximity_table=None, columns=columns, pci=eig.pci_eig,
+                       keep_pairs=min_proximity, precision=precision, normaliser=normaliser)
     present = np.asarray(panel.values.sum(axis=1)).ravel() > 0
     coi = np.where(present, rel.coi, np.nan)
     coi = _zscore_rows(coi.reshape(panel.n_years, panel.n_regions), check_ddof(ddof)).ravel()
     opts = dict(method=method, threshold=_threshold(method, threshold), standardise=standardise,
                 ddof=ddof, sign=sign, components=components, fitness_iterations=used,
-                measure=measure, diagonal=diagonal, precision=precision)
+                measure=measure, diagonal=diagonal, scale=scale, normaliser=normaliser,
+                precision=precision)
     out: dict[str, pd.DataFrame] = {}
-    out["specialisation"] = panel.to_frame({"value": panel.values, "rca": r, "m": m},
+    if method != "given":
+        # M on the pattern of the observed values (as binary_matrix does it), so that the
+        # table is read without looking entries up
+        m_obs = r.copy()
+        m_obs.data = (np.nan_to_num(r.data, nan=-np.inf) >= _threshold(method, threshold))
+    else:
+        m_obs = m
+    out["specialisation"] = panel.to_frame({"value": panel.values, "rca": r, "m": m_obs},
                                            pattern=panel.values)
     out["specialisation"]["m"] = out["specialisation"]["m"].astype(np.int8)
     conn = eig.connected
@@ -115,7 +135,8 @@ def compute_all(
     out["activities"] = panel.activity_frame({
         "ubiquity": ka, "pci": eig.pci, "complexity": comp, "component": eig.comp_a,
         "connected": np.repeat(conn[:, None], panel.n_activities, axis=1)})
-    dense = panel.dense_frame({"m": rel.m.astype(np.int8), "density": rel.density,
+    factor = 100.0 if scale == "percent" else 1.0
+    dense = panel.dense_frame({"m": rel.m.astype(np.int8), "density": rel.density * factor,
                                "cog": rel.cog})
     mask = _dense_mask(panel).ravel()
     out["density"] = dense if mask.all() else dense[mask].reset_index(drop=True)

@@ -225,6 +225,8 @@ def backbone(
     edges: pd.DataFrame,
     *,
     threshold: float = 0.55,
+    average_degree: float | None = None,
+    step: float = 0.05,
     source: str = "activity_a",
     target: str = "activity_b",
     weight: str = "proximity",
@@ -238,6 +240,13 @@ def backbone(
         (a backbone per period).
     threshold : float
         Also keep every edge with weight ``>= threshold`` (0.55 in Hidalgo et al. 2007).
+    average_degree : float, optional
+        Instead of ``threshold``, the rule of the R package economiccomplexity
+        (``projections(avg_links=4, tolerance=0.05)``): try the thresholds ``0, step, 2 step,
+        ...`` below 1 and keep the tree plus the edges with weight ``> t`` for the first ``t``
+        whose mean degree is at most ``average_degree`` (the tree alone if none is).
+    step : float
+        Step of those thresholds (R's ``tolerance``).
     source, target, weight : str
         Column names.
 
@@ -280,19 +289,37 @@ def backbone(
         cost = (np.nanmax(ws) + 1.0) - ws
         g = sp.coo_matrix((cost, (i, j)), shape=(len(nodes), len(nodes))).tocsr()
         tree = minimum_spanning_tree(g).tocoo()
-        tree_keys = set(zip(np.minimum(tree.row, tree.col), np.maximum(tree.row, tree.col),
-                            strict=True))
-        in_tree = np.array([(min(a, b), max(a, b)) in tree_keys for a, b in zip(i, j,
-                                                                                strict=True)])
-        keep = in_tree | (ws >= threshold)
+        n = len(nodes)
+        tree_keys = np.minimum(tree.row, tree.col).astype(np.int64) * n + np.maximum(
+            tree.row, tree.col)
+        in_tree = np.isin(np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j), tree_keys)
+        if average_degree is None:
+            keep, used = in_tree | (ws >= threshold), threshold
+        else:
+            keep, used = _r_projection(in_tree, ws, len(nodes), average_degree, step)
         part = sub[keep].copy()
         part["in_tree"] = in_tree[keep]
+        part["threshold"] = used
         keep_parts.append(part)
     if not keep_parts:
         return edges.iloc[0:0].assign(in_tree=pd.Series(dtype=bool))
     out = pd.concat(keep_parts).reset_index(drop=True)
-    out.attrs.update(threshold=threshold)
+    used = out.pop("threshold")
+    out.attrs.update(threshold=threshold if average_degree is None else sorted(set(used)),
+                     average_degree=average_degree)
     return out
+
+
+def _r_projection(in_tree: np.ndarray, w: np.ndarray, n_nodes: int, average_degree: float,
+                  step: float) -> tuple[np.ndarray, float]:
+    """R economiccomplexity's trimming: the first threshold on a grid with mean degree <= d."""
+    t = 0.0
+    while t < 1:  # the same accumulation of the step as R's loop
+        keep = in_tree | (w > t)
+        if 2 * keep.sum() / max(n_nodes, 1) <= average_degree:
+            return keep, t
+        t += step
+    return in_tree.copy(), float("nan")
 
 
 def communities(

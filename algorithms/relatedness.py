@@ -11,6 +11,7 @@ normaliser) are recorded in ``DataFrame.attrs``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -453,6 +454,103 @@ def _proximity_from_table(panel: Panel, table: pd.DataFrame, columns) -> list[np
     return out
 
 
+def _one_blas_thread() -> contextlib.AbstractContextManager:
+    """Limit BLAS to one thread (when threadpoolctl is installed) for many small products.
+
+    The products of :func:`_conditional_products` are small (regions x a group of activities);
+    a multithreaded BLAS gains nothing on them and, on a busy machine, its spinning threads made
+    a 6 s run take 18 s. Without threadpoolctl this is a no-op.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _conditional_products(md: np.ndarray, left: np.ndarray, diagonal: float) -> np.ndarray:
+    """``left @ phi`` for the minimum conditional probability of a binary M, without ``phi``.
+
+    ``phi_ja = sum_s M_sj M_sa / max(k_j, k_a)`` depends on the target ``a`` only through its
+    ubiquity ``k_a``, of which there are at most ``n_regions + 1`` values. Hence
+    ``(L phi)_la = sum_s M_sa F_ls(k_a)`` with
+    ``F_ls(K) = (1 / K) sum_{j: k_j <= K} L_lj M_sj + sum_{j: k_j > K} L_lj M_sj / k_j``,
+    built group by group of equal ubiquity in one ascending sweep: about
+    ``4 n_left n_regions n_activities`` flops instead of ``n_activities^2 (n_regions + n_left)``.
+    The diagonal of ``phi`` (1 for a present activity by the formula) is then set to
+    ``diagonal``.
+    """
+    n_l = left.shape[0]
+    k = md.sum(axis=0)
+    order = np.argsort(k, kind="stable")
+    ks = k[order]
+    first = int(np.searchsorted(ks, 0.5))  # activities before it have k = 0 (no region)
+    # activities as rows, so that each group of equal ubiquity is a contiguous block
+    mt = np.ascontiguousarray(md[:, order[first:]].T)
+    lt = np.ascontiguousarray(left[:, order[first:]].T)
+    kp = ks[first:]
+    out = np.zeros((n_l, len(k)))
+    if len(kp):
+        total = lt.T @ (mt / kp[:, None])  # sum_j L_lj M_sj / k_j over all present j
+        below = np.zeros_like(total)  # sum_{k_j <= K} L_lj M_sj
+        below_scaled = np.zeros_like(total)  # the same terms divided by k_j
+        starts = np.flatnonzero(np.r_[True, kp[1:] != kp[:-1]])
+        ends = np.r_[starts[1:], len(kp)]
+        res = np.empty((len(kp), n_l))
+        for b0, b1 in zip(starts, ends, strict=True):
+            kk = kp[b0]
+            g = lt[b0:b1].T @ mt[b0:b1]
+            below += g
+            below_scaled += g / kk
+            f = below / kk + (total - below_scaled)
+            res[b0:b1] = mt[b0:b1] @ f.T
+        out[:, order[first:]] = res.T
+    out += left * (float(diagonal) - (k > 0))[None, :]
+    return out
+
+
+def _conditional_pairs(
+    md: np.ndarray, min_value: float, block: int = 512
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``i < j`` with minimum conditional probability ``>= min_value`` (and > 0).
+
+    Works on the upper triangle only, in blocks of rows, with activities sorted by ubiquity so
+    that ``max(k_i, k_j) = k_j`` for ``i < j``; a pair can reach ``min_value`` only when
+    ``k_i >= min_value k_j`` (as ``C_ij <= k_i``), which bounds the columns of each block.
+    Co-occurrence counts are exact in single precision; proximities are divided in double.
+    """
+    k = md.sum(axis=0)
+    order = np.argsort(k, kind="stable")
+    ks = k[order]
+    ms = np.ascontiguousarray(md[:, order], dtype=np.float32)
+    n = len(ks)
+    tau = max(float(min_value), 0.0)
+    loose = np.maximum(tau * ks * (1 - 1e-9), 0.5)  # counts are integers: > 0 means >= 1
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for i0 in range(0, n, block):
+        i1 = min(i0 + block, n)
+        if ks[i1 - 1] == 0:
+            continue
+        j1 = n if tau <= 0 else int(np.searchsorted(ks, ks[i1 - 1] / tau, side="right"))
+        j1 = max(j1, i1)
+        c = ms[:, i0:i1].T @ ms[:, i0:j1]  # rows i0..i1, columns i0..j1
+        bi, bj = np.nonzero(c >= loose[None, i0:j1])
+        up = bi < bj
+        bi, bj = bi[up], bj[up]
+        gi, gj = bi + i0, bj + i0
+        v = c[bi, bj].astype(np.float64) / ks[gj]
+        keep = v >= tau
+        parts.append((gi[keep], gj[keep], v[keep]))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    si, sj, v = (np.concatenate(x) for x in zip(*parts, strict=True))
+    a, b = order[si], order[sj]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    srt = np.lexsort((hi, lo))
+    return lo[srt], hi[srt], v[srt]
+
+
 def _related(
     panel: Panel,
     r: sp.csr_matrix,
@@ -469,7 +567,12 @@ def _related(
     keep_pairs: float | None = None,
     precision: str = "auto",
 ) -> _Related:
-    """Density (0-1) and, when ``pci`` is given, COG and raw COI, for every period."""
+    """Density (0-1) and, when ``pci`` is given, COG and raw COI, for every period.
+
+    For the minimum conditional probability of a binary M on a panel with fewer regions than
+    activities the products with ``phi`` are taken without forming ``phi`` (see
+    :func:`_conditional_products`); otherwise ``phi`` is formed per period.
+    """
     check_choice(measure, MEASURES, name="measure")
     check_choice(precision, PRECISIONS, name="precision")
     single = precision == "single" or (
@@ -480,43 +583,67 @@ def _related(
     tables = (_proximity_from_table(panel, proximity_table, columns)
               if proximity_table is not None else None)
     use_values = measure == "correlation" or (continuous and measure == "cosine")
+    binary = m.data.size == 0 or bool(np.all(m.data == 1))
+    fast = (tables is None and measure == "conditional" and not use_values and binary
+            and 2 * n_r <= n_a)
     dens = np.empty((panel.n_years * n_r, n_a))
     mm = np.empty_like(dens)
     cog = np.empty_like(dens) if pci is not None else None
     coi = np.empty(panel.n_years * n_r) if pci is not None else None
     pairs: list[tuple[object, np.ndarray]] | None = [] if keep_pairs is not None else None
-    for t in range(panel.n_years):
-        rows = slice(t * n_r, (t + 1) * n_r)
-        md = sp.csr_matrix(panel.block(t, m), dtype=dt).toarray()
-        mm[rows] = md
-        if tables is not None:
-            phi = tables[t].astype(dt)
-        else:
-            vals = panel.block(t, r) if use_values else None
-            phi = proximity_matrix(md, measure=measure, values=vals, dtype=dt)
-        if pairs is not None:
-            iu, ju = np.nonzero(phi >= max(keep_pairs, np.finfo(float).tiny))
-            upper = iu < ju
-            iu, ju = iu[upper], ju[upper]
-            pairs.append((panel.years[t], (iu, ju, phi[iu, ju])))
-        np.fill_diagonal(phi, diagonal)
-        colsum = phi.sum(axis=0, dtype=np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            inv = np.where(colsum > 0, 1 / colsum, 0.0)
-        if pci is None:
-            dens[rows] = (md @ phi) * inv[None, :]
-            continue
-        p = np.nan_to_num(pci[t])
-        w = p * inv if normaliser == "activity" else p
-        both = np.vstack([md, md * w[None, :].astype(dt)]) @ phi
-        dens[rows] = both[:n_r] * inv[None, :]
-        gain = (phi @ w.astype(dt)).astype(np.float64)[None, :] - both[n_r:]
-        if normaliser == "target":
-            gain = gain * inv[None, :]
-        if subtract_target:
-            gain = gain - dens[rows] * p[None, :]
-        cog[rows] = (1 - md) * gain if not subtract_target else gain
-        coi[rows] = ((dens[rows] * (1 - md)) * p[None, :]).sum(axis=1)
+    with _one_blas_thread() if fast else contextlib.nullcontext():
+        for t in range(panel.n_years):
+            rows = slice(t * n_r, (t + 1) * n_r)
+            p = np.nan_to_num(pci[t]) if pci is not None else None
+            if fast:
+                md = panel.block(t, m).toarray()
+                mm[rows] = md
+                if pairs is not None:
+                    pairs.append((panel.years[t], _conditional_pairs(md, keep_pairs)))
+                prod = _conditional_products(md, np.vstack([md, np.ones((1, n_a))]), diagonal)
+                colsum = prod[n_r]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    inv = np.where(colsum > 0, 1 / colsum, 0.0)
+                dens[rows] = prod[:n_r] * inv[None, :]
+                if p is None:
+                    continue
+                w = p * inv if normaliser == "activity" else p
+                left = np.vstack([md * w[None, :], w[None, :]])
+                extra = _conditional_products(md, left, diagonal)
+                mw_phi, phi_w = extra[:n_r], extra[n_r]
+            else:
+                md = sp.csr_matrix(panel.block(t, m), dtype=dt).toarray()
+                mm[rows] = md
+                if tables is not None:
+                    phi = tables[t].astype(dt)
+                else:
+                    vals = panel.block(t, r) if use_values else None
+                    phi = proximity_matrix(md, measure=measure, values=vals, dtype=dt)
+                if pairs is not None:
+                    iu, ju = np.nonzero(phi >= max(keep_pairs, np.finfo(float).tiny))
+                    upper = iu < ju
+                    iu, ju = iu[upper], ju[upper]
+                    pairs.append((panel.years[t], (iu, ju, phi[iu, ju])))
+                np.fill_diagonal(phi, diagonal)
+                colsum = phi.sum(axis=0, dtype=np.float64)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    inv = np.where(colsum > 0, 1 / colsum, 0.0)
+                if p is None:
+                    dens[rows] = (md @ phi) * inv[None, :]
+                    continue
+                w = p * inv if normaliser == "activity" else p
+                both = np.vstack([md, md * w[None, :].astype(dt)]) @ phi
+                dens[rows] = both[:n_r] * inv[None, :]
+                mw_phi = both[n_r:]
+                phi_w = (phi @ w.astype(dt)).astype(np.float64)
+            gain = phi_w[None, :] - mw_phi
+            if normaliser == "target":
+                gain = gain * inv[None, :]
+            if subtract_target:
+                gain = gain - dens[rows] * p[None, :]
+            cog[rows] = (1 - md) * gain if not subtract_target else gain
+            cog[rows] += 0.0  # no -0.0 where M = 1 and the gain is negative
+            coi[rows] = ((dens[rows] * (1 - md)) * p[None, :]).sum(axis=1)
     return _Related(mm, dens, cog, coi, pairs)
 
 
@@ -559,7 +686,11 @@ def density(
         0-1 (Growth Lab, OEC, R) or 0-100 (EconGeo, econcomplex).
     precision : {"auto", "double", "single"}
         Floating point of the ``M phi`` products: "auto" uses single precision from 1 M
-        region-activity cells per period (twice as fast; relative error about 1e-6).
+        region-activity cells per period (twice as fast; relative error about 1e-6). Not used
+        for the minimum conditional probability of a binary M with at least twice as many
+        activities as regions: those products are taken without forming ``phi``, in double
+        precision, group by group of equal ubiquity (about ``n_activities / n_regions`` times
+        fewer operations).
     method, threshold, population
         How M is obtained (see :func:`~.specialisation.specialisation`).
     columns : mapping, optional

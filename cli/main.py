@@ -8,10 +8,17 @@ import click
 
 from .. import __version__
 from ._common import STORE_CHOICE
+from .collaboration import compute_collaboration, load_clusters, load_collaborations
 from .compute import compute
 from .db import db
 from .demo import demo
+from .knowledge import clusters as compute_clusters
+from .knowledge import load_employment, load_patents
 from .load import load
+from .model import model
+from .pathways import pathways
+from .recommend import recommend
+from .report import report
 
 __all__ = ["cli", "main"]
 
@@ -42,6 +49,16 @@ cli.add_command(db)
 cli.add_command(load)
 cli.add_command(compute)
 cli.add_command(demo)
+load.add_command(load_patents)
+load.add_command(load_employment)
+compute.add_command(compute_clusters)
+cli.add_command(recommend)
+cli.add_command(pathways)
+cli.add_command(report)
+cli.add_command(model)
+load.add_command(load_collaborations)
+load.add_command(load_clusters)
+compute.add_command(compute_collaboration)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,8 +7,10 @@ parameters that made them:
 - pair measures (``rca``, ``m``, ...) on the observed relationship (``EXPORTS`` for products),
   with ``rca_method`` and ``rca_threshold``;
 - per-year scores of regions and activities on ``(:Region|:Product)-[:SCORED {year, ...}]->
-  (:Measure {id})``, where the Measure node (``"Product:specialisation"``, ...) records the
-  parameters as JSON.
+  (:Measure {id})``, where the Measure node (``"Product:specialisation"``,
+  ``"Product:complexity"``, ``"Product:relatedness"``) records the parameters as JSON;
+- proximities as ``(:Product)-[:PROXIMITY {year, method, phi, backbone}]-(:Product)``, stored
+  once per unordered pair (lower code first), replacing those of the same years and method.
 """
 
 from __future__ import annotations
@@ -21,9 +23,17 @@ from typing import Any
 import pandas as pd
 
 from . import schema
-from .store import Store
+from .store import Store, canonical_pairs, frame_to_rows
 
-__all__ = ["read_activity", "write_pair_measures", "write_scores", "measure_id"]
+__all__ = [
+    "read_activity",
+    "write_pair_measures",
+    "write_scores",
+    "write_measure",
+    "write_proximity",
+    "delete_proximity",
+    "measure_id",
+]
 
 
 def _activity_rel(activity: str) -> tuple[str, str]:
@@ -66,19 +76,32 @@ def measure_id(activity: str, family: str) -> str:
     return f"{activity}:{family}"
 
 
-def _upsert_measure(store: Store, activity: str, family: str, parameters: Mapping[str, Any]) -> str:
+def write_measure(
+    store: Store, activity: str, family: str, parameters: Mapping[str, Any]
+) -> str:
+    """Create or update the Measure node of a family, recording ``parameters`` as JSON.
+
+    Returns its id (:func:`measure_id`).
+    """
     key = measure_id(activity, family)
     node = pd.DataFrame(
         {
             "id": [key],
             "family": [family],
             "activity_label": [activity],
-            "parameters": [json.dumps(dict(parameters), sort_keys=True)],
+            "parameters": [json.dumps(dict(parameters), sort_keys=True, default=_json_default)],
             "computed_at": [datetime.now(timezone.utc).isoformat(timespec="seconds")],
         }
     )
     store.upsert_nodes("Measure", node)
     return key
+
+
+def _json_default(value: Any) -> Any:
+    """numpy scalars and arrays in the parameters JSON."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
 
 
 def write_pair_measures(
@@ -120,7 +143,114 @@ def write_scores(
     and ``year``. Returns the number of relationships written.
     """
     key_col = "region" if label == "Region" else "activity"
-    measure = _upsert_measure(store, activity, family, parameters or {})
+    measure = write_measure(store, activity, family, parameters or {})
     rows = table[[key_col, "year", *scores]].rename(columns={key_col: "start"})
     rows = rows.assign(end=measure)
     return store.upsert_relationships("SCORED", rows, start=label, end="Measure")
+
+
+def delete_proximity(
+    store: Store,
+    *,
+    activity: str = "Product",
+    years: Sequence[int],
+    method: str,
+    batch_size: int = 50_000,
+) -> int:
+    """Delete the PROXIMITY relationships of ``activity`` nodes of these years and method.
+
+    Runs in slices of ``batch_size`` relationships (one transaction each on Neo4j). Returns the
+    number deleted.
+    """
+    schema.node(activity)
+    query = (
+        f"MATCH (:{activity})-[r:PROXIMITY]->(:{activity}) "
+        "WHERE r.year IN $years AND r.method = $method "
+        "WITH r LIMIT $limit DELETE r RETURN count(*) AS n"
+    )
+    params = {"years": [int(y) for y in years], "method": method, "limit": int(batch_size)}
+    total = 0
+    while True:
+        out = store.run(query, params, write=True)
+        n = int(out["n"].iloc[0]) if len(out) else 0
+        total += n
+        if n < batch_size:
+            return total
+
+
+def write_proximity(
+    store: Store,
+    table: pd.DataFrame,
+    *,
+    activity: str = "Product",
+    method: str,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 10_000,
+) -> int:
+    """Make the proximities of the table's years and ``method`` in the graph those of ``table``.
+
+    ``table`` has ``activity_a, activity_b, year, proximity`` and optionally ``backbone``
+    (bool: the pair belongs to the product-space backbone). Each unordered pair is stored once,
+    ``(:activity {code: lower})-[:PROXIMITY {year, method, phi, backbone}]->(:activity)``;
+    the direction carries no meaning. Stored pairs of those years and method that are not in
+    ``table`` (e.g. below a new threshold) are deleted; the others are merged, so writing the
+    same table twice leaves the same graph. Returns the number of relationships written.
+    """
+    rows = pd.DataFrame(
+        {
+            "start": table["activity_a"].to_numpy(),
+            "end": table["activity_b"].to_numpy(),
+            "year": table["year"].astype("int64").to_numpy(),
+            "method": method,
+            "phi": table["proximity"].astype("float64").to_numpy(),
+        }
+    )
+    if "backbone" in table.columns:
+        rows["backbone"] = table["backbone"].astype(bool).to_numpy()
+    spec = schema.relationship("PROXIMITY")
+    rows = canonical_pairs(spec, rows, activity, activity, "start", "end")
+    years = sorted(pd.unique(rows["year"]).tolist())
+    if years:
+        _delete_stale_proximity(store, rows, activity=activity, years=years, method=method,
+                                batch_size=batch_size)
+    return store.upsert_relationships(
+        "PROXIMITY", rows, start=activity, end=activity, progress=progress
+    )
+
+
+def _delete_stale_proximity(
+    store: Store,
+    rows: pd.DataFrame,
+    *,
+    activity: str,
+    years: Sequence[int],
+    method: str,
+    batch_size: int,
+) -> int:
+    """Delete the stored PROXIMITY pairs of these years and method that ``rows`` lacks."""
+    stored = store.read_relationships(
+        "PROXIMITY", start=activity, end=activity, properties=["year", "method"],
+        where={"year": [int(y) for y in years], "method": [method]},
+    )
+    if stored.empty:
+        return 0
+    stored["year"] = stored["year"].astype("int64")
+    keys = ["start", "end", "year"]
+    both = stored[keys].merge(rows[keys], on=keys, how="left", indicator=True)
+    stale = both[both["_merge"] == "left_only"][keys].rename(
+        columns={"start": "_start", "end": "_end"})
+    if stale.empty:
+        return 0
+    key = schema.quote(schema.node(activity).key)
+    query = (
+        f"UNWIND $rows AS row MATCH (a:{activity} {{{key}: row._start}})"
+        f"-[r:PROXIMITY {{year: row.year, method: $method}}]->(b:{activity} {{{key}: row._end}}) "
+        "DELETE r"
+    )
+    payload = frame_to_rows(stale)
+    for i in range(0, len(payload), batch_size):
+        store.run(query, {"rows": payload[i : i + batch_size], "method": method}, write=True)
+    return len(stale)
+
+
+_upsert_measure = write_measure  # the name used before write_measure was public

@@ -17,6 +17,7 @@ __all__ = [
     "NODES",
     "RELATIONSHIPS",
     "ACTIVITY_LABELS",
+    "ORGANISATION_TYPES",
     "ACTIVITY_RELATIONSHIPS",
     "SchemaError",
     "node",
@@ -83,30 +84,112 @@ NODES: dict[str, NodeSpec] = {
         NodeSpec(
             "Organisation",
             "id",
-            {"id": "str", "name": "str", "type": "str", "sme": "bool"},
-            "A firm, university, research organisation, public body or cluster management.",
+            {
+                "id": "str",
+                "name": "str",
+                "type": "str",
+                "sme": "bool",
+                # additions (issue 3): the type code as the source wrote it, e.g. CORDIS 'PRC'
+                "type_code": "str",
+                "short_name": "str",
+            },
+            "A firm, university, research organisation, public body or cluster management. "
+            "`type` is one of ORGANISATION_TYPES; `type_code` keeps the source's code.",
         ),
-        NodeSpec("Cluster", "id", {"id": "str", "name": "str"}, "A cluster organisation."),
+        NodeSpec(
+            "Cluster",
+            "id",
+            # addition (issue 7): `method` is 'star rating' for the clusters that
+            # `smartspec compute clusters` maps from employment or patents
+            {"id": "str", "name": "str", "method": "str"},
+            "A cluster organisation, or a mapped (statistical) cluster: a region's activity "
+            "with cluster stars (method 'star rating').",
+        ),
         NodeSpec(
             "Project",
             "id",
-            {"id": "str", "title": "str", "start": "date", "end": "date", "programme": "str"},
+            {
+                "id": "str",
+                "title": "str",
+                "start": "date",
+                "end": "date",
+                "programme": "str",
+                # additions (issue 3): the years the collaboration measures use
+                "start_year": "int",
+                "end_year": "int",
+            },
             "A collaborative project.",
         ),
         NodeSpec(
             "Measure",
             "id",
-            {"id": "str", "family": "str", "activity_label": "str", "parameters": "json"},
+            {
+                "id": "str",
+                "family": "str",
+                "activity_label": "str",
+                "parameters": "json",
+                "computed_at": "str",
+            },
             "A computed family of measures (e.g. 'Product:specialisation') that SCORED "
             "relationships point to; 'parameters' records how they were computed.",
         ),
     ]
 }
 
+#: Values of ``Organisation.type`` (issue 3); loaders map source codes onto them.
+ORGANISATION_TYPES: tuple[str, ...] = (
+    "firm",
+    "university",
+    "research organisation",
+    "public body",
+    "cluster management",
+    "other",
+)
+
+#: Properties of a COLLABORATION_PROFILE relationship (collaboration measures of an actor set).
+_COLLABORATION_PROFILE = {
+    "year": "int",
+    "locality": "str",
+    "actors": "int",
+    "ties": "int",
+    "local_ties": "int",
+    "national_ties": "int",
+    "international_ties": "int",
+    "local_share": "float",
+    "national_share": "float",
+    "international_share": "float",
+    "ei_index": "float",
+    "partner_countries": "int",
+    "partner_country_diversity": "float",
+    "internal_density": "float",
+    "internal_clustering": "float",
+    "internal_components": "int",
+    "internal_avg_degree": "float",
+    "pipeline_actor_share": "float",
+    "pipeline_gini": "float",
+    "pipeline_top5_share": "float",
+    "new_partner_share": "float",
+    "tech_proximity_chosen": "float",
+    "tech_proximity_available": "float",
+    "cultural_proximity_chosen": "float",
+    "cultural_proximity_available": "float",
+}
+
 #: Labels of activity nodes (the columns of the region x activity matrices).
 ACTIVITY_LABELS: tuple[str, ...] = ("Product", "Technology", "Industry", "Topic")
 
-_ACTIVITY_COMPUTED = ("rca", "m", "rca_method", "rca_threshold", "density")
+_ACTIVITY_COMPUTED = (
+    "rca",
+    "m",
+    "rca_method",
+    "rca_threshold",
+    "density",
+    "cog",
+    "proximity_method",
+    "density_diagonal",
+    "density_scale",
+    "cog_normaliser",
+)
 
 RELATIONSHIPS: dict[str, RelSpec] = {
     spec.type: spec
@@ -170,8 +253,19 @@ RELATIONSHIPS: dict[str, RelSpec] = {
             "SPECIALISES_IN",
             ("Cluster",),
             ("Technology", "Industry", "Product"),
-            {"stars": "int", "lq": "float"},
-            "A cluster's specialisation.",
+            {
+                "stars": "int",
+                "lq": "float",
+                # additions (issue 7): the star rating's measures and how it was computed
+                "year": "int",
+                "value": "float",
+                "size": "float",
+                "focus": "float",
+                "method": "str",
+                "parameters": "json",
+            },
+            "A cluster's specialisation; for mapped clusters the star rating (0-3: size, "
+            "specialisation LQ, focus) of `year`, with its cut-offs in `parameters`.",
         ),
         RelSpec(
             "PARTICIPATES_IN",
@@ -192,8 +286,16 @@ RELATIONSHIPS: dict[str, RelSpec] = {
             "PROXIMITY",
             ACTIVITY_LABELS,
             ACTIVITY_LABELS,
-            {"year": "int", "phi": "float", "method": "str"},
-            "Proximity of two activities (product or knowledge space), stored once per pair.",
+            # addition (issue 7): `cooccurrences`, the count behind a co-classification phi
+            {
+                "year": "int",
+                "phi": "float",
+                "method": "str",
+                "backbone": "bool",
+                "cooccurrences": "float",
+            },
+            "Proximity of two activities (product or knowledge space), stored once per pair; "
+            "method 'cooccurrence:association' for classes co-listed on patents.",
             key=("year", "method"),
             directed=False,
         ),
@@ -210,9 +312,36 @@ RELATIONSHIPS: dict[str, RelSpec] = {
                 "fitness": "float",
                 "complexity": "float",
                 "coi": "float",
+                "component": "int",
             },
             "Per-year scores of a region or activity under one Measure family.",
             key=("year",),
+        ),
+        # -- additions (issue 3: collaboration networks) ----------------------------------------
+        RelSpec(
+            "ADDRESSES",
+            ("Project",),
+            ("Topic",),
+            {},
+            "The programme part or research theme of a project (CORDIS programme parts).",
+        ),
+        RelSpec(
+            "PARTNERS_WITH",
+            ("Organisation",),
+            ("Organisation",),
+            {"year": "int", "known_before": "bool", "channel": "str"},
+            "A reported partnership (survey, CRM export): the reporting organisation to its "
+            "partner, one per year; `known_before` says whether they had worked together before.",
+            key=("year",),
+        ),
+        RelSpec(
+            "COLLABORATION_PROFILE",
+            ("Region", "Cluster"),
+            ("Measure",),
+            dict(_COLLABORATION_PROFILE),
+            "Per-period collaboration measures of an actor set (a country, city or cluster) "
+            "with locality level `locality` (city or country), to the Measure 'collaboration'.",
+            key=("year", "locality"),
         ),
     ]
 }

@@ -148,3 +148,33 @@ def test_backbone_and_communities(random_panel):
     com = pj.communities(bb)
     assert set(com["node"]) == set(p1.activity_a) | set(p1.activity_b)
     assert com.attrs["modularity"] > 0
+
+
+@pytest.mark.parametrize("diagonal", [1.0, 0.0])
+@pytest.mark.parametrize("normaliser", ["activity", "target"])
+def test_conditional_without_phi_matches_phi(random_panel, diagonal, normaliser):
+    """The products with phi taken group by group of ubiquity (no phi matrix; the fast path for
+    fewer regions than activities) equal those with the explicit phi matrix."""
+    from smartspec.algorithms.complexity import _eigen
+    from smartspec.algorithms.panel import as_panel
+    from smartspec.algorithms.specialisation import presence_matrices
+
+    # an activity observed in one year only, so that it is absent in the other
+    extra = pd.DataFrame({"region": ["r0", "r1"], "activity": "zz", "year": 2, "value": 50.0})
+    few = random_panel[random_panel["region"].isin([f"r{i}" for i in range(15)])]
+    panel = as_panel(pd.concat([few, extra], ignore_index=True))
+    r, m = presence_matrices(panel)
+    assert 2 * panel.n_regions <= panel.n_activities  # the fast path applies
+    pci = _eigen(panel, m, standardise="eci", ddof=0, sign="diversity",
+                 components="largest").pci_eig
+    kw = dict(measure="conditional", continuous=False, diagonal=diagonal, columns=None,
+              pci=pci, normaliser=normaliser, keep_pairs=0.3, precision="double")
+    fast = rl._related(panel, r, m, proximity_table=None, **kw)
+    table = rl.proximity(panel)
+    slow = rl._related(panel, r, m, proximity_table=table, **kw)
+    for name in ("density", "cog", "coi"):
+        assert np.allclose(getattr(fast, name), getattr(slow, name), atol=1e-12), name
+    for (_, (i1, j1, v1)), (_, (i2, j2, v2)) in zip(fast.pairs, slow.pairs, strict=True):
+        keep = v2 >= 0.3
+        assert np.array_equal(i1, i2[keep]) and np.array_equal(j1, j2[keep])
+        assert np.allclose(v1, v2[keep], atol=0)
