@@ -1,0 +1,795 @@
+"""Collaboration loader: organisations, projects, participations and reported partnerships.
+
+Layouts
+-------
+``cordis-shared``
+    The Horizon 2020 participations shipped in ``loaders/data/h2020.csv.gz`` (``rcn, role, pic,
+    type, contribution, country, start_date, end_date, ...``). Names and cities come from the
+    organisation file (``odfest2017_h2020_org_nodes.csv.gz``: ``orgId, name, shortName, city,
+    country, activityType``) and programme parts from ``programme_parts.csv.gz`` (``rcn,
+    programme_part``); both are picked up from the folder of FILE when they sit next to it, or
+    named with ``organisations=`` / ``programme_parts=``. ``NA`` in a number or date column is
+    missing; in the country column it is Namibia.
+``cordis``
+    The current CORDIS open-data organisation table (``projectID, organisationID, name, country,
+    city, nutsCode, activityType, role, ecContribution``, usually ``;``-separated, optionally
+    ``shortName, SME, geolocation``). Project dates come from the CORDIS project table
+    (``id, startDate, endDate``, optionally ``frameworkProgramme``), picked up as ``project.csv``
+    next to FILE or named with ``projects=``.
+``partners``
+    A plain partner list as a cluster management's survey or CRM export gives it: ``organisation,
+    partner, year`` and optionally ``partner_country, partner_type, partner_city, known_before,
+    channel`` and the reporting organisation's own ``country, type, city``.
+
+Rules (also in ``smartspec load collaborations --help``)
+----------------------------------------------------------
+- Countries are normalised to ISO 3166 alpha-3 (:mod:`smartspec.loaders.countries`; CORDIS's UK
+  and EL become GBR and GRC). An unknown code refuses the file, naming the lines. A missing
+  country refuses the file unless ``missing_country="unlocated"``: such organisations are loaded
+  without ``LOCATED_IN`` and the measures count their ties as of unknown geography.
+- Organisation types map onto firm / university / research organisation / public body / cluster
+  management / other (:data:`TYPE_CODES`); the source's code is kept as ``type_code``. An unknown
+  type refuses the file unless ``unknown_types="other"``; an empty type is ``other``.
+- An organisation listed with different names, types or places keeps its most frequent one
+  (first seen on a tie); the number of such organisations is reported.
+- Duplicate participations (one organisation twice in a project) refuse the file unless
+  ``duplicates="merge"``: contributions are added up and the role is ``coordinator`` if any row
+  says so. Duplicate partner-list rows (organisation, partner, year) likewise.
+- Self-ties (an organisation listed as its own partner) refuse the file, naming the lines.
+- A project that ends before it starts refuses the file, naming the lines. A project without a
+  start year keeps its participations but has no year: its ties count in ``projects`` of
+  ``COLLABORATES_WITH`` but not in ``first_year`` / ``last_year`` or any per-period measure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..algorithms.collaboration import collaboration_pairs, project_ties
+from ..graph_models.store import Store
+from ._io import LoaderError, parse_numeric, read_table, require_codes, require_columns
+from .countries import country_table, to_alpha3
+
+__all__ = [
+    "COLLABORATION_LAYOUTS",
+    "TYPE_CODES",
+    "CollaborationTable",
+    "detect_layout",
+    "map_types",
+    "city_code",
+    "read_collaborations",
+    "write_collaborations",
+    "upsert_organisations",
+    "located_in",
+]
+
+COLLABORATION_LAYOUTS = ("auto", "cordis-shared", "cordis", "partners")
+
+#: Source type codes (upper-cased) -> Organisation.type. CORDIS codes first, then plain words.
+TYPE_CODES: dict[str, str] = {
+    "PRC": "firm",
+    "HES": "university",
+    "REC": "research organisation",
+    "PUB": "public body",
+    "OTH": "other",
+    "FIRM": "firm",
+    "COMPANY": "firm",
+    "ENTERPRISE": "firm",
+    "SME": "firm",
+    "LARGE FIRM": "firm",
+    "PRIVATE COMPANY": "firm",
+    "INDUSTRY": "firm",
+    "UNIVERSITY": "university",
+    "HIGHER EDUCATION": "university",
+    "HEI": "university",
+    "RESEARCH ORGANISATION": "research organisation",
+    "RESEARCH ORGANIZATION": "research organisation",
+    "RESEARCH INSTITUTE": "research organisation",
+    "RTO": "research organisation",
+    "PUBLIC BODY": "public body",
+    "PUBLIC AUTHORITY": "public body",
+    "GOVERNMENT": "public body",
+    "CLUSTER MANAGEMENT": "cluster management",
+    "CLUSTER ORGANISATION": "cluster management",
+    "CLUSTER ORGANIZATION": "cluster management",
+    "OTHER": "other",
+}
+
+_SHARED_COLS = ("rcn", "pic", "role", "type", "country")
+_CORDIS_COLS = ("projectID", "organisationID", "country", "activityType", "role")
+_PARTNER_COLS = ("organisation", "partner", "year")
+_SHARED_ORGS = "odfest2017_h2020_org_nodes.csv.gz"
+_SHARED_PARTS = "programme_parts.csv.gz"
+_TRUE = {"TRUE", "YES", "Y", "1", "T"}
+_FALSE = {"FALSE", "NO", "N", "0", "F"}
+
+
+@dataclass
+class CollaborationTable:
+    """A validated collaboration file, as tables ready to write.
+
+    ``organisations``: ``id, name, short_name, type, type_code, sme, country, city, latitude,
+    longitude`` (country alpha-3 or missing); ``projects``: ``id, start, end, start_year,
+    end_year, programme``; ``participations``: ``organisation, project, role, contribution``;
+    ``topics``: ``project, topic``; ``partnerships``: ``organisation, partner, year,
+    known_before, channel``. Tables a layout does not have are empty.
+    """
+
+    organisations: pd.DataFrame
+    projects: pd.DataFrame
+    participations: pd.DataFrame
+    topics: pd.DataFrame
+    partnerships: pd.DataFrame
+    path: Path
+    layout: str
+    rows_read: int
+    notes: list[str] = field(default_factory=list)
+
+    def ties(self) -> pd.DataFrame:
+        """Pair-year ties from shared projects (``source, target, year, projects``)."""
+        if self.participations.empty:
+            return pd.DataFrame(columns=["source", "target", "year", "projects"])
+        years = self.projects.set_index("id")["start_year"]
+        part = self.participations.assign(year=self.participations["project"].map(years))
+        return project_ties(part, actor="organisation", project="project", year="year")
+
+
+def detect_layout(columns: list[str]) -> str:
+    """Guess the layout from a header (see the module docstring)."""
+    cols = set(columns)
+    if cols.issuperset(_SHARED_COLS):
+        return "cordis-shared"
+    if cols.issuperset(("projectID", "organisationID")):
+        return "cordis"
+    if cols.issuperset(_PARTNER_COLS):
+        return "partners"
+    raise LoaderError(
+        f"unrecognised collaboration layout; expected the columns of cordis-shared "
+        f"({', '.join(_SHARED_COLS)}), cordis ({', '.join(_CORDIS_COLS)}) or partners "
+        f"({', '.join(_PARTNER_COLS)}); found: {', '.join(columns)}"
+    )
+
+
+def _lines(mask: np.ndarray, limit: int = 5) -> str:
+    return ", ".join(str(i + 2) for i in np.flatnonzero(mask)[:limit])
+
+
+def map_types(codes: pd.Series, *, path, column: str, unknown: str = "error") -> pd.Series:
+    """Organisation.type for source type codes (see :data:`TYPE_CODES`); empty -> ``other``.
+
+    >>> map_types(pd.Series(["PRC", "hes", None]), path="f", column="type").tolist()
+    ['firm', 'university', 'other']
+    """
+    key = codes.str.strip().str.upper().str.replace(r"[\s_-]+", " ", regex=True)
+    mapped = key.map(TYPE_CODES)
+    bad = (mapped.isna() & key.notna() & (key != "")).to_numpy()
+    if bad.any():
+        if unknown == "other":
+            mapped = mapped.where(~bad, "other")
+        else:
+            values = ", ".join(sorted(map(repr, pd.unique(codes[bad])))[:5])
+            raise LoaderError(
+                f"{path}: column {column!r} has {int(bad.sum())} unknown organisation type(s) "
+                f"at line(s) {_lines(bad)} ({values}); known: {', '.join(sorted(TYPE_CODES))}; "
+                "pass --unknown-types other to load them as 'other'"
+            )
+    return mapped.fillna("other")
+
+
+def _countries(codes: pd.Series, *, path, column: str, missing: str) -> pd.Series:
+    """Alpha-3 codes; unknown codes raise; missing ones raise unless ``missing='unlocated'``."""
+    text = codes.str.strip()
+    out = to_alpha3(text)
+    empty = (text.isna() | (text == "")).to_numpy()
+    bad = out.isna().to_numpy() & ~empty
+    if bad.any():
+        values = ", ".join(sorted(map(repr, pd.unique(text[bad])))[:5])
+        raise LoaderError(
+            f"{path}: column {column!r} has {int(bad.sum())} unknown country code(s) at line(s) "
+            f"{_lines(bad)} ({values}); expected ISO 3166 alpha-2 or alpha-3 (UK, EL accepted)"
+        )
+    if empty.any() and missing != "unlocated":
+        raise LoaderError(
+            f"{path}: column {column!r} is empty at {int(empty.sum())} line(s): {_lines(empty)}; "
+            "pass --missing-country unlocated to load those organisations without a location"
+        )
+    return out
+
+
+def city_code(country: pd.Series, city: pd.Series) -> pd.Series:
+    """The Region code of a city: ``<alpha-3>-<CITY>`` (upper case, spaces collapsed).
+
+    >>> city_code(pd.Series(["DEU"]), pd.Series([" München "])).tolist()
+    ['DEU-MÜNCHEN']
+    """
+    name = city.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
+    ok = country.notna() & name.notna() & (name != "")
+    return (country + "-" + name).where(ok)
+
+
+def _dates(frame: pd.DataFrame, column: str, *, path) -> pd.Series:
+    raw = frame[column].str.strip()
+    raw = raw.where(~raw.isin(["", "NA"]))
+    out = pd.to_datetime(raw, errors="coerce", format="mixed")
+    bad = (out.isna() & raw.notna()).to_numpy()
+    if bad.any():
+        examples = ", ".join(repr(v) for v in raw[bad].head(3))
+        raise LoaderError(
+            f"{path}: column {column!r} has {int(bad.sum())} unreadable date(s) at line(s) "
+            f"{_lines(bad)} (e.g. {examples})"
+        )
+    return out
+
+
+def _numbers(frame: pd.DataFrame, column: str, *, path) -> pd.Series:
+    """Numbers where ``NA`` is missing and a decimal comma is accepted (``1234,5``)."""
+    text = frame[column].str.strip()
+    text = text.where(~text.isin(["NA", ""]))
+    text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+    return parse_numeric(pd.DataFrame({column: text}), column, path=path)
+
+
+def _first_most_frequent(frame: pd.DataFrame, key: str, column: str) -> tuple[pd.Series, int]:
+    """Per ``key``, the most frequent non-missing value of ``column`` (first seen on a tie)."""
+    sub = frame[[key, column]].dropna()
+    if sub.empty:
+        return pd.Series(dtype="object"), 0
+    counts = sub.groupby([key, column], sort=False).size().rename("n").reset_index()
+    n_values = counts.groupby(key)[column].transform("size")
+    conflicts = int(counts.loc[n_values > 1, key].nunique())
+    best = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates(key)
+    return best.set_index(key)[column], conflicts
+
+
+def _organisations(rows: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """One row per organisation from per-participation rows (see the module rules)."""
+    ids = pd.unique(rows["id"])
+    out = pd.DataFrame({"id": ids})
+    conflicts = {}
+    for col in (
+        "name",
+        "short_name",
+        "type",
+        "type_code",
+        "sme",
+        "country",
+        "city",
+        "latitude",
+        "longitude",
+    ):
+        if col not in rows.columns:
+            out[col] = pd.NA if col not in ("type",) else "other"
+            continue
+        values, n = _first_most_frequent(rows, "id", col)
+        out[col] = out["id"].map(values)
+        if n and col in ("name", "type", "country", "city"):
+            conflicts[col] = n
+    out["type"] = out["type"].fillna("other")
+    for col, n in conflicts.items():
+        notes.append(
+            f"{n:,} organisation(s) listed with different {col} values: kept the most frequent"
+        )
+    return out
+
+
+def _participations(frame: pd.DataFrame, *, path, duplicates: str, notes: list[str]):
+    key = ["project", "organisation"]
+    dup = frame.duplicated(key, keep=False).to_numpy()
+    if not dup.any():
+        return frame
+    if duplicates != "merge":
+        first = frame[dup].sort_values(key).head(2)
+        n = int(frame.duplicated(key).sum())
+        raise LoaderError(
+            f"{path}: {n} duplicate participation(s) (one organisation twice in a project), e.g. "
+            f"organisation {first.iloc[0]['organisation']} in project {first.iloc[0]['project']} "
+            f"at lines {', '.join(str(i + 2) for i in first.index)}; pass --duplicates merge to "
+            "add their contributions up"
+        )
+    before = len(frame)
+    coord = frame["role"].str.lower().eq("coordinator")
+    frame = frame.assign(_coord=coord)
+    merged = frame.groupby(key, sort=False, as_index=False).agg(
+        role=("role", "first"),
+        _coord=("_coord", "any"),
+        contribution=("contribution", lambda s: s.sum(min_count=1)),
+    )
+    merged.loc[merged["_coord"], "role"] = "coordinator"
+    notes.append(f"merged {before - len(merged):,} duplicate participation row(s)")
+    return merged.drop(columns="_coord")
+
+
+def _check_dates(projects: pd.DataFrame, *, path, lines: np.ndarray) -> None:
+    bad = (projects["end"] < projects["start"]).to_numpy()
+    if bad.any():
+        first = projects[bad].iloc[0]
+        raise LoaderError(
+            f"{path}: {int(bad.sum())} project(s) end before they start, e.g. project "
+            f"{first['id']} ({first['start'].date()} to {first['end'].date()}) at line(s) "
+            f"{', '.join(str(i + 2) for i in lines[bad][:5])}"
+        )
+
+
+def _sibling(path: Path, name: str, given) -> Path | None:
+    if given is not None:
+        return Path(given)
+    candidate = path.parent / name
+    return candidate if candidate.exists() else None
+
+
+def read_collaborations(
+    path: str | Path,
+    *,
+    layout: str = "auto",
+    organisations: str | Path | None = None,
+    programme_parts: str | Path | None = None,
+    projects: str | Path | None = None,
+    duplicates: str = "reject",
+    unknown_types: str = "error",
+    missing_country: str = "error",
+    sep: str | None = None,
+    encoding: str = "utf-8",
+    progress: Callable[[int], None] | None = None,
+) -> CollaborationTable:
+    """Read and validate a collaboration file; nothing is written.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV (``,`` ``;`` or tab separated, detected), optionally gzip-compressed.
+    layout : {"auto", "cordis-shared", "cordis", "partners"}
+        File layout (module docstring); ``auto`` recognises it from the header.
+    organisations, programme_parts, projects : path-like, optional
+        Companion files of the CORDIS layouts; by default the shipped names next to ``path``.
+    duplicates : {"reject", "merge"}
+        Duplicate participations or partner-list rows: refuse the file, or merge them.
+    unknown_types : {"error", "other"}
+        An organisation type that :data:`TYPE_CODES` does not know: refuse, or load as other.
+    missing_country : {"error", "unlocated"}
+        An organisation without a country: refuse, or load it without a location.
+    sep, encoding : str, optional
+        Field separator (detected when omitted) and text encoding.
+
+    Returns
+    -------
+    CollaborationTable
+    """
+    path = Path(path)
+    for name, value, allowed in (
+        ("layout", layout, COLLABORATION_LAYOUTS),
+        ("duplicates", duplicates, ("reject", "merge")),
+        ("unknown_types", unknown_types, ("error", "other")),
+        ("missing_country", missing_country, ("error", "unlocated")),
+    ):
+        if value not in allowed:
+            raise LoaderError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    if sep is None:
+        sep = _detect_sep(path, encoding)
+    raw = read_table(path, encoding=encoding, sep=sep, progress=progress)
+    if layout == "auto":
+        layout = detect_layout(list(raw.columns))
+    opts = dict(duplicates=duplicates, unknown_types=unknown_types, missing=missing_country)
+    notes: list[str] = []
+    if layout == "cordis-shared":
+        tables = _from_shared(raw, path, organisations, programme_parts, encoding, notes, **opts)
+    elif layout == "cordis":
+        tables = _from_cordis(raw, path, projects, encoding, notes, **opts)
+    else:
+        tables = _from_partners(raw, path, notes, **opts)
+    return CollaborationTable(path=path, layout=layout, rows_read=len(raw), notes=notes, **tables)
+
+
+def _detect_sep(path: Path, encoding: str) -> str:
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as fh:
+            first = fh.readline(65536).decode(encoding, errors="replace")
+    except (OSError, EOFError):
+        return ","  # read_table reports the problem
+    counts = {s: first.count(s) for s in (";", "\t", ",")}
+    return max(counts, key=lambda s: (counts[s], s == ","))
+
+
+def _empty_tables() -> dict[str, pd.DataFrame]:
+    return {
+        "projects": pd.DataFrame(
+            columns=["id", "start", "end", "start_year", "end_year", "programme"]
+        ),
+        "participations": pd.DataFrame(columns=["organisation", "project", "role", "contribution"]),
+        "topics": pd.DataFrame(columns=["project", "topic"]),
+        "partnerships": pd.DataFrame(
+            columns=["organisation", "partner", "year", "known_before", "channel"]
+        ),
+    }
+
+
+def _projects(frame: pd.DataFrame, *, path, notes: list[str]) -> pd.DataFrame:
+    """One row per project from per-participation rows with ``project, start, end``."""
+    projects = frame.drop_duplicates("project").rename(columns={"project": "id"})
+    lines = projects.index.to_numpy()
+    projects = projects.reset_index(drop=True)
+    _check_dates(projects, path=path, lines=lines)
+    projects["start_year"] = projects["start"].dt.year.astype("Int64")
+    projects["end_year"] = projects["end"].dt.year.astype("Int64")
+    undated = int(projects["start_year"].isna().sum())
+    if undated:
+        notes.append(
+            f"{undated:,} project(s) without a start date: kept, but their ties have no year"
+        )
+    cols = ["id", "start", "end", "start_year", "end_year"]
+    if "programme" in projects.columns:
+        cols.append("programme")
+    else:
+        projects["programme"] = pd.NA
+        cols.append("programme")
+    return projects[cols]
+
+
+def _from_shared(
+    raw,
+    path,
+    organisations,
+    programme_parts,
+    encoding,
+    notes,
+    *,
+    duplicates,
+    unknown_types,
+    missing,
+):
+    require_columns(raw, [*_SHARED_COLS, "start_date", "end_date", "contribution"], path=path)
+    rows = pd.DataFrame(
+        {
+            "project": require_codes(raw, "rcn", path=path),
+            "organisation": require_codes(raw, "pic", path=path),
+            "role": raw["role"].str.strip().str.lower(),
+            "contribution": _numbers(raw, "contribution", path=path),
+            "type_code": raw["type"].str.strip().str.upper(),
+            "type": map_types(raw["type"], path=path, column="type", unknown=unknown_types),
+            "country": _countries(raw["country"], path=path, column="country", missing=missing),
+            "start": _dates(raw, "start_date", path=path),
+            "end": _dates(raw, "end_date", path=path),
+            "programme": "H2020",
+        }
+    )
+    participations = _participations(
+        rows[["organisation", "project", "role", "contribution"]],
+        path=path,
+        duplicates=duplicates,
+        notes=notes,
+    )
+    projects = _projects(rows[["project", "start", "end", "programme"]], path=path, notes=notes)
+    org_rows = rows[["organisation", "type", "type_code", "country"]].rename(
+        columns={"organisation": "id"}
+    )
+    orgs = _organisations(org_rows, notes)
+    org_path = _sibling(path, _SHARED_ORGS, organisations)
+    if org_path is not None:
+        names = read_table(org_path, encoding=encoding)
+        require_columns(names, ["orgId", "name", "city", "country"], path=org_path)
+        names = names[names["orgId"].notna()]
+        names = names.assign(orgId=names["orgId"].str.strip()).drop_duplicates("orgId")
+        names = names.set_index("orgId")
+        orgs["name"] = orgs["id"].map(names["name"].str.strip())
+        if "shortName" in names.columns:
+            orgs["short_name"] = orgs["id"].map(names["shortName"].str.strip())
+        orgs["city"] = orgs["id"].map(names["city"].str.strip())
+        covered = rows["organisation"].isin(names.index).mean()
+        notes.append(
+            f"names and cities from {org_path.name}: {orgs['name'].notna().sum():,} of "
+            f"{len(orgs):,} organisations ({covered:.0%} of participations)"
+        )
+    topics = _empty_tables()["topics"]
+    parts_path = _sibling(path, _SHARED_PARTS, programme_parts)
+    if parts_path is not None:
+        parts = read_table(parts_path, encoding=encoding)
+        require_columns(parts, ["rcn", "programme_part"], path=parts_path)
+        topics = pd.DataFrame(
+            {
+                "project": require_codes(parts, "rcn", path=parts_path),
+                "topic": require_codes(parts, "programme_part", path=parts_path),
+            }
+        ).drop_duplicates()
+        topics = topics[topics["project"].isin(projects["id"])].reset_index(drop=True)
+        notes.append(
+            f"programme parts from {parts_path.name}: {topics['project'].nunique():,} of "
+            f"{len(projects):,} projects"
+        )
+    out = _empty_tables()
+    out.update(organisations=orgs, projects=projects, participations=participations, topics=topics)
+    return out
+
+
+def _from_cordis(raw, path, projects_path, encoding, notes, *, duplicates, unknown_types, missing):
+    require_columns(raw, [*_CORDIS_COLS, "name"], path=path)
+    contribution = (
+        _numbers(raw, "ecContribution", path=path)
+        if "ecContribution" in raw.columns
+        else pd.Series(np.nan, index=raw.index)
+    )
+    rows = pd.DataFrame(
+        {
+            "project": require_codes(raw, "projectID", path=path),
+            "id": require_codes(raw, "organisationID", path=path),
+            "name": raw["name"].str.strip(),
+            "role": raw["role"].str.strip().str.lower(),
+            "contribution": contribution,
+            "type_code": raw["activityType"].str.strip().str.upper(),
+            "type": map_types(
+                raw["activityType"], path=path, column="activityType", unknown=unknown_types
+            ),
+            "country": _countries(raw["country"], path=path, column="country", missing=missing),
+        }
+    )
+    if "city" in raw.columns:
+        rows["city"] = raw["city"].str.strip()
+    if "shortName" in raw.columns:
+        rows["short_name"] = raw["shortName"].str.strip()
+    if "SME" in raw.columns:
+        sme = raw["SME"].str.strip().str.upper()
+        rows["sme"] = sme.map(lambda v: True if v in _TRUE else False if v in _FALSE else None)
+    if "geolocation" in raw.columns:
+        geo = raw["geolocation"].str.extract(r"^\s*\(?\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)")
+        rows["latitude"] = pd.to_numeric(geo[0], errors="coerce")
+        rows["longitude"] = pd.to_numeric(geo[1], errors="coerce")
+    participations = _participations(
+        rows.rename(columns={"id": "organisation"})[
+            ["organisation", "project", "role", "contribution"]
+        ],
+        path=path,
+        duplicates=duplicates,
+        notes=notes,
+    )
+    orgs = _organisations(rows, notes)
+    proj = pd.DataFrame({"project": pd.unique(rows["project"])})
+    proj["start"] = pd.NaT
+    proj["end"] = pd.NaT
+    proj_path = _sibling(path, "project.csv", projects_path)
+    if proj_path is not None:
+        ptab = read_table(proj_path, encoding=encoding, sep=_detect_sep(proj_path, encoding))
+        require_columns(ptab, ["id", "startDate", "endDate"], path=proj_path)
+        ptab = ptab.assign(
+            id=require_codes(ptab, "id", path=proj_path),
+            start=_dates(ptab, "startDate", path=proj_path),
+            end=_dates(ptab, "endDate", path=proj_path),
+        ).drop_duplicates("id")
+        _check_dates(
+            ptab.rename(columns={"id": "id"})[["id", "start", "end"]].reset_index(drop=True),
+            path=proj_path,
+            lines=np.arange(len(ptab)),
+        )
+        ptab = ptab.set_index("id")
+        proj["start"] = proj["project"].map(ptab["start"])
+        proj["end"] = proj["project"].map(ptab["end"])
+        if "frameworkProgramme" in ptab.columns:
+            proj["programme"] = proj["project"].map(ptab["frameworkProgramme"])
+    else:
+        notes.append("no project table (project.csv) next to the file: projects have no dates")
+    projects = _projects(proj, path=path, notes=notes)
+    out = _empty_tables()
+    out.update(organisations=orgs, projects=projects, participations=participations)
+    return out
+
+
+def _bools(raw: pd.DataFrame, column: str, *, path) -> pd.Series:
+    text = raw[column].str.strip().str.upper()
+    out = text.map(lambda v: True if v in _TRUE else False if v in _FALSE else None)
+    bad = (out.isna() & text.notna() & (text != "")).to_numpy()
+    if bad.any():
+        raise LoaderError(
+            f"{path}: column {column!r} has {int(bad.sum())} value(s) that are not yes/no at "
+            f"line(s) {_lines(bad)} (e.g. {raw[column][bad].iloc[0]!r}); use true/false, yes/no "
+            "or 1/0"
+        )
+    return out.astype("boolean")
+
+
+def _from_partners(raw, path, notes, *, duplicates, unknown_types, missing):
+    from ._io import parse_year
+
+    require_columns(raw, list(_PARTNER_COLS), path=path)
+    org = require_codes(raw, "organisation", path=path)
+    partner = require_codes(raw, "partner", path=path)
+    year = parse_year(raw, "year", path=path)
+    self_tie = (org.str.upper() == partner.str.upper()).to_numpy()
+    if self_tie.any():
+        raise LoaderError(
+            f"{path}: {int(self_tie.sum())} self-tie(s) (organisation listed as its own partner) "
+            f"at line(s) {_lines(self_tie)}, e.g. {org[self_tie].iloc[0]!r}"
+        )
+    ties = pd.DataFrame(
+        {
+            "organisation": org,
+            "partner": partner,
+            "year": year,
+            "known_before": _bools(raw, "known_before", path=path)
+            if "known_before" in raw.columns
+            else pd.Series(pd.NA, index=raw.index, dtype="boolean"),
+            "channel": raw["channel"].str.strip() if "channel" in raw.columns else pd.NA,
+        }
+    )
+    key = ["organisation", "partner", "year"]
+    dup = ties.duplicated(key, keep=False).to_numpy()
+    if dup.any():
+        if duplicates != "merge":
+            first = ties[dup].sort_values(key).head(2)
+            raise LoaderError(
+                f"{path}: {int(ties.duplicated(key).sum())} duplicate (organisation, partner, "
+                f"year) row(s), e.g. ({', '.join(map(str, first.iloc[0][key]))}) at lines "
+                f"{', '.join(str(i + 2) for i in first.index)}; pass --duplicates merge to keep "
+                "one"
+            )
+        before = len(ties)
+        ties = ties.groupby(key, sort=False, as_index=False).agg(
+            known_before=("known_before", "max"), channel=("channel", "first")
+        )
+        notes.append(f"merged {before - len(ties):,} duplicate partner-list row(s)")
+
+    def side(prefix: str, ids: pd.Series) -> pd.DataFrame:
+        out = pd.DataFrame({"id": ids, "name": ids})
+        tcol, ccol, citycol = f"{prefix}type", f"{prefix}country", f"{prefix}city"
+        if tcol in raw.columns:
+            out["type_code"] = raw[tcol].str.strip()
+            out["type"] = map_types(raw[tcol], path=path, column=tcol, unknown=unknown_types)
+            out["_typed"] = raw[tcol].notna()
+        if ccol in raw.columns:
+            out["country"] = _countries(raw[ccol], path=path, column=ccol, missing=missing)
+        if citycol in raw.columns:
+            out["city"] = raw[citycol].str.strip()
+        return out
+
+    both = pd.concat([side("", org), side("partner_", partner)], ignore_index=True)
+    orgs = _organisations(both.drop(columns="_typed", errors="ignore"), notes)
+    mask = both["_typed"].eq(True) if "_typed" in both.columns else both["id"].isna()
+    typed = set(both.loc[mask.to_numpy(dtype=bool), "id"])
+    orgs["_typed"] = orgs["id"].isin(typed)
+    if "country" not in both.columns or both["country"].isna().all():
+        notes.append("no country columns: organisations are loaded without a location")
+    out = _empty_tables()
+    out.update(organisations=orgs, partnerships=ties)
+    return out
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def located_in(orgs: pd.DataFrame):
+    """Region rows, city ``PART_OF`` country rows and ``LOCATED_IN`` rows for organisations."""
+    return _regions(orgs)
+
+
+def _regions(orgs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Country and city Region rows, city PART_OF country rows, and LOCATED_IN rows."""
+    names = country_table().set_index("alpha3")["name"]
+    located = orgs[orgs["country"].notna()]
+    countries = pd.DataFrame({"code": pd.unique(located["country"])})
+    countries["name"] = countries["code"].map(names)
+    countries["level"] = "country"
+    city = city_code(located["country"], located["city"].astype("object"))
+    cities = (
+        pd.DataFrame({"code": city, "name": located["city"], "country": located["country"]})
+        .dropna(subset=["code"])
+        .drop_duplicates("code")
+    )
+    part_of = cities.rename(columns={"code": "start", "country": "end"})[["start", "end"]]
+    cities = cities.assign(level="city")[["code", "name", "level"]]
+    located_in = pd.DataFrame(
+        {"start": located["id"], "end": city.fillna(located["country"])}
+    ).reset_index(drop=True)
+    return pd.concat([countries, cities], ignore_index=True), part_of, located_in
+
+
+def upsert_organisations(store: Store, orgs: pd.DataFrame) -> int:
+    """Merge Organisation nodes; rows with ``_typed`` false set ``type='other'`` only on new ones.
+
+    Columns that are missing throughout are left alone, so a later file never blanks what an
+    earlier one set. Returns the number of rows.
+    """
+    node_cols = ["id", "name", "short_name", "type", "type_code", "sme"]
+    nodes = orgs[[c for c in node_cols if c in orgs.columns]]
+    nodes = nodes.loc[:, [c for c in nodes.columns if c == "id" or nodes[c].notna().any()]]
+    if "_typed" not in orgs.columns:
+        store.upsert_nodes("Organisation", nodes)
+        return len(nodes)
+    untyped = ~orgs["_typed"].to_numpy(dtype=bool)
+    known = store.run(
+        "MATCH (o:Organisation) WHERE o.id IN $ids RETURN o.id AS id",
+        {"ids": orgs.loc[untyped, "id"].tolist()},
+    )
+    existing = set(known["id"]) if not known.empty else set()
+    fresh = untyped & ~orgs["id"].isin(existing).to_numpy()
+    if (~untyped).any():
+        store.upsert_nodes("Organisation", nodes[~untyped])
+    if fresh.any():
+        rows = nodes[fresh].drop(columns=["type_code"], errors="ignore")
+        rows = rows.loc[:, [c for c in rows.columns if c == "id" or rows[c].notna().any()]]
+        store.upsert_nodes("Organisation", rows.assign(type="other"))
+    return len(nodes)
+
+
+def write_collaborations(
+    store: Store,
+    table: CollaborationTable,
+    *,
+    pairs: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Write a validated collaboration table; idempotent (everything merges on its keys).
+
+    Writes Region (countries with their ISO alpha-3 code and name, cities as ``<alpha-3>-<CITY>``
+    with ``PART_OF`` their country), Organisation with ``LOCATED_IN`` (city when known, else
+    country), Project, Topic (programme parts) with ``ADDRESSES``, ``PARTICIPATES_IN {role,
+    contribution}``, ``ACTIVE_IN {weight}`` (projects of an organisation in a programme part),
+    the ``COLLABORATES_WITH {first_year, last_year, projects}`` projection (unless ``pairs`` is
+    false) and ``PARTNERS_WITH {year, known_before, channel}`` for partner lists.
+
+    Organisations of a partner list without a type column get ``type='other'`` only when they
+    are new to the store, so a survey never overwrites a type loaded from CORDIS.
+    Returns the counts written.
+    """
+    store.create_schema()
+    orgs = table.organisations
+    regions, part_of, located_in = _regions(orgs)
+    counts: dict[str, int] = {}
+    store.upsert_nodes("Region", regions)
+    counts["regions"] = len(regions)
+    if len(part_of):
+        store.upsert_relationships("PART_OF", part_of, start="Region", end="Region")
+    upsert_organisations(store, orgs)
+    counts["organisations"] = len(orgs)
+    if len(located_in):
+        store.upsert_relationships("LOCATED_IN", located_in, start="Organisation", end="Region")
+    counts["located"] = len(located_in)
+    if len(table.projects):
+        store.upsert_nodes("Project", table.projects)
+    counts["projects"] = len(table.projects)
+    if len(table.topics):
+        topics = pd.DataFrame({"code": pd.unique(table.topics["topic"])})
+        topics["classification"] = "programme part"
+        store.upsert_nodes("Topic", topics)
+        store.upsert_relationships(
+            "ADDRESSES",
+            table.topics.rename(columns={"project": "start", "topic": "end"}),
+            start="Project",
+            end="Topic",
+        )
+        active = table.participations.merge(table.topics, on="project")
+        active = active.groupby(["organisation", "topic"], as_index=False).size()
+        active = active.rename(columns={"organisation": "start", "topic": "end", "size": "weight"})
+        active["weight"] = active["weight"].astype("float64")
+        store.upsert_relationships("ACTIVE_IN", active, start="Organisation", end="Topic")
+    counts["topics"] = len(table.topics)
+    if len(table.participations):
+        store.upsert_relationships(
+            "PARTICIPATES_IN",
+            table.participations.rename(columns={"organisation": "start", "project": "end"}),
+            start="Organisation",
+            end="Project",
+            progress=progress,
+        )
+    counts["participations"] = len(table.participations)
+    counts["pairs"] = 0
+    if pairs and len(table.participations):
+        summary = collaboration_pairs(table.ties())
+        store.upsert_relationships(
+            "COLLABORATES_WITH",
+            summary.rename(columns={"source": "start", "target": "end"}),
+            start="Organisation",
+            end="Organisation",
+            progress=progress,
+        )
+        counts["pairs"] = len(summary)
+    if len(table.partnerships):
+        rows = table.partnerships.rename(columns={"organisation": "start", "partner": "end"})
+        store.upsert_relationships(
+            "PARTNERS_WITH", rows, start="Organisation", end="Organisation", progress=progress
+        )
+    counts["partnerships"] = len(table.partnerships)
+    return counts
