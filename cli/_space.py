@@ -1,0 +1,208 @@
+"""Reading one activity space (one classification) out of the store for recommend, pathways,
+report and model, and checking the region, activity and year a user typed.
+
+A store may hold several product classifications: the shipped world-trade tables are HS (1980,
+2017) and SITC rev. 2 (the 1998-2000 average, loaded with ``--code-prefix SITC2:``). Codes of two
+classifications are different products, so every measure is computed within one classification:
+the one of the requested year, else the one of the latest year, unless ``--classification`` names
+it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from dataclasses import dataclass, field
+
+import click
+import pandas as pd
+
+from ..algorithms.pipeline import compute_all
+from ..graph_models import results
+from ..loaders.countries import country_name
+from ._common import fail
+
+__all__ = ["Space", "load_space", "load_spaces", "activity_label", "classification_option"]
+
+ACTIVITY_CHOICE = click.Choice(["product", "technology", "industry"])
+
+
+def activity_label(activity: str) -> str:
+    return activity.capitalize()
+
+
+def classification_option():
+    return click.option(
+        "--classification",
+        help="Which classification to use when the store holds several (e.g. HS92, SITC2); "
+        "default: the one of --year, else of the latest year.",
+    )
+
+
+@dataclass
+class Space:
+    """Observed activity of one classification, all its years, and the measures computed on it."""
+
+    data: pd.DataFrame
+    label: str
+    classification: str | None
+    years: list[int]
+    all_years: dict[int, list[str]]
+    prefix: str = ""
+    _measures: dict | None = field(default=None, repr=False)
+
+    @property
+    def title(self) -> str:
+        years = ", ".join(map(str, self.years))
+        return f"{self.classification or self.label} ({years})"
+
+    def measures(self) -> dict[str, pd.DataFrame]:
+        """``compute_all`` on the space (cached): specialisation, regions, activities, density,
+        proximity."""
+        if self._measures is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # components: flagged in the tables
+                self._measures = compute_all(self.data, min_proximity=0.0)
+        return self._measures
+
+    # -- checks of what the user typed -----------------------------------------------------------
+    def year_or_latest(self, year: int | None) -> int:
+        if year is None:
+            return self.years[-1]
+        if year not in self.years:
+            fail(f"year {year} is not in {self.title}; loaded years: {_years_text(self.all_years)}")
+        return year
+
+    def region(self, code: str, year: int | None = None) -> str:
+        """The region's code as stored (case-insensitive; a country name works too)."""
+        regions = pd.unique(self.data["region"]).tolist()
+        wanted = code.strip()
+        if wanted.upper() in regions:
+            found = wanted.upper()
+        elif wanted in regions:
+            found = wanted
+        else:
+            names = {country_name(r) or "": r for r in regions}
+            by_name = {k.lower(): v for k, v in names.items() if k}
+            if wanted.lower() in by_name:
+                found = by_name[wanted.lower()]
+            else:
+                close = difflib.get_close_matches(wanted.upper(), regions, n=3, cutoff=0.5)
+                close += [by_name[n] for n in difflib.get_close_matches(
+                    wanted.lower(), list(by_name), n=3, cutoff=0.6)]
+                hint = f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
+                fail(f"unknown region {code!r} in {self.title}{hint}")
+        if year is not None:
+            have = self.data.loc[self.data["region"] == found, "year"].unique().tolist()
+            if year not in have:
+                fail(f"region {found} has no {self.classification or self.label} data in "
+                     f"{year}; it has data in {', '.join(map(str, sorted(have)))}")
+        return found
+
+    def activity(self, code: str) -> str:
+        """The activity's code as stored (the classification prefix may be left out)."""
+        acts = pd.unique(self.data["activity"]).tolist()
+        wanted = code.strip()
+        for cand in (wanted, self.prefix + wanted):
+            if cand in acts:
+                return cand
+        close = difflib.get_close_matches(self.prefix + wanted, acts, n=5, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        fail(f"unknown {self.label.lower()} {code!r} in {self.title}{hint}")
+        raise AssertionError  # pragma: no cover
+
+    def specialisations(self, region: str, year: int) -> list[str]:
+        spec = self.measures()["specialisation"]
+        rows = spec[(spec["region"] == region) & (spec["year"] == year) & (spec["m"] == 1)]
+        if rows.empty:
+            fail(f"region {region} has no specialisation (RCA >= 1) in {year} "
+                 f"({self.classification or self.label}): nothing to build on")
+        return rows["activity"].tolist()
+
+
+def _years_text(all_years: dict[int, list[str]]) -> str:
+    return ", ".join(f"{y} ({'/'.join(c)})" for y, c in sorted(all_years.items()))
+
+
+def _prefix(codes: pd.Series) -> str:
+    """A shared ``XXX:`` prefix of the codes (as ``--code-prefix`` writes it), else ''."""
+    if codes.empty:
+        return ""
+    first = str(codes.iloc[0])
+    if ":" not in first:
+        return ""
+    pre = first.split(":", 1)[0] + ":"
+    return pre if codes.astype(str).str.startswith(pre).all() else ""
+
+
+def load_space(
+    store,
+    *,
+    activity: str = "Product",
+    classification: str | None = None,
+    year: int | None = None,
+    min_years: int = 1,
+) -> Space:
+    """Read one classification's observed activity (all its years) from the store."""
+    data = results.read_activity(store, activity=activity)
+    if data.empty:
+        fail(f"no {activity} data in {store.describe()}; load some first "
+             "(smartspec load trade FILE --year Y)")
+    nodes = store.run(f"MATCH (p:{activity}) RETURN p.code AS activity, "
+                      "p.classification AS classification")
+    cls = dict(zip(nodes["activity"], nodes["classification"].fillna(""), strict=True))
+    data["classification"] = data["activity"].map(cls).fillna("")
+    by_year = data.groupby("year")["classification"].unique()
+    all_years = {int(y): sorted(c or "unclassified" for c in v) for y, v in by_year.items()}
+    if year is not None and year not in all_years:
+        fail(f"year {year} is not loaded; loaded years: {_years_text(all_years)}")
+    known = sorted({c for v in by_year for c in v})
+    if classification is not None:
+        if classification not in known:
+            close = difflib.get_close_matches(classification, known, n=3, cutoff=0.3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            fail(f"unknown classification {classification!r}; loaded: "
+                 f"{', '.join(c or 'unclassified' for c in known)}{hint}")
+        chosen = classification
+    else:
+        if year is not None:
+            options = list(by_year[year])
+        elif min_years > 1:
+            counts = data.groupby("classification")["year"].nunique()
+            options = counts[counts >= min_years].index.tolist() or list(by_year.iloc[-1])
+        else:
+            options = list(by_year.iloc[-1])
+        if len(options) > 1:
+            fail(f"several classifications ({', '.join(options)}) hold this data; choose one "
+                 "with --classification")
+        chosen = options[0]
+    sub = data[data["classification"] == chosen].drop(columns="classification")
+    years = sorted(sub["year"].unique().tolist())
+    if year is not None and year not in years:
+        fail(f"year {year} has no {chosen} data; loaded years: {_years_text(all_years)}")
+    if len(years) < min_years:
+        fail(f"{chosen or activity} has {len(years)} period(s) ({', '.join(map(str, years))}); "
+             f"this needs {min_years} at least; loaded years: {_years_text(all_years)}")
+    return Space(sub.reset_index(drop=True), activity, chosen or None, years, all_years,
+                 _prefix(sub["activity"]))
+
+
+def load_spaces(store, *, activity: str = "Product") -> list[Space]:
+    """Every classification of the store as a :class:`Space`, the most recent first."""
+    data = results.read_activity(store, activity=activity)
+    if data.empty:
+        fail(f"no {activity} data in {store.describe()}; load some first "
+             "(smartspec load trade FILE --year Y)")
+    nodes = store.run(f"MATCH (p:{activity}) RETURN p.code AS activity, "
+                      "p.classification AS classification")
+    cls = dict(zip(nodes["activity"], nodes["classification"].fillna(""), strict=True))
+    data["classification"] = data["activity"].map(cls).fillna("")
+    by_year = data.groupby("year")["classification"].unique()
+    all_years = {int(y): sorted(c or "unclassified" for c in v) for y, v in by_year.items()}
+    spaces = []
+    for name, sub in data.groupby("classification"):
+        sub = sub.drop(columns="classification").reset_index(drop=True)
+        years = sorted(sub["year"].unique().tolist())
+        spaces.append(Space(sub, activity, name or None, years, all_years,
+                            _prefix(sub["activity"])))
+    return sorted(spaces, key=lambda s: -s.years[-1])

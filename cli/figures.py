@@ -1,0 +1,408 @@
+"""Figures of the smart specialisation analysis (matplotlib, Agg backend; PNG and SVG).
+
+Every plot function takes the tables the algorithms return and gives back ``(figure, meta)``:
+the matplotlib figure and a dict of what was drawn (numbers of nodes, highlighted nodes, points
+per quadrant ...), so that tests and the report can check a known element. :func:`save` writes a
+figure as PNG and SVG; :func:`product_space_svg` draws the product space as plain SVG with a
+tooltip on every node (interactive in any browser, no script, nothing downloaded).
+
+Sectors are the first digit(s) of an activity code (after a ``XXX:`` classification prefix):
+with one digit, SITC codes fall in the ten SITC sections and HS codes in ten groups of HS
+chapters (0 = chapters 01-09, ..., 9 = chapters 90-99); see :data:`SITC_SECTIONS` and
+:data:`HS_GROUPS`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..algorithms.projection import backbone  # noqa: E402
+
+__all__ = [
+    "SITC_SECTIONS",
+    "HS_GROUPS",
+    "sector_of",
+    "sector_name",
+    "save",
+    "to_base64_png",
+    "product_space",
+    "product_space_svg",
+    "opportunity_scatter",
+    "spectrograph_plot",
+    "matrix_plot",
+    "complexity_over_time",
+    "rca_sector_trends",
+]
+
+#: SITC rev. 2 sections (first digit).
+SITC_SECTIONS = {
+    "0": "food and live animals", "1": "beverages and tobacco", "2": "crude materials",
+    "3": "mineral fuels", "4": "animal and vegetable oils", "5": "chemicals",
+    "6": "manufactured goods by material", "7": "machinery and transport equipment",
+    "8": "miscellaneous manufactured articles", "9": "other commodities",
+}
+#: Groups of HS chapters by their first digit.
+HS_GROUPS = {
+    "0": "animals and vegetables (01-09)", "1": "food, fats, beverages (10-19)",
+    "2": "food preparations, minerals, chemicals (20-29)", "3": "chemicals, plastics (30-39)",
+    "4": "hides, wood, paper (40-49)", "5": "textiles (50-59)",
+    "6": "apparel, footwear, stone, glass (60-69)", "7": "pearls, metals (70-79)",
+    "8": "metals, machinery, vehicles (80-89)", "9": "instruments, arms, misc. (90-99)",
+}
+_PALETTE = plt.get_cmap("tab10")
+
+
+def sector_of(codes: pd.Series | list[str], digits: int = 1) -> pd.Series:
+    """The sector of each code: its first ``digits`` digits after any ``XXX:`` prefix."""
+    s = pd.Series(codes, dtype=str)
+    return s.str.split(":").str[-1].str[:digits]
+
+
+def sector_name(sector: str, classification: str | None) -> str:
+    """A readable name of a one-digit sector (SITC section or HS chapter group)."""
+    table = SITC_SECTIONS if (classification or "").upper().startswith("SITC") else HS_GROUPS
+    return f"{sector} {table[sector]}" if len(sector) == 1 and sector in table else sector
+
+
+def save(fig, stem: str | Path) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg``; returns the two paths."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    fig.savefig(paths[0], dpi=150, bbox_inches="tight")
+    fig.savefig(paths[1], bbox_inches="tight")
+    return paths
+
+
+def to_base64_png(fig, dpi: int = 110) -> str:
+    """The figure as a base64 PNG (for an ``<img src="data:image/png;base64,...">``)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# -- product space -------------------------------------------------------------------------------
+
+
+def _layout(edges: pd.DataFrame, seed: int) -> pd.DataFrame:
+    import igraph as ig
+
+    nodes = pd.Index(pd.unique(np.concatenate([edges["activity_a"].astype(str),
+                                               edges["activity_b"].astype(str)])))
+    g = ig.Graph(n=len(nodes), edges=list(zip(nodes.get_indexer(edges["activity_a"].astype(str)),
+                                              nodes.get_indexer(edges["activity_b"].astype(str)),
+                                              strict=True)))
+    rng = np.random.default_rng(seed)
+    start = rng.random((len(nodes), 2)).tolist()
+    lay = g.layout_fruchterman_reingold(weights=edges["proximity"].tolist(), seed=start,
+                                        niter=500)
+    xy = np.asarray(lay.coords)
+    return pd.DataFrame({"activity": nodes, "x": xy[:, 0], "y": xy[:, 1]})
+
+
+def product_space(
+    proximity: pd.DataFrame,
+    specialised: list[str] | set[str],
+    *,
+    threshold: float = 0.55,
+    classification: str | None = None,
+    title: str = "",
+    seed: int = 0,
+):
+    """The product (or knowledge) space backbone with a region's specialisations highlighted.
+
+    Parameters
+    ----------
+    proximity : DataFrame
+        ``activity_a, activity_b, proximity`` of one period.
+    specialised : list or set of str
+        Activities to highlight (the region's ``M = 1``).
+    threshold : float
+        Backbone: maximum spanning tree plus links with ``phi >= threshold`` (Hidalgo et al.).
+    classification : str, optional
+        For the sector legend.
+    title : str
+    seed : int
+        Seed of the Fruchterman-Reingold layout.
+
+    Returns
+    -------
+    (Figure, dict)
+        ``meta``: ``n_nodes, n_edges, n_highlighted, layout`` (a table ``activity, x, y,
+        sector, highlighted``) and ``edges`` (the backbone).
+    """
+    bb = backbone(proximity[["activity_a", "activity_b", "proximity"]], threshold=threshold)
+    lay = _layout(bb, seed)
+    spec = {str(s) for s in specialised}
+    lay["sector"] = sector_of(lay["activity"]).to_numpy()
+    lay["highlighted"] = lay["activity"].isin(spec).to_numpy()
+    pos = lay.set_index("activity")[["x", "y"]]
+    fig, ax = plt.subplots(figsize=(10, 8))
+    a = pos.loc[bb["activity_a"].astype(str)].to_numpy()
+    b = pos.loc[bb["activity_b"].astype(str)].to_numpy()
+    from matplotlib.collections import LineCollection
+
+    ax.add_collection(LineCollection(np.stack([a, b], axis=1), colors="#cccccc", linewidths=0.4,
+                                     zorder=1))
+    other = lay[~lay["highlighted"]]
+    ax.scatter(other["x"], other["y"], s=8, c="#dddddd", edgecolors="#bbbbbb", linewidths=0.3,
+               zorder=2)
+    hi = lay[lay["highlighted"]]
+    sectors = sorted(lay["sector"].unique())
+    for i, sec in enumerate(sectors):
+        part = hi[hi["sector"] == sec]
+        if len(part):
+            ax.scatter(part["x"], part["y"], s=28, color=_PALETTE(i % 10), edgecolors="black",
+                       linewidths=0.3, zorder=3, label=sector_name(sec, classification))
+    ax.set_axis_off()
+    ax.set_title(title or "Product space backbone")
+    if len(hi):
+        ax.legend(loc="lower left", fontsize=7, frameon=False, title="sector (highlighted)",
+                  title_fontsize=7)
+    ax.autoscale()
+    meta = {"n_nodes": len(lay), "n_edges": len(bb), "n_highlighted": int(len(hi)),
+            "layout": lay, "edges": bb}
+    return fig, meta
+
+
+def product_space_svg(meta: dict, *, width: int = 900, height: int = 720,
+                      rca: pd.Series | None = None, classification: str | None = None) -> str:
+    """The product space of :func:`product_space` as a plain SVG with a tooltip per node.
+
+    Hovering a node shows its code, sector and (when ``rca`` is given, indexed by activity) the
+    region's RCA; highlighted nodes are drawn in their sector's colour. No script is needed.
+    """
+    lay, bb = meta["layout"], meta["edges"]
+    x, y = lay["x"].to_numpy(), lay["y"].to_numpy()
+    pad = 20
+    sx = (width - 2 * pad) / max(np.ptp(x), 1e-9)
+    sy = (height - 2 * pad) / max(np.ptp(y), 1e-9)
+    s = min(sx, sy)
+    px = pad + (x - x.min()) * s
+    py = pad + (y - y.min()) * s
+    where = dict(zip(lay["activity"], zip(px, py, strict=True), strict=True))
+    sectors = sorted(lay["sector"].unique())
+    colour = {sec: matplotlib.colors.to_hex(_PALETTE(i % 10)) for i, sec in enumerate(sectors)}
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="100%" role="img" aria-label="product space">',
+           "<style>circle:hover{stroke:#000;stroke-width:2}</style>", '<g stroke="#ccc" '
+           'stroke-width="0.6">']
+    for a, b in zip(bb["activity_a"].astype(str), bb["activity_b"].astype(str), strict=True):
+        (x1, y1), (x2, y2) = where[a], where[b]
+        out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>')
+    out.append("</g>")
+    order = lay.sort_values("highlighted")
+    for act, sec, hi in zip(order["activity"], order["sector"], order["highlighted"],
+                            strict=True):
+        cx, cy = where[act]
+        tip = f"{act} - sector {sector_name(sec, classification)}"
+        if rca is not None and act in rca.index:
+            tip += f" - RCA {rca[act]:.2f}"
+        fill, r = (colour[sec], 5) if hi else ("#e5e5e5", 3)
+        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{fill}" '
+                   f'stroke="#999" stroke-width="0.4" class="{"spec" if hi else "other"}">'
+                   f"<title>{html.escape(tip)}</title></circle>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+# -- opportunities -------------------------------------------------------------------------------
+
+_QUAD_COLOURS = {"low risk, high gain": "#1b9e77", "low risk, low gain": "#7570b3",
+                 "high risk, high gain": "#d95f02", "high risk, low gain": "#999999"}
+
+
+def opportunity_scatter(table: pd.DataFrame, *, labels: int = 10, title: str = "",
+                        log_y: bool | None = None):
+    """Branching opportunities: relatedness density (x) against complexity (y), quadrants drawn.
+
+    ``table`` is one region and period of :func:`~smartspec.algorithms.opportunities.
+    opportunity_table`. The ``labels`` best-ranked points are labelled with their codes.
+    ``log_y`` defaults to True for Fitness-Complexity (``attrs["complexity"] == "fitness"``).
+
+    Returns ``(Figure, meta)`` with ``n_points``, ``quadrants`` (count per quadrant),
+    ``x_cut``, ``y_cut`` and ``labelled``.
+    """
+    if log_y is None:
+        log_y = table.attrs.get("complexity") == "fitness"
+    t = table.dropna(subset=["density", "complexity"])
+    fig, ax = plt.subplots(figsize=(8, 6))
+    counts = {}
+    for q, col in _QUAD_COLOURS.items():
+        part = t[t["quadrant"] == q]
+        counts[q] = int(len(part))
+        ax.scatter(part["density"], part["complexity"], s=12, color=col, alpha=0.7,
+                   label=f"{q} ({len(part)})")
+    x_cut = float(t["x_cut"].iloc[0]) if "x_cut" in t and len(t) else float(t["density"].median())
+    y_cut = (float(t["y_cut"].iloc[0]) if "y_cut" in t and len(t)
+             else float(t["complexity"].median()))
+    ax.axvline(x_cut, color="black", lw=0.8, ls="--")
+    ax.axhline(y_cut, color="black", lw=0.8, ls="--")
+    top = t.nsmallest(labels, "rank") if "rank" in t else t.head(labels)
+    for _, row in top.iterrows():
+        ax.annotate(str(row["activity"]).split(":")[-1], (row["density"], row["complexity"]),
+                    fontsize=7, xytext=(3, 3), textcoords="offset points")
+    if log_y and (t["complexity"] > 0).all() and len(t):
+        ax.set_yscale("log")
+    ax.set_xlabel("relatedness density (risk: low on the right)")
+    ax.set_ylabel("complexity (" + ("Fitness-Complexity" if log_y else "PCI") + "; gain)")
+    ax.set_title(title or "Branching opportunities")
+    ax.legend(fontsize=7, loc="best")
+    return fig, {"n_points": int(len(t)), "quadrants": counts, "x_cut": x_cut, "y_cut": y_cut,
+                 "labelled": int(len(top))}
+
+
+# -- spectrograph and matrix ---------------------------------------------------------------------
+
+
+def spectrograph_plot(specialisation: pd.DataFrame, activities: pd.DataFrame, *, region: str,
+                      year: object, order_by: str = "pci", title: str = ""):
+    """IPPR's spectrograph: a region's export shares with activities ordered by complexity.
+
+    ``specialisation`` is ``region, activity, year, value, m``; ``activities`` holds
+    ``activity, year`` and ``order_by`` (``pci`` or ``complexity``). Bars are the region's shares
+    of its total at each activity's complexity rank (1 = most complex on the left), coloured
+    where the region is specialised. Returns ``(Figure, meta)`` with ``n_activities``,
+    ``n_bars`` (activities the region exports) and ``n_specialised``.
+    """
+    acts = activities[activities["year"] == year].dropna(subset=[order_by])
+    acts = acts.sort_values([order_by, "activity"], ascending=[False, True]).reset_index()
+    acts["rank"] = np.arange(1, len(acts) + 1)
+    mine = specialisation[(specialisation["region"] == region)
+                          & (specialisation["year"] == year)]
+    mine = mine.assign(share=mine["value"] / mine["value"].sum())
+    t = acts[["activity", "rank"]].merge(mine[["activity", "share", "m"]], on="activity",
+                                          how="left").fillna({"share": 0.0, "m": 0})
+    fig, ax = plt.subplots(figsize=(10, 4))
+    spec = t["m"] == 1
+    ax.bar(t.loc[~spec, "rank"], t.loc[~spec, "share"] * 100, width=1.0, color="#9ecae1",
+           label="RCA < 1")
+    ax.bar(t.loc[spec, "rank"], t.loc[spec, "share"] * 100, width=1.0, color="#08519c",
+           label="RCA >= 1")
+    ax.set_xlabel(f"activities ordered by {'PCI' if order_by == 'pci' else 'Fitness-Complexity'}"
+                  " (most complex on the left)")
+    ax.set_ylabel("share of the region's exports (%)")
+    ax.set_xlim(0, len(t) + 1)
+    ax.set_title(title or f"Spectrograph of {region}, {year}")
+    ax.legend(fontsize=8)
+    return fig, {"n_activities": int(len(t)), "n_bars": int((t["share"] > 0).sum()),
+                 "n_specialised": int(spec.sum())}
+
+
+def matrix_plot(specialisation: pd.DataFrame, regions: pd.DataFrame, activities: pd.DataFrame,
+                *, year: object, region: str | None = None, title: str = ""):
+    """The region-activity matrix M ordered by fitness (rows) and complexity (columns).
+
+    Rows: regions by decreasing Fitness; columns: activities by increasing Fitness-Complexity,
+    which shows the triangular (nested) shape of Tacchella et al. (2012). ``region``'s row is
+    marked. Returns ``(Figure, meta)`` with ``shape``, ``n_ones`` and ``region_row`` (0-based
+    position of ``region``, None when absent).
+    """
+    reg = regions[(regions["year"] == year)].dropna(subset=["fitness"])
+    reg = reg.sort_values(["fitness", "region"], ascending=[False, True])
+    act = activities[(activities["year"] == year)].dropna(subset=["complexity"])
+    act = act.sort_values(["complexity", "activity"])
+    ri = pd.Index(reg["region"])
+    ai = pd.Index(act["activity"])
+    m = specialisation[(specialisation["year"] == year) & (specialisation["m"] == 1)]
+    r, a = ri.get_indexer(m["region"]), ai.get_indexer(m["activity"])
+    ok = (r >= 0) & (a >= 0)
+    fig, ax = plt.subplots(figsize=(8, 6))
+    ax.scatter(a[ok], r[ok], s=0.3, marker="s", color="black", linewidths=0)
+    ax.set_xlim(-0.5, len(ai) - 0.5)
+    ax.set_ylim(len(ri) - 0.5, -0.5)
+    row = int(ri.get_loc(region)) if region is not None and region in ri else None
+    if row is not None:
+        ax.axhline(row, color="#d62728", lw=0.8)
+        ax.annotate(region, (len(ai) - 0.5, row), color="#d62728", fontsize=8,
+                    xytext=(3, 0), textcoords="offset points", va="center")
+    ax.set_xlabel("activities by increasing complexity")
+    ax.set_ylabel("regions by decreasing fitness")
+    ax.set_title(title or f"Region-activity matrix M, {year}")
+    return fig, {"shape": (len(ri), len(ai)), "n_ones": int(ok.sum()), "region_row": row}
+
+
+# -- over time -----------------------------------------------------------------------------------
+
+
+def complexity_over_time(regions: pd.DataFrame, *, focus: list[str], title: str = ""):
+    """ECI, Fitness (log10) and diversification (number of RCAs) over time for some regions.
+
+    ``regions`` is ``region, year, eci, fitness, diversity`` and optionally ``classification``
+    (periods of different classifications are marked by the marker shape: the measures are
+    computed within each classification, so levels of diversity are not comparable across
+    them). Returns ``(Figure, meta)`` with ``n_lines`` (regions drawn) and ``years``.
+    """
+    t = regions[regions["region"].isin(focus)].sort_values("year")
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    cls = t["classification"] if "classification" in t else pd.Series("", index=t.index)
+    markers = {c: mk for c, mk in zip(sorted(cls.unique()), "osD^v", strict=False)}
+    drawn = 0
+    for i, reg in enumerate(focus):
+        part = t[t["region"] == reg]
+        if part.empty:
+            continue
+        drawn += 1
+        colour = _PALETTE(i % 10)
+        for ax, col in zip(axes, ["eci", "fitness", "diversity"], strict=True):
+            yv = np.log10(part[col]) if col == "fitness" else part[col]
+            ax.plot(part["year"], yv, color=colour, lw=1.5 if i == 0 else 1,
+                    label=reg if col == "eci" else None)
+            for c, mk in markers.items():
+                sel = (cls.loc[part.index] == c).to_numpy()
+                ax.scatter(part["year"][sel], np.asarray(yv)[sel], color=colour, marker=mk, s=25)
+    for ax, lab in zip(axes, ["ECI", "log10 Fitness", "diversity (number of RCA >= 1)"],
+                       strict=True):
+        ax.set_title(lab, fontsize=10)
+        ax.set_xlabel("year")
+    axes[0].legend(fontsize=8)
+    if len(markers) > 1:
+        note = ", ".join(f"{mk} {c}" for c, mk in markers.items())
+        fig.text(0.5, -0.02, f"markers: {note} (measures within each classification)",
+                 ha="center", fontsize=8)
+    fig.suptitle(title or "Complexity and diversification over time")
+    fig.tight_layout()
+    return fig, {"n_lines": drawn, "years": sorted(t["year"].unique().tolist())}
+
+
+def rca_sector_trends(data: pd.DataFrame, *, region: str, digits: int = 1,
+                      classification: str | None = None, title: str = ""):
+    """RCA of a region's sectors over time (sector = first digit(s) of the activity code).
+
+    ``data`` is the long table ``region, activity, year, value`` of one classification. Values
+    are summed to sectors first and Balassa's RCA is computed on the sector table, period by
+    period. Returns ``(Figure, meta)`` with ``n_sectors``, ``years`` and ``table`` (``sector,
+    year, rca``).
+    """
+    from ..algorithms.specialisation import rca
+
+    agg = data.assign(activity=sector_of(data["activity"], digits).to_numpy())
+    agg = agg.groupby(["region", "activity", "year"], as_index=False)["value"].sum()
+    r = rca(agg)
+    mine = r[r["region"] == region].rename(columns={"activity": "sector"})
+    fig, ax = plt.subplots(figsize=(9, 5))
+    sectors = sorted(mine["sector"].unique())
+    for i, sec in enumerate(sectors):
+        part = mine[mine["sector"] == sec].sort_values("year")
+        ax.plot(part["year"], part["rca"], marker="o", color=_PALETTE(i % 10),
+                label=sector_name(sec, classification))
+    ax.axhline(1.0, color="black", lw=0.8, ls="--")
+    ax.set_yscale("log")
+    ax.set_xlabel("year")
+    ax.set_ylabel("RCA of the sector (log scale)")
+    ax.set_title(title or f"RCA by sector, {region}")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    years = sorted(mine["year"].unique().tolist())
+    return fig, {"n_sectors": len(sectors), "years": years,
+                 "table": mine[["sector", "year", "rca"]].reset_index(drop=True)}

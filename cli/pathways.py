@@ -1,0 +1,105 @@
+"""``smartspec pathways``: how a region could reach an activity through the proximity network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..algorithms.opportunities import pathways as k_paths
+from ..algorithms.opportunities import related_specialisations
+from ._common import emit, format_option, output_option, render, store_from
+from ._space import ACTIVITY_CHOICE, activity_label, classification_option, load_space
+
+__all__ = ["pathways"]
+
+
+@click.command()
+@click.option("--region", required=True, help="Region code (e.g. GBR), or a country name.")
+@click.option("--target", required=True, help="Target activity code (e.g. 8802).")
+@click.option("--year", type=int, help="Period [the latest of the classification].")
+@click.option("--k", "k", type=int, default=3, show_default=True, help="Shortest paths to list.")
+@click.option("--top", type=int, default=10, show_default=True,
+              help="Related specialisations to list.")
+@click.option("--min-proximity", type=float, default=0.0, show_default=True,
+              help="Use only links with phi >= this (e.g. 0.3; the backbone uses 0.55).")
+@click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
+              help="Which activities: products (EXPORTS), technologies, industries.")
+@classification_option()
+@click.option("--table", type=click.Choice(["both", "related", "paths"]), default="both",
+              show_default=True, help="Which table to print (csv/json print one: paths).")
+@format_option()
+@output_option()
+@click.pass_context
+def pathways(
+    ctx: click.Context,
+    region: str,
+    target: str,
+    year: int | None,
+    k: int,
+    top: int,
+    min_proximity: float,
+    activity: str,
+    classification: str | None,
+    table: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """How a region could reach a target activity from what it already does.
+
+    Lists the region's specialisations (RCA >= 1) most related to the target (by proximity
+    phi), and the k shortest paths from any specialisation to the target through the proximity
+    network, each link weighted by the distance 1 - phi (Yen's k shortest simple paths).
+    Intermediate steps the region is not yet specialised in are stepping stones.
+
+    \b
+    Examples:
+      smartspec pathways --region GBR --target 8802
+      smartspec pathways --region DEU --target 8541 --k 5 --min-proximity 0.3
+      smartspec pathways --region KOR --target 8471 --year 1980 --table paths --format csv
+    """
+    label = activity_label(activity)
+    with store_from(ctx) as store:
+        space = load_space(store, activity=label, classification=classification, year=year)
+    year = space.year_or_latest(year)
+    code = space.region(region, year)
+    goal = space.activity(target)
+    spec = space.specialisations(code, year)
+    if goal in spec:
+        raise click.ClickException(f"{code} is already specialised in {goal} in {year}")
+    prox = space.measures()["proximity"]
+    prox = prox[prox["year"] == year]
+    if goal not in set(prox["activity_a"]) | set(prox["activity_b"]):
+        raise click.ClickException(f"{goal} has no proximity to any activity in {year} "
+                                   "(no region is specialised in it)")
+    related = related_specialisations(prox, specialised=spec, activity=goal, top=top or None)
+    paths = k_paths(prox, specialised=spec, activity=goal, k=k, min_proximity=min_proximity)
+    related = related.round({"proximity": 4, "distance": 4})
+    paths = paths.round({"proximity": 4, "distance": 4, "length": 4})
+    if fmt != "table" or table != "both":
+        emit(related if table == "related" else paths, fmt, output)
+        return
+    text = [f"{code} {year}, {space.classification or label}: {len(spec)} specialisations; "
+            f"target {goal}\n",
+            f"\nSpecialisations of {code} most related to {goal} (phi):\n",
+            render(related, "table"),
+            f"\n{k} shortest paths to {goal} (distance 1 - phi"
+            + (f", links with phi >= {min_proximity}" if min_proximity > 0 else "") + "):\n"]
+    if paths.empty:
+        text.append("(no path: the target is not reachable with these links)\n")
+    else:
+        routes = paths.groupby("path").agg(
+            length=("length", "first"), hops=("hops", "first"),
+            route=("activity", " -> ".join),
+            stepping_stones=("specialised", lambda s: int((~s.astype(bool)).sum()) - 1))
+        text.append(render(routes.reset_index(), "table"))
+        text.append("\nSteps:\n")
+        text.append(render(paths, "table"))
+    out = "".join(text)
+    if output is None:
+        click.echo(out, nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(out)
+        click.echo(f"wrote pathways to {output}", err=True)
+

@@ -1,0 +1,264 @@
+"""``smartspec report``: one self-contained HTML report on a region's smart specialisation."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .. import __version__
+from ..algorithms.opportunities import opportunity_table
+from ..algorithms.opportunities import pathways as k_paths
+from ..loaders.countries import country_name
+from . import figures
+from ._common import fail, store_from
+from ._space import ACTIVITY_CHOICE, Space, activity_label, load_spaces
+
+__all__ = ["report", "build_report"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em auto;
+max-width:1100px;color:#222;line-height:1.45;padding:0 1em}
+h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #08519c;padding-bottom:.2em;
+margin-top:2em}h3{margin-top:1.6em}
+table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}th{background:#f0f4fa}
+td:first-child,th:first-child{text-align:left}
+img{max-width:100%;height:auto;border:1px solid #eee}
+.note{color:#555;font-size:.9em}.svgbox{border:1px solid #eee}
+figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
+"""
+
+
+def _table_html(frame: pd.DataFrame, digits: int = 3) -> str:
+    shown = frame.copy()
+    for col in shown.columns:
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].round(digits)
+    return shown.to_html(index=False, border=0, na_rep="", escape=True)
+
+
+class _Doc:
+    def __init__(self, save_dir: Path | None) -> None:
+        self.parts: list[str] = []
+        self.images = 0
+        self.save_dir = save_dir
+        self.saved: list[Path] = []
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+
+    def figure(self, fig, name: str, caption: str) -> None:
+        data = figures.to_base64_png(fig)
+        if self.save_dir is not None:
+            self.saved += figures.save(fig, self.save_dir / name)
+        plt.close(fig)
+        self.images += 1
+        self.add(f'<figure><img alt="{html.escape(caption)}" '
+                 f'src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}'
+                 "</figcaption></figure>")
+
+
+def _region_title(code: str) -> str:
+    name = country_name(code)
+    return f"{name} ({code})" if name else code
+
+
+def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: int) -> dict:
+    """The section of one classification; returns the regions table for the time figure."""
+    res = space.measures()
+    cls = space.classification or space.label
+    regions = res["regions"].assign(classification=cls)
+    have = sorted(space.data.loc[space.data["region"] == region, "year"].unique().tolist())
+    doc.add(f"<h2>{html.escape(cls)}: {', '.join(map(str, space.years))}</h2>")
+    if not have:
+        doc.add(f"<p class='note'>{region} has no {html.escape(cls)} data.</p>")
+        return {"regions": regions}
+    y = year if year in have else have[-1]
+    spec = res["specialisation"]
+    mine = spec[(spec["region"] == region) & (spec["year"] == y)]
+    specialised = mine.loc[mine["m"] == 1, "activity"].tolist()
+    reg_y = regions[regions["year"] == y].copy()
+    reg_y["eci_rank"] = reg_y["eci"].rank(ascending=False, method="min")
+    reg_y["fitness_rank"] = reg_y["fitness"].rank(ascending=False, method="min")
+    row = reg_y[reg_y["region"] == region].iloc[0]
+    n = int(reg_y["eci"].notna().sum())
+    key = pd.DataFrame({
+        "indicator": ["year", "exports (USD)", "activities exported", "diversity (RCA >= 1)",
+                      "ECI", "ECI rank", "Fitness", "Fitness rank", "COI (z-score)"],
+        "value": [str(y), f"{mine['value'].sum():,.0f}", f"{len(mine):,}", f"{len(specialised)}",
+                  f"{row['eci']:.3f}", f"{row['eci_rank']:.0f} of {n}", f"{row['fitness']:.3f}",
+                  f"{row['fitness_rank']:.0f} of {n}", f"{row['coi']:.3f}"]})
+    doc.add(f"<h3>Key figures, {y}</h3>" + _table_html(key))
+    if not specialised:
+        doc.add(f"<p class='note'>{region} has no specialisation (RCA >= 1) in {y}: no "
+                "opportunities or pathways to compute.</p>")
+        return {"regions": regions}
+    opp = opportunity_table(res["density"], res["activities"], specialisation=spec,
+                            region=region, year=y)
+    counts = opp["quadrant"].value_counts().reindex(opp["quadrant"].cat.categories).fillna(0)
+    doc.add(f"<h3>Diversification opportunities, {y}</h3><p>{len(opp):,} activities in which "
+            f"{region} is not specialised, placed by relatedness density and PCI (split at the "
+            "medians of these candidates; Balland et al. 2018): "
+            + "; ".join(f"{q}: {int(c)}" for q, c in counts.items()) + ".</p>")
+    fig, _ = figures.opportunity_scatter(opp, title=f"Branching opportunities of {region}, {y}")
+    doc.figure(fig, f"{cls}_{y}_opportunities", "Relatedness density against PCI; dashed lines "
+               "at the medians; the best-ranked candidates are labelled.")
+    shown = opp.head(top).copy()
+    shown["quadrant"] = shown["quadrant"].astype(str)
+    doc.add(f"<p>Top {len(shown)} (sorted by quadrant, then by the mean percentile of density "
+            "and PCI):</p>" + _table_html(shown.drop(columns=["region", "year"])))
+    prox = res["proximity"]
+    prox = prox[prox["year"] == y]
+    best = opp[opp["quadrant"] == "low risk, high gain"].head(3)["activity"].tolist()
+    rows = []
+    for target in best:
+        p = k_paths(prox, specialised=specialised, activity=target, k=1, min_proximity=0.3)
+        if not p.empty:
+            rows.append({"target": target, "route": " -> ".join(p["activity"]),
+                         "hops": int(p["hops"].iloc[0]), "length (1 - phi)":
+                         float(p["length"].iloc[0])})
+    if rows:
+        doc.add("<h3>Related pathways</h3><p>Shortest route from a current specialisation to "
+                "each of the top low-risk, high-gain targets, through links with phi >= 0.3 "
+                "(<code>smartspec pathways</code> lists more):</p>"
+                + _table_html(pd.DataFrame(rows)))
+    doc.add(f"<h3>Product space, {y}</h3>")
+    fig, meta = figures.product_space(prox, specialised, classification=cls,
+                                      title=f"{cls} space backbone, {y}: {region}'s "
+                                      f"{len(specialised)} specialisations highlighted")
+    rca = mine.set_index("activity")["rca"]
+    doc.add("<p class='note'>Interactive version: hover a node for its code, sector and "
+            f"{region}'s RCA.</p><div class='svgbox'>"
+            + figures.product_space_svg(meta, rca=rca, classification=cls) + "</div>")
+    doc.figure(fig, f"{cls}_{y}_product_space",
+               f"Backbone (maximum spanning tree + links with phi >= 0.55): {meta['n_nodes']} "
+               f"activities, {meta['n_edges']} links, {meta['n_highlighted']} highlighted.")
+    fig, _ = figures.spectrograph_plot(spec, res["activities"], region=region, year=y)
+    doc.figure(fig, f"{cls}_{y}_spectrograph", "Spectrograph (IPPR 2014, figures 3.11-3.13): "
+               "export shares with activities ordered by PCI.")
+    fig, _ = figures.matrix_plot(spec, res["regions"], res["activities"], year=y, region=region)
+    doc.figure(fig, f"{cls}_{y}_matrix", "Matrix M ordered by Fitness (rows) and "
+               "Fitness-Complexity (columns): the nested, triangular shape.")
+    if len(have) > 1:
+        fig, meta = figures.rca_sector_trends(space.data, region=region, classification=cls)
+        doc.figure(fig, f"{cls}_rca_sectors", "RCA by sector (first digit of the code), "
+                   f"{', '.join(map(str, meta['years']))}.")
+    return {"regions": regions, "year": y}
+
+
+def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = None,
+                 year: int | None = None, top: int = 15, save_dir: Path | None = None,
+                 source: str = "") -> tuple[str, dict]:
+    """The report as one HTML string, and what it holds (images, peers, sections)."""
+    doc = _Doc(save_dir)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    doc.add(f"<h1>Smart specialisation report: {html.escape(_region_title(region))}</h1>")
+    doc.add(f"<p class='note'>smartspec {__version__}, {stamp}; store: {html.escape(source)}. "
+            "Classifications are analysed separately: codes of two classifications are "
+            "different products (HS 1980 and 2017 form one panel; the SITC rev. 2 average of "
+            "1998-2000 is its own space). RCA is Balassa's, M = RCA >= 1; ECI/PCI eigenvector "
+            "form (Growth Lab scaling); density with proximity diagonal 1.</p>")
+    regs = []
+    years = {}
+    for space in spaces:
+        out = _space_section(doc, space, region, year, top)
+        regs.append(out["regions"])
+        if "year" in out:
+            years[space.classification or space.label] = out["year"]
+    allreg = pd.concat(regs, ignore_index=True)
+    if peers is None:
+        latest = allreg[allreg["year"] == allreg["year"].max()].dropna(subset=["eci"])
+        if region in set(latest["region"]):
+            e0 = float(latest.loc[latest["region"] == region, "eci"].iloc[0])
+            near = latest[latest["region"] != region].assign(gap=(latest["eci"] - e0).abs())
+            peers = near.nsmallest(4, "gap")["region"].tolist()
+            how = "the four regions closest in ECI in the latest year"
+        else:
+            peers, how = [], ""
+    else:
+        how = "chosen"
+    doc.add("<h2>Complexity and diversification over time</h2>")
+    if peers:
+        doc.add(f"<p>{region} and peers ({how}): {', '.join(map(_region_title, peers))}.</p>")
+    fig, meta = figures.complexity_over_time(allreg, focus=[region] + peers)
+    doc.figure(fig, "over_time", "ECI, Fitness and the number of activities with RCA >= 1, "
+               "computed within each period's classification.")
+    tab = allreg[allreg["region"].isin([region] + peers)][
+        ["region", "year", "classification", "diversity", "eci", "fitness", "coi"]]
+    doc.add(_table_html(tab.sort_values(["region", "year"])))
+    doc.add("<h2>Sources and methods</h2><p class='note'>Data: UN Comtrade through Open Trade "
+            "Statistics, as shipped in the R package economiccomplexity (Apache-2.0). Methods: "
+            "Hidalgo et al. (2007) product space; Hausmann, Hidalgo et al. (2011) ECI/PCI; "
+            "Tacchella et al. (2012) Fitness-Complexity; Balland, Boschma, Crespo &amp; Rigby "
+            "(2018) smart specialisation framework; IPPR (2014) spectrograph. Sectors are the "
+            "first digit of the product code (SITC sections; groups of HS chapters).</p>")
+    body = "\n".join(doc.parts)
+    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>smartspec "
+            f"report: {html.escape(region)}</title><meta name='viewport' "
+            f"content='width=device-width, initial-scale=1'><style>{_CSS}</style></head>"
+            f"<body>{body}</body></html>")
+    return page, {"images": doc.images, "peers": peers, "years": years, "saved": doc.saved}
+
+
+@click.command()
+@click.option("--region", required=True, help="Region code (e.g. KOR), or a country name.")
+@click.option("--peers", help="Comma-separated peer regions [4 closest in ECI].")
+@click.option("--year", type=int, help="Year of the snapshot sections [each classification's "
+              "latest].")
+@click.option("--top", type=int, default=15, show_default=True, help="Opportunities listed.")
+@click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
+              help="Which activities: products, technologies, industries.")
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="Folder of the report.")
+@click.option("--save-figures", is_flag=True, help="Also write every figure as PNG and SVG "
+              "into OUTPUT/figures.")
+@click.pass_context
+def report(ctx: click.Context, region: str, peers: str | None, year: int | None, top: int,
+           activity: str, out_dir: Path, save_figures: bool) -> None:
+    """One self-contained HTML report on a region (figures embedded, readable offline).
+
+    For each classification in the store: key figures (ECI, Fitness, diversity, COI), the
+    diversification opportunities and their quadrants, related pathways, the product space
+    with the region's specialisations (also as interactive SVG), the spectrograph, the matrix
+    ordered by fitness and complexity, RCA by sector over time; then ECI, Fitness and
+    diversification over time for the region and its peers.
+
+    \b
+    Examples:
+      smartspec report --region KOR
+      smartspec report --region DEU --peers FRA,ITA,JPN --output reports --save-figures
+    """
+    label = activity_label(activity)
+    with store_from(ctx) as store:
+        spaces = load_spaces(store, activity=label)
+        source = store.describe()
+    code = next((s.region(region) for s in spaces
+                 if region.strip().upper() in set(s.data["region"])), None)
+    if code is None:
+        code = spaces[0].region(region)  # a country name, or a one-line error with suggestions
+    if year is not None and all(year not in s.years for s in spaces):
+        loaded = sorted({y for s in spaces for y in s.years})
+        fail(f"year {year} is not loaded; loaded years: {', '.join(map(str, loaded))}")
+    peer_list = None
+    if peers:
+        peer_list = []
+        for p in (x.strip() for x in peers.split(",") if x.strip()):
+            hits = [s for s in spaces if p.upper() in set(s.data["region"])]
+            peer_list.append((hits[0] if hits else spaces[0]).region(p))
+    save_dir = out_dir / "figures" if save_figures else None
+    page, info = build_report(spaces, code, peers=peer_list, year=year, top=top,
+                              save_dir=save_dir, source=source)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"smartspec_report_{code}.html"
+    path.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {path} ({len(page) / 1e6:.1f} MB, {info['images']} figures; "
+               f"years {', '.join(f'{k} {v}' for k, v in info['years'].items())}; peers "
+               f"{', '.join(info['peers']) or 'none'})")
+    if info["saved"]:
+        click.echo(f"wrote {len(info['saved'])} PNG/SVG files to {save_dir}")
+
