@@ -1,0 +1,401 @@
+"""``smartspec load patents|employment`` and ``smartspec compute clusters``: knowledge bases and
+cluster mapping (issue 7)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+import numpy as np
+import pandas as pd
+
+from ..algorithms import clusters as clu
+from ..graph_models import results, schema
+from ..graph_models.store import Store
+from ..loaders import employment as emp_loader
+from ..loaders import patents as pat_loader
+from ..loaders._io import LoaderError
+from ._common import emit, fail, format_option, output_option, progress_bar, store_from
+
+__all__ = ["load_patents", "load_employment", "clusters", "run_clusters", "CLUSTER_METHOD"]
+
+#: ``Cluster.method`` and ``SPECIALISES_IN.method`` of the clusters mapped by the star rating.
+CLUSTER_METHOD = "star rating"
+
+
+def _echo_notes(notes: Sequence[str]) -> None:
+    for note in notes:
+        click.echo(note)
+
+
+@click.command("patents")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--layout", type=click.Choice(pat_loader.PATENT_LAYOUTS), default="long",
+              show_default=True, help="long (region x technology counts), regpat, patentsview.")
+@click.option("--classes", "classes", type=click.Path(path_type=Path),
+              help="Class file of a patent-level layout (REGPAT IPC file, PatentsView "
+                   "g_cpc_current), joined on the patent id.")
+@click.option("--classification", type=click.Choice(["IPC", "CPC"], case_sensitive=False),
+              help="Technology classification [IPC; CPC for patentsview].")
+@click.option("--level", type=click.Choice(["section", "class", "subclass", "group"]),
+              default="subclass", show_default=True,
+              help="Level the codes are normalised to (H / H01 / H01L / H01L 21/00).")
+@click.option("--region-col", help="Region column [long: region; regpat: reg_code; "
+                                   "patentsview: location].")
+@click.option("--technology-col", help="Technology column of the long layout [technology].")
+@click.option("--count-col", help="Count column of the long layout [count].")
+@click.option("--year-col", help="Year column [year; regpat: prio_year; patentsview: year, "
+                                 "else patent_date].")
+@click.option("--patent-col", help="Patent id column [regpat: appln_id; patentsview: "
+                                   "patent_id].")
+@click.option("--share-col", help="Inventor share column of regpat [inv_share].")
+@click.option("--class-col", help="Class column [regpat: IPC; patentsview: cpc, cpc_group].")
+@click.option("--year", type=int, help="Year of a file without a year column (or keep only it).")
+@click.option("--counting", type=click.Choice(pat_loader.COUNTING), default="fractional",
+              show_default=True, help="Split each application by inventor region and class, "
+                                      "or count it whole for each.")
+@click.option("--tolerance", type=float, default=0.01, show_default=True,
+              help="How far REGPAT inventor shares of an application may sum from 1.")
+@click.option("--code-prefix", default="", help="Put before every code, e.g. 'CPC:'.")
+@click.option("--region-level", help="Level recorded on Region nodes, e.g. nuts3 or metro.")
+@click.option("--knowledge-space/--no-knowledge-space", default=True, show_default=True,
+              help="Patent-level layouts: write the co-classification knowledge space "
+                   "(association strength) as PROXIMITY.")
+@click.option("--duplicates", type=click.Choice(["reject", "sum"]), default="reject",
+              show_default=True, help="Long layout: several rows for one key.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of FILE.")
+@click.pass_context
+def load_patents(ctx: click.Context, file: Path, layout: str, classes: Path | None,
+                 classification: str | None, level: str, region_col, technology_col, count_col,
+                 year_col, patent_col, share_col, class_col, year: int | None, counting: str,
+                 tolerance: float, code_prefix: str, region_level: str | None,
+                 knowledge_space: bool, duplicates: str, encoding: str) -> None:
+    """Load patent counts into (:Region)-[:PATENTS {year, count}]->(:Technology).
+
+    IPC / CPC codes are normalised to --level (default subclass: "H01L 21/00" -> H01L), the
+    hierarchy up to the section is written as (:Technology)-[:PART_OF]->(:Technology); codes of
+    unknown form or coarser than --level refuse the file. REGPAT and PatentsView tables are
+    counted fractionally: each application is one patent, split by inventor region (REGPAT
+    inv_share, which must sum to one per application within --tolerance) and equally over its
+    distinct classes. From them the knowledge space (classes co-listed on the same
+    applications, association strength) is written as PROXIMITY {method:
+    'cooccurrence:association'}. Loading the same file twice leaves the same graph.
+
+    \b
+    Examples:
+      smartspec load patents counts.csv --level class
+      smartspec load patents 202001_EPO_Inv_reg.txt --layout regpat \\
+          --classes 202001_EPO_IPC.txt --region-level nuts3
+      smartspec load patents inventors_cpc.csv --layout patentsview --region-level county
+    """
+    try:
+        with progress_bar(f"reading {file.name}") as advance:
+            table = pat_loader.read_patents(
+                file, layout=layout, classes=classes,
+                classification=classification.upper() if classification else None, level=level,
+                region_col=region_col, technology_col=technology_col, year_col=year_col,
+                count_col=count_col, patent_col=patent_col, share_col=share_col,
+                class_col=class_col, year=year, counting=counting, tolerance=tolerance,
+                code_prefix=code_prefix, duplicates=duplicates, encoding=encoding,
+                progress=advance)
+        space = None
+        if knowledge_space and table.classes is not None:
+            space = pat_loader.knowledge_space(table)
+    except LoaderError as exc:
+        fail(str(exc))
+    with store_from(ctx) as store:
+        with progress_bar("writing patents", total=len(table.data)) as advance:
+            try:
+                written = pat_loader.write_patents(store, table, region_level=region_level,
+                                                   progress=advance)
+            except LoaderError as exc:
+                fail(str(exc))
+        n_space = pat_loader.write_knowledge_space(store, space) if space is not None else None
+        where = store.describe()
+    click.echo(
+        f"loaded {file} ({table.layout} layout, {table.classification} {table.level}, year "
+        f"{', '.join(map(str, table.years))}) into {where}: {written['patents']:,} patent "
+        f"counts of {written['regions']:,} regions in {written['technologies']:,} technologies "
+        f"({written['hierarchy_nodes']:,} Technology nodes with the hierarchy, "
+        f"{written['part_of']:,} PART_OF)")
+    if n_space is not None:
+        click.echo(f"knowledge space: {n_space:,} co-classified pairs written as PROXIMITY "
+                   "(cooccurrence:association)")
+    _echo_notes(table.notes)
+
+
+@click.command("employment")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--layout", type=click.Choice(emp_loader.EMPLOYMENT_LAYOUTS), default="auto",
+              show_default=True, help="long, cbp (County Business Patterns), sbs (Eurostat).")
+@click.option("--classification", type=click.Choice(["NACE", "NAICS"], case_sensitive=False),
+              help="Industry classification (required for long; CBP is NAICS, SBS NACE).")
+@click.option("--level", help="Industry level: NACE section/division/group/class; NAICS "
+                              "sector/subsector/industry_group/industry/national_industry or "
+                              "2-6 [long: the file's; cbp, sbs: the finest in the file].")
+@click.option("--region-level", help="Region level recorded [cbp: county/state/metro; sbs: "
+                                     "the finest NUTS level, which is also the one kept].")
+@click.option("--region-col", default="region", show_default=True, help="Region column (long).")
+@click.option("--industry-col", default="industry", show_default=True,
+              help="Industry column (long).")
+@click.option("--year-col", default="year", show_default=True, help="Year column (long).")
+@click.option("--jobs-col", default="jobs", show_default=True, help="Jobs column (long).")
+@click.option("--year", type=int, help="Year of a file without a year column (or keep only it).")
+@click.option("--indicator", help="SBS indicator [persons employed: V16110 or EMP_NR].")
+@click.option("--suppressed", type=click.Choice(emp_loader.SUPPRESSED_RULES),
+              default="midpoint", show_default=True,
+              help="Suppressed cells: CBP size-class midpoint, skip them, or refuse the file.")
+@click.option("--code-prefix", default="", help="Put before every code, e.g. 'NAICS:'.")
+@click.option("--duplicates", type=click.Choice(["reject", "sum"]), default="reject",
+              show_default=True, help="Several rows for one key: refuse the file or add up.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of FILE.")
+@click.pass_context
+def load_employment(ctx: click.Context, file: Path, layout: str, classification: str | None,
+                    level: str | None, region_level: str | None, region_col: str,
+                    industry_col: str, year_col: str, jobs_col: str, year: int | None,
+                    indicator: str | None, suppressed: str, code_prefix: str, duplicates: str,
+                    encoding: str) -> None:
+    """Load jobs into (:Region)-[:EMPLOYS {year, jobs}]->(:Industry).
+
+    NACE or NAICS codes are normalised to --level and the hierarchy is written as
+    (:Industry)-[:PART_OF]->(:Industry). CBP and SBS files hold every level: the rows at
+    --level are kept and aggregates (CBP ------, SBS B-N_S95_X_K) left out. Suppressed CBP
+    cells (empflag size class, emp_nf D/S/N) take the midpoint of their size class by default
+    (--suppressed drop skips them); missing values are never zeros; negative jobs refuse the
+    file. Loading the same file twice leaves the same graph.
+
+    \b
+    Examples:
+      smartspec load employment jobs.csv --classification NACE
+      smartspec load employment cbp17co.txt --level 4
+      smartspec load employment sbs_r_nuts06_r2.tsv --level division
+    """
+    try:
+        with progress_bar(f"reading {file.name}") as advance:
+            table = emp_loader.read_employment(
+                file, layout=layout, classification=classification, level=level,
+                region_level=region_level, region_col=region_col, industry_col=industry_col,
+                year_col=year_col, jobs_col=jobs_col, year=year, indicator=indicator,
+                suppressed=suppressed, code_prefix=code_prefix, duplicates=duplicates,
+                encoding=encoding, progress=advance)
+    except LoaderError as exc:
+        fail(str(exc))
+    with store_from(ctx) as store:
+        with progress_bar("writing employment", total=len(table.data)) as advance:
+            try:
+                written = emp_loader.write_employment(store, table, progress=advance)
+            except LoaderError as exc:
+                fail(str(exc))
+        where = store.describe()
+    click.echo(
+        f"loaded {file} ({table.layout} layout, {table.classification} {table.level}, year "
+        f"{', '.join(map(str, table.years))}) into {where}: {written['employs']:,} jobs "
+        f"counts of {written['regions']:,} regions in {written['industries']:,} industries "
+        f"({written['hierarchy_nodes']:,} Industry nodes with the hierarchy, "
+        f"{written['part_of']:,} PART_OF)")
+    _echo_notes(table.notes)
+
+
+# -- compute clusters -------------------------------------------------------------------------
+
+
+def _activity_levels(store: Store, label: str) -> pd.DataFrame:
+    out = store.run(f"MATCH (a:{label}) RETURN a.code AS activity, a.level AS level, "
+                    "a.name AS name")
+    if out.empty:
+        return pd.DataFrame(columns=["activity", "level", "name"])
+    # kglite answers a missing `name` with a made-up '<Label>_<id>': not a name
+    made_up = out["name"].astype("string").str.fullmatch(rf"{label}_\d+").fillna(False)
+    out["name"] = out["name"].where(~made_up.to_numpy(dtype=bool), None)
+    return out
+
+
+def _ancestors(store: Store, label: str, level: str, activities: Sequence[str],
+               levels: pd.DataFrame) -> pd.Series:
+    """The ancestor at ``level`` of each activity, walking PART_OF."""
+    links = store.read_relationships("PART_OF", start=label, end=label)
+    parent = dict(zip(links["start"], links["end"], strict=True))
+    level_of = dict(zip(levels["activity"], levels["level"], strict=True))
+    out = {}
+    for a in activities:
+        node, seen = a, 0
+        while node is not None and level_of.get(node) != level and seen < 10:
+            node, seen = parent.get(node), seen + 1
+        out[a] = node if node is not None and level_of.get(node) == level else None
+    return pd.Series(out, dtype="object")
+
+
+def run_clusters(
+    store: Store,
+    *,
+    activity: str = "Industry",
+    year: int | None = None,
+    level: str | None = None,
+    size_top: float = 0.10,
+    lq_min: float = 2.0,
+    focus_top: float = 0.10,
+    min_value: float = 0.0,
+    min_stars: int = 1,
+    variety_level: str | None = None,
+    write: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """Star-rate every region-activity pair of one year and write the mapped clusters.
+
+    Reads EMPLOYS (industries) or PATENTS (technologies) of ``year`` (default the latest) at
+    ``level`` (required when the graph holds activities of several levels), computes
+    :func:`~smartspec.algorithms.clusters.star_rating`, and writes every pair with at least
+    ``min_stars`` stars as ``(:Cluster {id: '<label>:<region>:<code>', method: 'star rating'})
+    -[:LOCATED_IN]->(:Region)`` and ``-[:SPECIALISES_IN {stars, lq, size, focus, value, year,
+    method, parameters}]->(activity)``. Mapped clusters of the same activity label that no
+    longer qualify are deleted, so the graph holds the current mapping and a rerun leaves it
+    unchanged. Returns ``pairs`` (every pair), ``clusters`` (the mapped ones) and ``regions``
+    (Hoover, Krugman and, with the hierarchy, related / unrelated variety).
+    """
+    data = results.read_activity(store, activity=activity)
+    rel = schema.ACTIVITY_RELATIONSHIPS[activity][0]
+    if data.empty:
+        raise click.ClickException(
+            f"no {rel} data in {store.describe()}; load some first (smartspec load "
+            f"{'employment' if activity == 'Industry' else 'patents'} FILE)")
+    levels = _activity_levels(store, activity)
+    data = data.merge(levels[["activity", "level"]], on="activity", how="left")
+    found = sorted(data["level"].dropna().unique().tolist())
+    if level is not None:
+        data = data[data["level"] == level]
+        if data.empty:
+            raise click.ClickException(f"no {rel} data at level {level}; levels with data: "
+                                       f"{', '.join(found) or 'none recorded'}")
+    elif len(found) > 1:
+        raise click.ClickException(f"{rel} data at several levels ({', '.join(found)}); pass "
+                                   "--level (totals at two levels count the same jobs twice)")
+    years = sorted(data["year"].unique().tolist())
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise click.ClickException(f"no {rel} data for {year}; years: "
+                                   f"{', '.join(map(str, years))}")
+    data = data[data["year"] == year][["region", "activity", "year", "value"]]
+    pairs = clu.star_rating(data, size_top=size_top, lq_min=lq_min, focus_top=focus_top,
+                            min_value=min_value)
+    params = {"size_top": size_top, "lq_min": lq_min, "focus_top": focus_top,
+              "min_value": min_value, "min_stars": min_stars, "level": level}
+    mapped = pairs[pairs["stars"] >= min_stars].copy()
+    names = levels.set_index("activity")["name"]
+    mapped["cluster"] = (activity.lower() + ":" + mapped["region"].astype(str) + ":"
+                         + mapped["activity"].astype(str))
+    mapped = mapped.sort_values(["stars", "lq", "cluster"], ascending=[False, False, True],
+                                ignore_index=True)
+    if write:
+        _write_clusters(store, activity, mapped, names, params)
+    regions = clu.hoover(data).merge(clu.krugman(data), on=["region", "year"])
+    if variety_level is not None:
+        groups = _ancestors(store, activity, variety_level, pd.unique(data["activity"]), levels)
+        if groups.isna().any():
+            raise click.ClickException(
+                f"{int(groups.isna().sum())} {activity.lower()} code(s) have no ancestor at "
+                f"level {variety_level} (e.g. {groups.index[groups.isna()][0]})")
+        regions = regions.merge(clu.variety(data, groups), on=["region", "year"])
+    cols = ["cluster", "region", "activity", "year", "value", "size", "lq", "focus", "stars"]
+    return {"pairs": pairs, "clusters": mapped[cols], "regions": regions}
+
+
+def _write_clusters(store: Store, activity: str, mapped: pd.DataFrame, names: pd.Series,
+                    params: dict) -> None:
+    store.create_schema()
+    label_name = mapped["activity"].map(names)
+    what = label_name.where(label_name.notna(), mapped["activity"]).astype(str)
+    nodes = pd.DataFrame({"id": mapped["cluster"], "name": what + " in " + mapped["region"],
+                          "method": CLUSTER_METHOD})
+    stale = store.run(
+        f"MATCH (c:Cluster)-[s:SPECIALISES_IN]->(:{activity}) WHERE c.method = $method "
+        "RETURN DISTINCT c.id AS id", {"method": CLUSTER_METHOD})
+    gone = sorted(set(stale["id"]) - set(nodes["id"])) if not stale.empty else []
+    if gone:
+        store.run("MATCH (c:Cluster) WHERE c.id IN $ids DETACH DELETE c", {"ids": gone},
+                  write=True)
+    if mapped.empty:
+        return
+    store.upsert_nodes("Cluster", nodes)
+    store.upsert_relationships("LOCATED_IN", pd.DataFrame({"start": mapped["cluster"],
+                                                           "end": mapped["region"]}),
+                               start="Cluster", end="Region")
+    rels = pd.DataFrame({
+        "start": mapped["cluster"], "end": mapped["activity"],
+        "stars": mapped["stars"].astype("int64"), "lq": mapped["lq"],
+        "year": mapped["year"].astype("int64"), "value": mapped["value"],
+        "size": mapped["size"], "focus": mapped["focus"], "method": CLUSTER_METHOD,
+        "parameters": json.dumps(params, sort_keys=True),
+    })
+    store.upsert_relationships("SPECIALISES_IN", rels, start="Cluster", end=activity)
+
+
+@click.command("clusters")
+@click.option("--activity", type=click.Choice(["industry", "technology"]), default="industry",
+              show_default=True, help="Industries (EMPLOYS) or technologies (PATENTS).")
+@click.option("--year", type=int, help="Year to rate [the latest].")
+@click.option("--level", help="Activity level to use, as recorded on the nodes (e.g. class, "
+                              "industry_group, subclass); needed when several are loaded.")
+@click.option("--size-top", type=float, default=0.10, show_default=True,
+              help="Size star: the top share of all pairs by share of the activity's total.")
+@click.option("--lq-min", type=float, default=2.0, show_default=True,
+              help="Specialisation star: LQ at least this.")
+@click.option("--focus-top", type=float, default=0.10, show_default=True,
+              help="Focus star: the top share of all pairs by share of the region's total.")
+@click.option("--min-value", type=float, default=0.0, show_default=True,
+              help="No star for pairs below this many jobs (patents).")
+@click.option("--min-stars", type=click.IntRange(0, 3), default=1, show_default=True,
+              help="Pairs with at least this many stars become mapped clusters.")
+@click.option("--variety-level", help="Group level of related / unrelated variety in the "
+                                      "regions table, e.g. sector, division, class.")
+@click.option("--table", type=click.Choice(["clusters", "pairs", "regions"]),
+              default="clusters", show_default=True,
+              help="Print the mapped clusters, every rated pair, or the regions' Hoover, "
+                   "Krugman and variety.")
+@click.option("--no-write", is_flag=True, help="Compute and print only.")
+@format_option()
+@output_option()
+@click.pass_context
+def clusters(ctx: click.Context, activity: str, year: int | None, level: str | None,
+             size_top: float, lq_min: float, focus_top: float, min_value: float, min_stars: int,
+             variety_level: str | None, table: str, no_write: bool, fmt: str,
+             output: Path | None) -> None:
+    """Cluster mapping: the European Cluster Observatory star rating, written to the graph.
+
+    Every region-activity pair of the year gets up to three stars: size (among the top
+    --size-top of pairs by its share of the activity's total), specialisation (LQ >= --lq-min)
+    and focus (among the top --focus-top by its share of the region's total). Pairs with
+    --min-stars or more become (:Cluster {method: 'star rating'})-[:LOCATED_IN]->(:Region)
+    with -[:SPECIALISES_IN {stars, lq, size, focus, value, year, parameters}]-> the activity;
+    rerunning replaces the previous mapping of that activity label.
+
+    \b
+    Examples:
+      smartspec compute clusters
+      smartspec compute clusters --activity technology --lq-min 1.5 --format csv -o stars.csv
+      smartspec compute clusters --table regions --variety-level sector
+    """
+    for name, v in (("--size-top", size_top), ("--focus-top", focus_top)):
+        if not 0 <= v <= 1:
+            fail(f"{name} must be a share in [0, 1], got {v}")
+    if lq_min < 0 or min_value < 0:
+        fail("--lq-min and --min-value must be >= 0")
+    label = activity.capitalize()
+    with store_from(ctx) as store:
+        out = run_clusters(store, activity=label, year=year, level=level, size_top=size_top,
+                           lq_min=lq_min, focus_top=focus_top, min_value=min_value,
+                           min_stars=min_stars, variety_level=variety_level,
+                           write=not no_write)
+    frame = out[table]
+    if fmt == "table":
+        frame = frame.copy()
+        for c in frame.columns:
+            if pd.api.types.is_float_dtype(frame[c]):
+                frame[c] = np.round(frame[c], 4)
+    if table == "clusters" and output is None and fmt == "table":
+        n = len(out["clusters"])
+        done = "written" if not no_write else "found (not written)"
+        click.echo(f"{n:,} mapped clusters {done} ({label}, year "
+                   f"{out['pairs']['year'].iloc[0] if len(out['pairs']) else year})", err=True)
+    emit(frame, fmt, output)
