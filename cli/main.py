@@ -17,6 +17,7 @@ from .knowledge import load_employment, load_patents
 from .load import load
 from .model import model
 from .pathways import pathways
+from .query import query
 from .recommend import recommend
 from .report import report
 
@@ -52,6 +53,7 @@ cli.add_command(demo)
 load.add_command(load_patents)
 load.add_command(load_employment)
 compute.add_command(compute_clusters)
+cli.add_command(query)
 cli.add_command(recommend)
 cli.add_command(pathways)
 cli.add_command(report)

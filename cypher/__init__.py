@@ -1,0 +1,1 @@
+"""The Cypher query library: ``.cypher`` files with a header, and their runner (:mod:`.library`)."""

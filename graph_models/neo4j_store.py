@@ -48,8 +48,14 @@ class Neo4jStore(Store):
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         try:
+            # server notifications (e.g. "unknown relationship type PATENTS" before any patent
+            # is loaded) would be logged on stderr for every query; smartspec reports no such
+            # advice, and the embedded store is silenced the same way
             self._driver = neo4j.GraphDatabase.driver(
-                self.uri, auth=(user, password), connection_timeout=10
+                self.uri,
+                auth=(user, password),
+                connection_timeout=10,
+                notifications_min_severity="OFF",
             )
             self._driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:
