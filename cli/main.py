@@ -16,6 +16,8 @@ from .knowledge import clusters as compute_clusters
 from .knowledge import load_employment, load_patents
 from .load import load
 from .model import model
+from .partners import backtest as recommend_backtest
+from .partners import partners as recommend_partners
 from .pathways import pathways
 from .query import query
 from .recommend import recommend
@@ -55,6 +57,8 @@ load.add_command(load_employment)
 compute.add_command(compute_clusters)
 cli.add_command(query)
 cli.add_command(recommend)
+recommend.add_command(recommend_partners)
+recommend.add_command(recommend_backtest)
 cli.add_command(pathways)
 cli.add_command(report)
 cli.add_command(model)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -201,7 +202,11 @@ class EmbeddedStore(Store):
 
     def commit(self) -> None:
         if self._dirty:
-            self._graph.save(str(self.path))
+            with warnings.catch_warnings():
+                # an advisory about kglite's memory-mapped layout of rewritten string columns;
+                # it changes nothing in what is stored or read back
+                warnings.simplefilter("ignore", self._kglite.MappedFallbackWarning)
+                self._graph.save(str(self.path))
             self._dirty = False
 
     def close(self) -> None:

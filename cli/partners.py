@@ -1,0 +1,435 @@
+"""Partner recommendation commands: ``partners`` (explainable lists) and ``backtest``.
+
+Both are plain click commands; the ``recommend`` group attaches them. They read the
+collaboration data from the store (``PARTICIPATES_IN``, ``Project.start_year``, ``ADDRESSES``
+topics, ``Organisation`` with ``LOCATED_IN`` its country, ``MEMBER_OF`` clusters; a store with
+only ``COLLABORATES_WITH`` pairs works too) or, with ``--input``, straight from a collaboration
+file in a layout the collaboration loader reads (e.g. the shipped CORDIS ``h2020.csv.gz``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..algorithms import recommendation as rec
+from ..algorithms._validation import ValidationError
+from ..loaders._io import LoaderError
+from ._common import emit, fail, format_option, output_option, render, store_from
+
+__all__ = ["partners", "backtest", "PartnerData", "read_partner_data"]
+
+
+@dataclass
+class PartnerData:
+    """The tables the recommender needs: ``participations (organisation, project, year,
+    role)``, ``topics (project, topic)``, ``organisations (organisation, name, type, country)``
+    and ``clusters (organisation, cluster, cluster_name)``."""
+
+    participations: pd.DataFrame
+    topics: pd.DataFrame
+    organisations: pd.DataFrame
+    clusters: pd.DataFrame
+    source: str
+
+
+def _from_file(path: Path, programme_parts, organisations, clusters) -> PartnerData:
+    from ..loaders.collaborations import read_collaborations
+
+    table = read_collaborations(
+        path,
+        programme_parts=programme_parts,
+        organisations=organisations,
+        duplicates="merge",
+        unknown_types="other",
+        missing_country="unlocated",
+    )
+    if table.participations.empty:
+        raise LoaderError(
+            f"{path}: no project participations (layout {table.layout}); the recommender needs "
+            "a participation file such as CORDIS h2020.csv.gz"
+        )
+    years = table.projects.set_index("id")["start_year"]
+    part = table.participations.assign(year=table.participations["project"].map(years))
+    orgs = table.organisations.rename(columns={"id": "organisation"})
+    members = pd.DataFrame(columns=["organisation", "cluster", "cluster_name"])
+    if clusters is not None:
+        from ..loaders.clusters import read_clusters
+
+        ct = read_clusters(clusters, duplicates="merge", unknown_types="other")
+        members = ct.memberships[["organisation", "cluster"]].copy()
+        names = ct.clusters.set_index("id")["name"] if "name" in ct.clusters else {}
+        members["cluster_name"] = members["cluster"].map(names) if len(names) else None
+    return PartnerData(
+        participations=part[["organisation", "project", "year", "role"]],
+        topics=table.topics,
+        organisations=orgs[["organisation", "name", "type", "country"]],
+        clusters=members,
+        source=str(path),
+    )
+
+
+def _from_store(store) -> PartnerData:
+    part = store.run(
+        "MATCH (o:Organisation)-[r:PARTICIPATES_IN]->(p:Project) "
+        "RETURN o.id AS organisation, p.id AS project, p.start_year AS year, r.role AS role"
+    )
+    if part.empty:
+        pairs = store.read_relationships(
+            "COLLABORATES_WITH",
+            start="Organisation",
+            end="Organisation",
+            properties=["first_year"],
+        )
+        if pairs.empty:
+            raise LoaderError(
+                f"the store ({store.describe()}) holds no PARTICIPATES_IN or COLLABORATES_WITH "
+                "relationships; load them with `smartspec load collaborations FILE`, or pass "
+                "--input FILE"
+            )
+        # each pair as a two-member pseudo-project dated by its first joint year
+        key = "pair:" + pairs["start"].astype(str) + ":" + pairs["end"].astype(str)
+        part = pd.concat(
+            [
+                pd.DataFrame({"organisation": pairs[c], "project": key,
+                              "year": pairs["first_year"], "role": None})
+                for c in ("start", "end")
+            ],
+            ignore_index=True,
+        )
+    topics = store.run(
+        "MATCH (p:Project)-[:ADDRESSES]->(t:Topic) RETURN p.id AS project, t.code AS topic"
+    )
+    orgs = store.run(
+        "MATCH (o:Organisation) "
+        "OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..]->(c:Region {level: 'country'}) "
+        "RETURN o.id AS organisation, o.name AS name, o.`type` AS type, min(c.code) AS country"
+    )
+    members = store.run(
+        "MATCH (o:Organisation)-[:MEMBER_OF]->(k:Cluster) "
+        "RETURN o.id AS organisation, k.id AS cluster, k.name AS cluster_name"
+    )
+    if topics.empty:
+        topics = pd.DataFrame(columns=["project", "topic"])
+    if members.empty:
+        members = pd.DataFrame(columns=["organisation", "cluster", "cluster_name"])
+    for frame, cols in ((part, ["organisation", "project"]), (topics, ["project", "topic"]),
+                        (orgs, ["organisation"]), (members, ["organisation", "cluster"])):
+        for c in cols:
+            frame[c] = frame[c].astype(str)
+    return PartnerData(part, topics, orgs, members, store.describe())
+
+
+def read_partner_data(ctx, input_file, programme_parts, organisations, clusters) -> PartnerData:
+    """The recommender's tables from ``--input`` files or, without them, from the store."""
+    try:
+        if input_file is not None:
+            return _from_file(input_file, programme_parts, organisations, clusters)
+        if programme_parts is not None or clusters is not None:
+            fail("--programme-parts and --clusters go with --input FILE")
+        with store_from(ctx) as store:
+            return _from_store(store)
+    except LoaderError as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")
+
+
+def _input_options(func):
+    for option in reversed(
+        [
+            click.option("--input", "input_file", type=click.Path(exists=True, dir_okay=False,
+                         path_type=Path),
+                         help="Collaboration file (e.g. CORDIS h2020.csv.gz) instead of the "
+                         "store."),
+            click.option("--programme-parts", type=click.Path(exists=True, dir_okay=False,
+                         path_type=Path),
+                         help="Project programme parts (rcn, programme_part) for --input "
+                         "[programme_parts.csv.gz next to it]."),
+            click.option("--organisations", "organisations_file",
+                         type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                         help="Organisation names for --input [the shipped file next to it]."),
+            click.option("--clusters", "clusters_file",
+                         type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                         help="Cluster membership file (organisation, cluster) for --input."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _weights(text: str | None) -> dict[str, float]:
+    try:
+        return rec.parse_weights(text)
+    except ValidationError as exc:
+        raise click.BadParameter(str(exc), param_hint="--weights") from None
+
+
+def _countries(values: tuple[str, ...]) -> list[str]:
+    from ..loaders.countries import to_alpha3
+
+    codes = to_alpha3(list(values))
+    bad = [v for v, c in zip(values, codes, strict=True) if c is None or c != c]
+    if bad:
+        raise click.BadParameter(
+            f"unknown country code(s) {', '.join(bad)}; use ISO alpha-2 or alpha-3 (UK, EL "
+            "accepted)",
+            param_hint="--country",
+        )
+    return list(codes)
+
+
+def _types(values: tuple[str, ...]) -> list[str]:
+    from ..loaders.collaborations import TYPE_CODES
+
+    known = sorted(set(TYPE_CODES.values()))
+    out = []
+    for v in values:
+        key = " ".join(v.replace("_", " ").replace("-", " ").split()).upper()
+        if v.lower() in known:
+            out.append(v.lower())
+        elif key in TYPE_CODES:
+            out.append(TYPE_CODES[key])
+        else:
+            raise click.BadParameter(
+                f"unknown organisation type {v!r}; use one of {', '.join(known)} (or a CORDIS "
+                "code such as HES, PRC, REC, PUB, OTH)",
+                param_hint="--type",
+            )
+    return out
+
+
+def _cluster_members(data: PartnerData, cluster: str, index: rec.PartnerIndex) -> tuple:
+    known = data.clusters
+    ids = pd.unique(known["cluster"].astype(str)) if len(known) else []
+    if cluster not in set(ids):
+        names = known.drop_duplicates("cluster")
+        by_name = names[names["cluster_name"].astype(str).str.lower() == cluster.lower()]
+        if len(by_name) == 1:
+            cluster = str(by_name["cluster"].iloc[0])
+        else:
+            if not len(ids):
+                fail(f"unknown cluster {cluster!r}: {data.source} has no cluster memberships "
+                     "(load them with `smartspec load clusters FILE`, or pass --clusters FILE "
+                     "with --input)")
+            hint = rec.close_matches(cluster, list(ids) + names["cluster_name"].dropna()
+                                     .astype(str).tolist())
+            tail = f"; did you mean {', '.join(hint)}?" if hint else ""
+            fail(f"unknown cluster {cluster!r}{tail}")
+    members = known.loc[known["cluster"].astype(str) == cluster, "organisation"].astype(str)
+    name = known.loc[known["cluster"].astype(str) == cluster, "cluster_name"].dropna()
+    present = [m for m in members if m in index.organisations]
+    if not present:
+        fail(f"cluster {cluster!r} has {len(members)} member(s), none with a project in the data")
+    label = f"cluster {cluster}" + (f" ({name.iloc[0]})" if len(name) else "")
+    return present, label, len(members)
+
+
+def _focal_label(index: rec.PartnerIndex, org: str) -> str:
+    pos = index.organisations.get_indexer([org])[0]
+    name = index.name[pos] if pos >= 0 else None
+    country = index.country[pos] if pos >= 0 else None
+    extra = ", ".join(str(x) for x in (name, country) if x)
+    return f"organisation {org}" + (f" ({extra})" if extra else "")
+
+
+_TABLE_COLUMNS = ["rank", "organisation", "name", "country", "type", "score", "common_partners",
+                  "adamic_adar", "fit", "complementarity", "projects", "coordinated",
+                  "new_country"]
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    for col in ("score", "adamic_adar", "resource_allocation", "similarity", "fit",
+                "complementarity", "experience", "pipeline"):
+        if col in out.columns:
+            out[col] = out[col].round(4)
+    return out
+
+
+@click.command("partners")
+@click.option("--organisation", "organisation", help="Focal organisation id (e.g. a CORDIS PIC).")
+@click.option("--cluster", help="Focal cluster id (or name): partners for all its members.")
+@click.option("--country", "countries", multiple=True,
+              help="Only candidates in this country (repeatable; alpha-2 or alpha-3).")
+@click.option("--type", "types", multiple=True,
+              help="Only candidates of this type (repeatable): university, firm, research "
+              "organisation, public body, cluster management, other.")
+@click.option("--international-only", is_flag=True,
+              help="Only candidates outside the focal's country (every member's).")
+@click.option("--top", type=int, default=20, show_default=True, help="Rows to show (0: all).")
+@click.option("--explain", "show_evidence", is_flag=True,
+              help="Show the evidence behind each name (shared partners, topics, pipelines).")
+@click.option("--weights", help="Score weights as name=value,... over the defaults "
+              f"({', '.join(f'{k}={v:g}' for k, v in rec.DEFAULT_WEIGHTS.items())}); names: "
+              f"{', '.join(rec.COMPONENTS)}.")
+@click.option("--until", type=int, help="Use only projects starting up to this year [all].")
+@_input_options
+@format_option()
+@output_option()
+@click.pass_context
+def partners(ctx, organisation, cluster, countries, types, international_only, top,
+             show_evidence, weights, until, input_file, programme_parts, organisations_file,
+             clusters_file, fmt, output):
+    """Partner candidates for an organisation or a cluster, each with the reasons for it.
+
+    Candidates are organisations the focal (for a cluster: any member) has not worked with.
+    Each row carries every component of the score: network proximity (common partners,
+    Adamic-Adar, resource allocation), technological fit at an optimal distance (inverted U
+    on topic-profile similarity), complementarity (related topics outside the focal
+    portfolio), experience (projects, coordinations) and what it adds to the focal's pipelines
+    (new country, new type). score = sum of weight x component, with ln(1 + x) for the network
+    counts. A focal without partners gets a content-only ranking, labelled as such.
+
+    \b
+    Examples:
+      smartspec recommend partners --organisation 999993953 --international-only --explain
+      smartspec recommend partners --cluster C1 --country DE --country FR --type firm
+      smartspec recommend partners --organisation 999993953 --weights pipeline=0.3 \\
+          --input h2020.csv.gz --format csv --output partners.csv
+    """
+    if bool(organisation) == bool(cluster):
+        fail("give exactly one of --organisation ID or --cluster ID")
+    w = _weights(weights)
+    country_codes = _countries(countries) if countries else None
+    type_names = _types(types) if types else None
+    data = read_partner_data(ctx, input_file, programme_parts, organisations_file, clusters_file)
+    try:
+        index = rec.partner_index(data.participations, data.topics, data.organisations,
+                                  until=until)
+    except ValidationError as exc:
+        fail(str(exc))
+    if cluster:
+        focal, label, _ = _cluster_members(data, cluster, index)
+    else:
+        focal, label = str(organisation), _focal_label(index, str(organisation))
+    try:
+        table = rec.recommend_partners(index, focal, countries=country_codes, types=type_names,
+                                       international_only=international_only, top=top or None,
+                                       weights=w)
+    except ValidationError as exc:
+        fail(str(exc))
+    if table.attrs.get("note"):
+        click.echo(f"note: {label} has no partners in the data; ranking on content only "
+                   "(fit, complementarity, experience), labelled 'content only'", err=True)
+    evidence = None
+    if show_evidence:
+        evidence = rec.explain(index, focal, table["organisation"].tolist())
+    table = _rounded(table)
+    if fmt == "table":
+        text = (f"Partner candidates for {label}: {table.attrs['candidates']:,} candidates, "
+                f"data {'up to ' + str(until) if until else 'all years'}, weights "
+                f"{', '.join(f'{k}={v:g}' for k, v in w.items())}\n")
+        shown = table[_TABLE_COLUMNS].copy()
+        shown["name"] = shown["name"].map(lambda s: s if not isinstance(s, str) or len(s) <= 40
+                                          else s[:39] + "~")
+        text += render(shown, "table")
+        if evidence is not None:
+            for _, row in table.iterrows():
+                ev = evidence[evidence["organisation"] == row["organisation"]]
+                nm = row["name"] if isinstance(row["name"], str) else "(no name)"
+                text += f"\n{row['rank']}. {row['organisation']} {nm} " \
+                        f"[{row['country'] or '?'}, {row['type'] or '?'}] score " \
+                        f"{row['score']:.3f} ({row['basis']})\n"
+                if ev.empty:
+                    text += "   (no shared partner or topic evidence)\n"
+                for _, e in ev.iterrows():
+                    name = f" {e['name']}" if isinstance(e["name"], str) else ""
+                    text += f"   {e['evidence']}: {e['item']}{name} ({e['value']:g}; " \
+                            f"{e['detail']})\n"
+        _write(text, output, len(table))
+    elif fmt == "csv" and evidence is not None:
+        long = table[["rank", "organisation", "name", "score"]].merge(
+            evidence.rename(columns={"name": "item_name"}), on="organisation", how="left")
+        emit(long, "csv", output)
+    elif fmt == "json":
+        records = json.loads(table.to_json(orient="records"))
+        if evidence is not None:
+            ev = json.loads(evidence.to_json(orient="records"))
+            for r in records:
+                r["evidence"] = [e for e in ev if e["organisation"] == r["organisation"]]
+        payload = {"focal": label, "until": until, "weights": w,
+                   "candidates": table.attrs["candidates"], "note": table.attrs.get("note"),
+                   "partners": records}
+        _write(json.dumps(payload, indent=2) + "\n", output, len(table))
+    else:
+        emit(table, fmt, output)
+
+
+def _write(text: str, output: Path | None, rows: int) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
+        click.echo(f"wrote {rows:,} rows to {output}", err=True)
+
+
+def _ks(text: str) -> list[int]:
+    try:
+        ks = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter(f"expected integers separated by commas, got {text!r}",
+                                 param_hint="--k") from None
+    if not ks or min(ks) < 1:
+        raise click.BadParameter(f"expected positive integers, got {text!r}", param_hint="--k")
+    return ks
+
+
+@click.command("backtest")
+@click.option("--until", type=int, required=True, help="Last year the methods may see.")
+@click.option("--k", "k_text", default="10,20,50", show_default=True,
+              help="Cut-offs for precision, recall and coverage.")
+@click.option("--horizon", type=int, help="Score ties formed within this many years [all].")
+@click.option("--max-focal", type=int, default=2000, show_default=True,
+              help="Sample this many focal organisations (seeded); 0: all.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the focal sample, the random baseline and tie-breaking.")
+@click.option("--weights", help="The recommender's weights (as for `partners`).")
+@_input_options
+@format_option()
+@output_option()
+@click.pass_context
+def backtest(ctx, until, k_text, horizon, max_focal, seed, weights, input_file, programme_parts,
+             organisations_file, clusters_file, fmt, output):
+    """Time-split backtest: fit on ties up to --until, score the new ties formed after it.
+
+    Methods: smartspec (the recommender, default weights) and the baselines random (seeded),
+    degree (preferential attachment), common_neighbours and adamic_adar. Focal actors:
+    organisations with partners up to --until that form a new tie afterwards (sampled to
+    --max-focal); candidates: every organisation present up to --until that is not a partner
+    yet, the same for every method. Columns: method, k, precision, recall, mrr, coverage
+    (share of candidates in any top k), focal_actors.
+
+    \b
+    Examples:
+      smartspec recommend backtest --until 2017
+      smartspec recommend backtest --until 2017 --k 10,20,50 --format csv \\
+          --input h2020.csv.gz
+    """
+    ks = _ks(k_text)
+    w = _weights(weights)
+    data = read_partner_data(ctx, input_file, programme_parts, organisations_file, clusters_file)
+    years = pd.to_numeric(data.participations["year"], errors="coerce")
+    if not (years <= until).any():
+        fail(f"no project starts in or before {until} (years {int(years.min())}-"
+             f"{int(years.max())})")
+    if not (years > until).any():
+        fail(f"no project starts after {until}: nothing to score (last year {int(years.max())})")
+    try:
+        table = rec.backtest(data.participations, data.topics, data.organisations, until=until,
+                             ks=ks, horizon=horizon, max_focal=max_focal or None, seed=seed,
+                             weights=w)
+    except ValidationError as exc:
+        fail(str(exc))
+    if fmt == "table":
+        click.echo(f"Backtest: ties up to {until} -> new ties after it; "
+                   f"{table.attrs['candidates']:,} candidates, {table['focal_actors'].iloc[0]:,} "
+                   f"focal actors (of {table.attrs['focal_pool']:,}), seed {seed}")
+    out = table.copy()
+    for col in ("precision", "recall", "mrr", "coverage"):
+        out[col] = out[col].round(4)
+    emit(out, fmt, output)
