@@ -174,10 +174,15 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
     if peers is None:
         latest = allreg[allreg["year"] == allreg["year"].max()].dropna(subset=["eci"])
         if region in set(latest["region"]):
-            e0 = float(latest.loc[latest["region"] == region, "eci"].iloc[0])
-            near = latest[latest["region"] != region].assign(gap=(latest["eci"] - e0).abs())
+            own = latest.loc[latest["region"] == region].iloc[0]
+            near = latest[latest["region"] != region]
+            # tiny exporters (Bouvet Island exports 14 products) can sit next to any ECI: peers
+            # must have at least a quarter of the region's diversity
+            near = near[near["diversity"] >= 0.25 * float(own["diversity"])]
+            near = near.assign(gap=(near["eci"] - float(own["eci"])).abs())
             peers = near.nsmallest(4, "gap")["region"].tolist()
-            how = "the four regions closest in ECI in the latest year"
+            how = ("the four regions closest in ECI in the latest year, among those with at "
+                   "least a quarter of its diversity")
         else:
             peers, how = [], ""
     else:
