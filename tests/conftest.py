@@ -18,8 +18,6 @@ import pytest
 from smartspec.graph_models.embedded_store import EmbeddedStore
 from smartspec.loaders.datasets import data_path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 TRADE_2017 = data_path("world_trade_2017.csv.gz")
 
 

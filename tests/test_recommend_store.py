@@ -11,7 +11,8 @@ HEADER = ("rcn,role,pic,type,contribution,country,start_date,end_date,max_contri
 
 
 def row(rcn: int, pic: str, country: str, start: str = "2016-01-01") -> str:
-    return f"{rcn},participant,{pic},PRC,1000,{country},{start},2018-12-31,1,1,2016,2018,36,eu15,1\n"
+    tail = "2018-12-31,1,1,2016,2018,36,eu15,1"
+    return f"{rcn},participant,{pic},PRC,1000,{country},{start},{tail}\n"
 
 
 def test_partners_from_the_store(env_home, tmp_path):
