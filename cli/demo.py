@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import click
 
+from ..algorithms.opportunities import opportunity_table
+from ..graph_models import results
 from ..loaders import datasets
 from ..loaders import trade as trade_loader
-from ._common import progress_bar, render, store_from
-from .compute import run_specialisation
+from ._common import fail, progress_bar, render, store_from
+from .compute import (
+    DEFAULT_MIN_PROXIMITY,
+    _write_complexity,
+    _write_relatedness,
+    run_engine,
+    run_specialisation,
+)
 
 __all__ = ["demo"]
 
 
 @click.command()
 @click.option("--top", type=int, default=10, show_default=True, help="Rows in each ranking.")
+@click.option("--region", default="KOR", show_default=True,
+              help="Country whose diversification opportunities are listed.")
 @click.pass_context
-def demo(ctx: click.Context, top: int) -> None:
-    """Load the shipped 2017 world-trade table, compute specialisation, print a summary.
+def demo(ctx: click.Context, top: int, region: str) -> None:
+    """The chain on the shipped 2017 world-trade table, written to the store as it goes.
 
+    Loads it, computes specialisation (RCA, M, diversity, ubiquity), complexity (ECI, PCI,
+    Fitness, COI) and relatedness (proximity, density, COG), and prints a summary: the most
+    diversified and most complex countries, and one country's smart-specialisation opportunities.
     The data (UN Comtrade via Open Trade Statistics, 224 countries x 1,222 HS92 4-digit
     products) ships with smartspec; see smartspec/loaders/data/NOTICE.md.
     """
@@ -32,6 +45,11 @@ def demo(ctx: click.Context, top: int) -> None:
             "skipped)"
         )
         pairs, info = run_specialisation(store, activity="Product")
+        # complexity and relatedness, as `smartspec compute complexity|relatedness` writes them
+        data = results.read_activity(store, activity="Product")
+        tables, params, _ = run_engine(data, pairs=True)
+        _write_complexity(store, tables, "Product", params)
+        _write_relatedness(store, tables, data, "Product", params, DEFAULT_MIN_PROXIMITY, 0.55)
         counts = store.counts()
     click.echo("\nSpecialisation (Balassa RCA, M = RCA >= 1):")
     click.echo(render(info["summary"], "table"), nl=False)
@@ -42,5 +60,22 @@ def demo(ctx: click.Context, top: int) -> None:
     ubi = ubi[ubi["ubiquity"] > 0].sort_values(["ubiquity", "activity"])
     click.echo(f"\nLeast ubiquitous products (fewest countries with RCA >= 1), top {top}:")
     click.echo(render(ubi.head(top)[["activity", "ubiquity"]], "table"), nl=False)
+    totals = data.groupby("region")["value"].sum()
+    big = set(totals[totals >= 1e9].index)
+    eci = tables["regions"][tables["regions"]["region"].isin(big)]
+    eci = eci.sort_values(["eci", "region"], ascending=[False, True])
+    click.echo("\nMost complex economies (ECI of all countries; listed: exporters of >= 1 bn USD), "
+               f"top {top}:")
+    click.echo(render(eci.head(top)[["region", "eci", "fitness", "diversity"]].round(3), "table"),
+               nl=False)
+    code = region.strip().upper()
+    if code not in set(tables["regions"]["region"]):
+        fail(f"no country {region!r} in the 2017 data")
+    activities = tables["activities"]
+    opp = opportunity_table(tables["pairs"], activities, region=code)
+    click.echo(f"\nSmart-specialisation opportunities of {code} (not yet RCA >= 1; "
+               "low risk / high gain first), top {top}:".replace("{top}", str(top)))
+    cols = ["activity", "density", "complexity", "cog", "quadrant"]
+    click.echo(render(opp.head(top)[cols].round(3), "table"), nl=False)
     click.echo("\nGraph now holds:")
     click.echo(render(counts, "table"), nl=False)

@@ -27,10 +27,13 @@ def test_demo_on_the_embedded_store(env_home, capsys):
     assert "loaded 176,971 export values of 224 countries in 1,222 products" in out
     assert " 2017      224        1222 176971            28688           128.1" in out
     assert "CHN        541" in out  # most diversified in 2017: 541 products with RCA >= 1
+    assert "   JPN 2.284    6.711        342" in out  # the most complex economy of 2017
+    assert "Smart-specialisation opportunities of KOR" in out
     code, out, _ = run(capsys, "db", "stats", "--format", "csv")
     rows = pd.read_csv(io.StringIO(out))
     assert dict(zip(rows["name"], rows["count"], strict=True)) == {
-        "Measure": 1, "Product": 1222, "Region": 224, "EXPORTS": 176971, "SCORED": 1446}
+        "Measure": 3, "Product": 1222, "Region": 224, "EXPORTS": 176971, "SCORED": 2892,
+        "PROXIMITY": 63575}
     assert list(rows.columns) == ["kind", "name", "count"]
 
 
