@@ -1,4 +1,4 @@
-"""The ``smartspec`` command: one group per job (db, load, compute, demo)."""
+"""The ``smartspec`` command: one group per job (db, load, compute, recommend, query, ...)."""
 
 from __future__ import annotations
 
@@ -48,23 +48,14 @@ def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
     ctx.obj.update(store=store, debug=debug)
 
 
-cli.add_command(db)
-cli.add_command(load)
-cli.add_command(compute)
-cli.add_command(demo)
-load.add_command(load_patents)
-load.add_command(load_employment)
-compute.add_command(compute_clusters)
-cli.add_command(query)
-cli.add_command(recommend)
-recommend.add_command(recommend_partners)
-recommend.add_command(recommend_backtest)
-cli.add_command(pathways)
-cli.add_command(report)
-cli.add_command(model)
-load.add_command(load_collaborations)
-load.add_command(load_clusters)
-compute.add_command(compute_collaboration)
+for command in (load_patents, load_employment, load_collaborations, load_clusters):
+    load.add_command(command)
+for command in (compute_clusters, compute_collaboration):
+    compute.add_command(command)
+for command in (recommend_partners, recommend_backtest):
+    recommend.add_command(command)
+for command in (db, load, compute, recommend, pathways, report, model, query, demo):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

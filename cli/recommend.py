@@ -15,7 +15,7 @@ __all__ = ["recommend"]
 
 @click.group()
 def recommend() -> None:
-    """Recommendations: new activities for a region (and, in time, partners for an actor)."""
+    """Recommendations: new activities for a region, international partners for an actor."""
 
 
 @recommend.command("activities")
