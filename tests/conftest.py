@@ -12,6 +12,7 @@ import os
 import socket
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -91,3 +92,41 @@ def env_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("SMARTSPEC_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("NEO4J_URI", raising=False)
     return tmp_path / "home"
+
+
+SYNTHETIC_REGIONS = [
+    "AUT",
+    "BEL",
+    "CZE",
+    "DEU",
+    "DNK",
+    "ESP",
+    "FIN",
+    "FRA",
+    "GRC",
+    "HUN",
+    "ITA",
+    "NLD",
+    "POL",
+    "PRT",
+    "SWE",
+]
+SYNTHETIC_PRODUCTS = [
+    f"{c}{i:02d}" for c in ("01", "27", "39", "61", "84", "87", "90") for i in (1, 2, 3, 4)
+]
+
+
+@pytest.fixture(scope="session")
+def synthetic_trade() -> pd.DataFrame:
+    """Two periods of a nested region x product table (capabilities against difficulty)."""
+    rng = np.random.default_rng(0)
+    cap = np.linspace(0.1, 1.0, len(SYNTHETIC_REGIONS))
+    diff = rng.random(len(SYNTHETIC_PRODUCTS))
+    rows = []
+    for year, noise in ((2000, 0.0), (2010, 0.6)):
+        for i, r in enumerate(SYNTHETIC_REGIONS):
+            for j, p in enumerate(SYNTHETIC_PRODUCTS):
+                if cap[i] + 0.25 >= diff[j] or rng.random() < 0.15:
+                    v = np.exp(rng.normal(3 + 2 * cap[i], 1 + noise))
+                    rows.append((r, p, year, round(float(v), 2)))
+    return pd.DataFrame(rows, columns=["region", "activity", "year", "value"])

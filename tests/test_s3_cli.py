@@ -9,7 +9,6 @@ import warnings
 
 import pandas as pd
 import pytest
-from test_s3_figures import synthetic_trade
 
 from smartspec.cli.main import main
 from smartspec.loaders.datasets import data_path
@@ -23,9 +22,9 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def small_store(env_home, capsys, tmp_path):
+def small_store(env_home, capsys, tmp_path, synthetic_trade):
     """A store with two HS periods of synthetic trade and one SITC2 period."""
-    data = synthetic_trade()
+    data = synthetic_trade
     f = tmp_path / "trade.csv"
     data.rename(columns={"activity": "product"}).to_csv(f, index=False)
     code, _, err = run(capsys, "load", "trade", str(f), "--classification", "HS92")

@@ -4,39 +4,18 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from smartspec.algorithms.opportunities import opportunity_table
 from smartspec.algorithms.pipeline import compute_all
 from smartspec.cli import figures
 
-REGIONS = ["AUT", "BEL", "CZE", "DEU", "DNK", "ESP", "FIN", "FRA", "GRC", "HUN", "ITA", "NLD",
-           "POL", "PRT", "SWE"]
-PRODUCTS = [f"{c}{i:02d}" for c in ("01", "27", "39", "61", "84", "87", "90") for i in (1, 2, 3, 4)]
-
-
-def synthetic_trade(seed: int = 0) -> pd.DataFrame:
-    """Two periods of a nested region x product table (capabilities against difficulty)."""
-    rng = np.random.default_rng(seed)
-    cap = np.linspace(0.1, 1.0, len(REGIONS))
-    diff = rng.random(len(PRODUCTS))
-    rows = []
-    for year, noise in ((2000, 0.0), (2010, 0.6)):
-        for i, r in enumerate(REGIONS):
-            for j, p in enumerate(PRODUCTS):
-                if cap[i] + 0.25 >= diff[j] or rng.random() < 0.15:
-                    v = np.exp(rng.normal(3 + 2 * cap[i], 1 + noise))
-                    rows.append((r, p, year, round(float(v), 2)))
-    return pd.DataFrame(rows, columns=["region", "activity", "year", "value"])
-
 
 @pytest.fixture(scope="module")
-def measures():
+def measures(synthetic_trade):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        data = synthetic_trade()
+        data = synthetic_trade
         return data, compute_all(data, min_proximity=0.0)
 
 
