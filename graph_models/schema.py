@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 __all__ = [
     "NodeSpec",
     "RelSpec",
@@ -24,6 +26,7 @@ __all__ = [
     "relationship",
     "check_property",
     "quote",
+    "relationship_key",
     "schema_statements",
 ]
 
@@ -391,18 +394,48 @@ def quote(name: str) -> str:
     return f"`{check_property(name)}`"
 
 
+def relationship_key(
+    start: str, end: str, starts: pd.Series, ends: pd.Series, keys: pd.DataFrame
+) -> pd.Series:
+    """The identity of keyed relationships as text: ``Label:code|Label:code|k1|k2``.
+
+    Labels are part of it because the same relationship type may join several labels whose
+    codes look alike (a Product and a Technology ``0101``).
+
+    >>> relationship_key("Region", "Product", pd.Series(["DEU"]), pd.Series(["0101"]),
+    ...                  pd.DataFrame({"year": [2017]})).tolist()
+    ['Region:DEU|Product:0101|2017']
+    """
+    parts = [
+        [f"{start}:{v}" for v in starts.astype(str).tolist()],
+        [f"{end}:{v}" for v in ends.astype(str).tolist()],
+    ]
+    for col in keys.columns:
+        values = keys[col]
+        if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+            values = values.astype("Int64")  # 2017.0 and 2017 are one year
+        parts.append(values.astype(str).tolist())
+    # plain string joins: about three times faster than pandas string concatenation here
+    return pd.Series(["|".join(p) for p in zip(*parts, strict=True)], index=starts.index)
+
+
 def schema_statements() -> list[str]:
     """Cypher statements (Neo4j 5 syntax) creating every constraint and index of the model.
 
     Each node key gets a uniqueness constraint, which also indexes it; declared ``indexed``
     properties of nodes get range indexes. All statements are idempotent.
 
-    Relationship properties are deliberately not indexed: with an index on ``EXPORTS.year``,
-    Neo4j 5.26 plans ``MERGE (a)-[r:EXPORTS {year: ...}]->(b)`` on freshly loaded data as a scan
-    of that index instead of an expansion between the two bound nodes, which made a first load
-    of 177k relationships take minutes instead of seconds.
+    A relationship type with key properties (``EXPORTS`` by ``year``) gets a uniqueness
+    constraint on ``key`` (:func:`relationship_key`: both endpoints and the key values), and the
+    stores MERGE on it: Neo4j then finds an existing relationship by a unique index seek instead
+    of expanding a dense node, which made identical reloads 2.5 times faster. Other
+    relationship properties are deliberately not indexed: with a plain index on
+    ``EXPORTS.year``, Neo4j 5.26 planned the MERGE of a fresh load as a scan of that index, and a
+    first load of 177k relationships took minutes instead of seconds.
 
     >>> any("FOR (n:Region) REQUIRE n.code IS UNIQUE" in s for s in schema_statements())
+    True
+    >>> any("FOR ()-[r:EXPORTS]-() REQUIRE r.key IS UNIQUE" in s for s in schema_statements())
     True
     """
     statements = []
@@ -417,6 +450,11 @@ def schema_statements() -> list[str]:
                 f"FOR (n:{spec.label}) ON (n.{prop})"
             )
     for spec in RELATIONSHIPS.values():
+        if spec.key:
+            statements.append(
+                f"CREATE CONSTRAINT {spec.type.lower()}_key IF NOT EXISTS "
+                f"FOR ()-[r:{spec.type}]-() REQUIRE r.key IS UNIQUE"
+            )
         for prop in spec.indexed:
             statements.append(
                 f"CREATE INDEX {spec.type.lower()}_{prop} IF NOT EXISTS "
