@@ -28,7 +28,6 @@ from .store import (
     canonical_pairs,
     frame_to_rows,
     smartspec_home,
-    with_relationship_key,
 )
 
 __all__ = ["EmbeddedStore", "default_path"]
@@ -184,15 +183,15 @@ class EmbeddedStore(Store):
         spec = schema.relationship(rel_type)
         for col in props:
             schema.check_property(str(col))
-        rows = with_relationship_key(spec, rows, start, end, start_col, end_col)
         payload = frame_to_rows(
             rows.rename(columns={start_col: "_start", end_col: "_end"})[
-                ["_start", "_end", "key", *spec.key, *props]
+                ["_start", "_end", *spec.key, *props]
             ]
         )
         s_key, e_key = schema.node(start).key, schema.node(end).key
         assigned = ", ".join(
-            f"{schema.quote(c)}: row.{schema.quote(c)}" for c in ("key", *spec.key, *props)
+            [f"key: {schema.relationship_key(spec, start, end)}"]
+            + [f"{schema.quote(c)}: row.{schema.quote(c)}" for c in (*spec.key, *props)]
         )
         query = (
             f"UNWIND $rows AS row "

@@ -28,7 +28,6 @@ __all__ = [
     "smartspec_home",
     "frame_to_rows",
     "canonical_pairs",
-    "with_relationship_key",
     "DEFAULT_BATCH_SIZE",
 ]
 
@@ -95,20 +94,6 @@ def canonical_pairs(
     rows = rows.copy()
     rows.loc[swap, [start_col, end_col]] = rows.loc[swap, [end_col, start_col]].to_numpy()
     return rows
-
-
-def with_relationship_key(
-    spec: schema.RelSpec, rows: pd.DataFrame, start: str, end: str, start_col: str, end_col: str
-) -> pd.DataFrame:
-    """``rows`` with the ``key`` column of a keyed relationship type (schema.relationship_key)."""
-    if not spec.key:
-        return rows
-    if "key" in rows.columns:
-        raise schema.SchemaError(
-            f"'key' of {spec.type} is made by the store; rows must not hold it"
-        )
-    key = schema.relationship_key(start, end, rows[start_col], rows[end_col], rows[list(spec.key)])
-    return rows.assign(key=key.to_numpy())
 
 
 def batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -234,19 +219,22 @@ class Store(ABC):
             if col not in (start_col, end_col):
                 schema.check_property(str(col))
         rows = canonical_pairs(spec, rows, start, end, start_col, end_col)
-        rows = with_relationship_key(spec, rows, start, end, start_col, end_col)
-        props = [c for c in rows.columns if c not in (start_col, end_col, "key", *spec.key)]
+        if "key" in rows.columns and spec.key:
+            raise schema.SchemaError(
+                f"'key' of {rel_type} is made by the store; rows must not hold it"
+            )
+        props = [c for c in rows.columns if c not in (start_col, end_col, *spec.key)]
         # flat rows (endpoint keys under reserved names) bind much faster than nested maps
         payload = frame_to_rows(
             rows.rename(columns={start_col: "_start", end_col: "_end"})[
-                ["_start", "_end", *(["key"] if spec.key else []), *spec.key, *props]
+                ["_start", "_end", *spec.key, *props]
             ]
         )
         s_key, e_key = schema.node(start).key, schema.node(end).key
         q = schema.quote
         # keyed types merge on their unique `key` (a unique index seek on Neo4j) and set the
         # key properties it is made of; unkeyed types have at most one relationship per pair
-        key_text = " {key: row.key}" if spec.key else ""
+        key_text = f" {{key: {schema.relationship_key(spec, start, end)}}}" if spec.key else ""
         sets = ", ".join(f"r.{q(c)} = row.{q(c)}" for c in (*spec.key, *props))
         query = (
             f"UNWIND $rows AS row "

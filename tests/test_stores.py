@@ -164,3 +164,20 @@ def test_embedded_store_is_single_writer(tmp_path):
     with EmbeddedStore(tmp_path / "g.kgl"):
         with pytest.raises(StoreError, match="in use by another smartspec process"):
             EmbeddedStore(tmp_path / "g.kgl")
+
+
+def test_keyed_relationships_carry_a_unique_key(store):
+    store.create_schema()
+    store.upsert_nodes("Region", pd.DataFrame({"code": ["A"]}))
+    store.upsert_nodes("Product", pd.DataFrame({"code": ["0011"]}))
+    rows = pd.DataFrame({"start": ["A", "A"], "end": ["0011", "0011"], "year": [2016, 2017],
+                         "value": [1.0, 2.0]})
+    for _ in range(2):
+        store.upsert_relationships("EXPORTS", rows, start="Region", end="Product")
+    keys = store.run("MATCH ()-[r:EXPORTS]->() RETURN r.key AS key ORDER BY key")["key"].tolist()
+    assert keys == ["Region:A|Product:0011|2016", "Region:A|Product:0011|2017"]
+    with pytest.raises(StoreError):  # the uniqueness constraint holds on both stores
+        store.run("MATCH (a:Region {code: 'A'}), (b:Product {code: '0011'}) "
+                  "CREATE (a)-[:EXPORTS {key: 'Region:A|Product:0011|2016'}]->(b)", write=True)
+    with pytest.raises(schema.SchemaError, match="'key' of EXPORTS is made by the store"):
+        store.upsert_relationships("EXPORTS", rows.assign(key="x"), start="Region", end="Product")
