@@ -32,6 +32,16 @@ __all__ = [
 # -- load --------------------------------------------------------------------------------------
 
 
+# one definition for both loaders that map organisation type codes
+_unknown_types = click.option(
+    "--unknown-types",
+    type=click.Choice(["error", "other"]),
+    default="error",
+    show_default=True,
+    help="Unknown organisation type codes: refuse the file or load them as 'other'.",
+)
+
+
 @click.command("collaborations")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
@@ -63,13 +73,7 @@ __all__ = [
     show_default=True,
     help="Duplicate participations / partner rows: refuse the file or merge them.",
 )
-@click.option(
-    "--unknown-types",
-    type=click.Choice(["error", "other"]),
-    default="error",
-    show_default=True,
-    help="Unknown organisation type codes: refuse the file or load them as 'other'.",
-)
+@_unknown_types
 @click.option(
     "--missing-country",
     type=click.Choice(["error", "unlocated"]),
@@ -163,13 +167,7 @@ def load_collaborations(
     show_default=True,
     help="An organisation listed twice for a cluster: refuse, or keep the earliest since.",
 )
-@click.option(
-    "--unknown-types",
-    type=click.Choice(["error", "other"]),
-    default="error",
-    show_default=True,
-    help="Unknown organisation type codes: refuse the file or load them as 'other'.",
-)
+@_unknown_types
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of FILE.")
 @click.pass_context
 def load_clusters(
