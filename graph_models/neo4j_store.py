@@ -4,17 +4,36 @@ Settings come from the usual environment variables ``NEO4J_URI`` (default
 ``bolt://127.0.0.1:7687``), ``NEO4J_USER`` (``neo4j``), ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``
 (the server's default database when unset). Every batch is one managed write transaction, which
 the driver retries on transient errors (deadlocks, leader changes, lost connections).
+
+Relationship upserts are written by several sessions in parallel (``SMARTSPEC_NEO4J_WRITERS``,
+default: the number of CPUs, at most 4), in rounds of blocks that share no endpoint node
+(:func:`smartspec.graph_models.store.disjoint_rounds`), so the writers never wait for each
+other's node locks. ``SMARTSPEC_NEO4J_WRITERS=1`` writes one batch after another.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
 
-from .store import Store, StoreError
+from . import schema
+from .store import (
+    DEFAULT_BATCH_SIZE,
+    Batch,
+    Store,
+    StoreError,
+    batches,
+    frame_to_columns,
+    relationship_filter,
+)
+
+#: Relationships per read statement of :meth:`Neo4jStore.read_relationships`.
+READ_CHUNK = 250_000
 
 __all__ = ["Neo4jStore", "DEFAULT_URI"]
 
@@ -28,6 +47,9 @@ class Neo4jStore(Store):
     ----------
     uri, user, password, database : str, optional
         Connection settings; default to the ``NEO4J_*`` environment variables.
+    writers : int, optional
+        Parallel writers for relationship upserts; default ``SMARTSPEC_NEO4J_WRITERS`` or the
+        number of CPUs (at most 4).
     """
 
     kind = "neo4j"
@@ -38,6 +60,7 @@ class Neo4jStore(Store):
         user: str | None = None,
         password: str | None = None,
         database: str | None = None,
+        writers: int | None = None,
     ) -> None:
         import neo4j
         from neo4j.exceptions import AuthError, ServiceUnavailable
@@ -47,6 +70,9 @@ class Neo4jStore(Store):
         user = user or os.environ.get("NEO4J_USER") or "neo4j"
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.writers = writers if writers is not None else _default_writers()
+        if self.writers < 1:
+            raise StoreError(f"the number of Neo4j writers must be at least 1, not {self.writers}")
         try:
             # server notifications (e.g. "unknown relationship type PATENTS" before any patent
             # is loaded) would be logged on stderr for every query; smartspec reports no such
@@ -102,22 +128,70 @@ class Neo4jStore(Store):
             raise StoreError(f"{exc.code}: {exc.message}") from exc
         return pd.DataFrame.from_records(records, columns=keys)
 
+    def read_relationships(
+        self,
+        rel_type: str,
+        *,
+        start: str,
+        end: str,
+        properties: Sequence[str] = (),
+        where: dict[str, Sequence[Any]] | None = None,
+    ) -> pd.DataFrame:
+        """As :meth:`Store.read_relationships`, reading lists per start node.
+
+        The driver turns each record into Python objects one by one (about 20 us a record), so
+        a record per relationship reads 177,000 relationships in about 4 s. Here each record
+        is one start node with lists of its relationships' end keys and properties (0.3 s).
+        Start nodes are read in chunks of about ``READ_CHUNK`` relationships (by degree), so a
+        large graph never builds one huge result on the server.
+        """
+        from itertools import chain
+
+        schema.relationship(rel_type)
+        s_key, e_key = schema.quote(schema.node(start).key), schema.quote(schema.node(end).key)
+        q = schema.quote
+        where_text, params = relationship_filter(where)
+        degrees = self.run(
+            f"MATCH (a:{start}) WITH a.{s_key} AS k, COUNT {{ (a)-[:{rel_type}]->() }} AS d "
+            "WHERE d > 0 RETURN k, d"
+        )
+        columns = ["start", "end", *properties]
+        if degrees.empty:
+            return pd.DataFrame(columns=columns)
+        chunk = (degrees["d"].cumsum().to_numpy() - 1) // READ_CHUNK
+        # collect() skips nulls, so each relationship is collected as one list
+        fields = ", ".join([f"b.{e_key}", *(f"r.{q(p)}" for p in properties)])
+        query = (
+            f"MATCH (a:{start}) WHERE a.{s_key} IN $starts "
+            f"MATCH (a)-[r:{rel_type}]->(b:{end}){where_text} "
+            f"RETURN a.{s_key} AS start, collect([{fields}]) AS rels"
+        )
+        parts = []
+        for _, keys in degrees["k"].groupby(chunk):
+            parts.append(self.run(query, {**params, "starts": keys.tolist()}))
+        found = pd.concat(parts, ignore_index=True)
+        if found.empty:
+            return pd.DataFrame(columns=columns)
+        out = pd.DataFrame(list(chain.from_iterable(found["rels"])), columns=columns[1:])
+        out.insert(0, "start", found["start"].repeat(found["rels"].map(len)).to_numpy())
+        return out
+
     def write_batches(
         self,
         query: str,
-        batch_iter: Iterable[list[dict[str, Any]]],
+        batch_iter: Iterable[Batch],
         *,
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
         from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
-        def work(tx, rows):
-            tx.run(query, {"rows": rows}).consume()
+        def work(tx, parameters):
+            tx.run(query, parameters).consume()
 
         try:
             with self._session(True) as session:
                 for batch in batch_iter:
-                    session.execute_write(work, list(batch))
+                    session.execute_write(work, self._parameters(batch))
                     if on_batch:
                         on_batch(len(batch))
         except (ServiceUnavailable, SessionExpired) as exc:
@@ -125,11 +199,83 @@ class Neo4jStore(Store):
         except Neo4jError as exc:
             raise StoreError(f"{exc.code}: {exc.message}") from exc
 
+    def row_source(self, columns: Sequence[str]) -> tuple[str, Callable[[str], str]]:
+        """``UNWIND range(0, size($c0) - 1) AS i`` over one list per column; ``$c<k>[i]``.
+
+        Lists of plain values pack in about a third of the time of a list of maps (measured
+        with the driver's Rust extension: 0.3 s against 0.85 s for 177,000 rows), which
+        matters when the client shares the CPUs with the server.
+        """
+        index = {c: k for k, c in enumerate(columns)}
+        return "UNWIND range(0, size($c0) - 1) AS i", lambda c: f"$c{index[c]}[i]"
+
+    def batch_parameters(self, batch: pd.DataFrame) -> dict[str, Any]:
+        columns = frame_to_columns(batch)
+        return {f"c{k}": values for k, values in enumerate(columns.values())}
+
+    def write_rounds(
+        self,
+        query: str,
+        rounds: Sequence[Sequence[Batch]],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        """Write the blocks of each round in parallel, one session per writer.
+
+        A round's blocks share no node, so the writers take no lock another one holds; a round
+        begins once the previous one is written. The first error stops the load after the
+        batches already running; every batch written is a whole transaction.
+        """
+        if self.writers <= 1:
+            super().write_rounds(query, rounds, batch_size=batch_size, on_batch=on_batch)
+            return
+        lock = threading.Lock()
+        failed = threading.Event()
+
+        def report(n: int) -> None:
+            if on_batch:
+                with lock:
+                    on_batch(n)
+
+        def until_failed(rows: Batch):
+            for batch in batches(rows, batch_size):
+                if failed.is_set():
+                    return
+                yield batch
+
+        def write_block(rows: Batch) -> None:
+            try:
+                self.write_batches(query, until_failed(rows), on_batch=report)
+            except BaseException:
+                failed.set()
+                raise
+
+        with ThreadPoolExecutor(self.writers, thread_name_prefix="smartspec-writer") as pool:
+            try:
+                for blocks in rounds:
+                    futures = [pool.submit(write_block, rows) for rows in blocks]
+                    for future in futures:
+                        future.result()
+            except BaseException:
+                failed.set()  # the other writers stop after their current batch
+                raise
+
     def close(self) -> None:
         driver = getattr(self, "_driver", None)
         if driver is not None:
             driver.close()
             self._driver = None
+
+
+def _default_writers() -> int:
+    text = os.environ.get("SMARTSPEC_NEO4J_WRITERS", "").strip()
+    if not text:
+        return max(1, min(4, os.cpu_count() or 1))
+    try:
+        return int(text)
+    except ValueError:
+        raise StoreError(f"SMARTSPEC_NEO4J_WRITERS={text!r} is not a whole number") from None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ travel as parameters).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -392,21 +393,32 @@ def quote(name: str) -> str:
     return f"`{check_property(name)}`"
 
 
-def relationship_key(spec: RelSpec, start: str, end: str, row: str = "row") -> str:
+def relationship_key(
+    spec: RelSpec, start: str, end: str, ref: Callable[[str], str] | None = None
+) -> str:
     """Cypher expression of the ``key`` of a keyed relationship: ``Label:code|Label:code|k1|k2``.
 
     Computed by the store in the write query itself (no string building in Python), from the
-    endpoint codes in ``row._start`` and ``row._end`` and the key properties of ``row``. Labels
-    are part of it because one type may join labels whose codes look alike (a Product and a
-    Technology ``0101``); they come from the schema, never from data.
+    endpoint codes (columns ``_start`` and ``_end`` of a row) and the key properties. ``ref``
+    gives the Cypher expression of a row's column (default: ``row.<column>``, for
+    ``UNWIND $rows AS row``). Labels are part of the key because one type may join labels whose
+    codes look alike (a Product and a Technology ``0101``); they come from the schema, never
+    from data.
 
     >>> relationship_key(relationship("EXPORTS"), "Region", "Product")
     "'Region:' + row._start + '|Product:' + row._end + '|' + toString(row.`year`)"
     """
     node(start), node(end)
-    parts = [f"'{start}:' + {row}._start", f"'|{end}:' + {row}._end"]
-    parts += [f"'|' + toString({row}.{quote(k)})" for k in spec.key]
+    if ref is None:
+        ref = row_ref
+    parts = [f"'{start}:' + {ref('_start')}", f"'|{end}:' + {ref('_end')}"]
+    parts += [f"'|' + toString({ref(k)})" for k in spec.key]
     return " + ".join(parts)
+
+
+def row_ref(column: str) -> str:
+    """``row.<column>``: a column of the rows of ``UNWIND $rows AS row``."""
+    return f"row.{quote(column) if not column.startswith('_') else column}"
 
 
 def schema_statements() -> list[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from smartspec.graph_models import schema
-from smartspec.graph_models.store import StoreError, open_store
+from smartspec.graph_models.store import StoreError, disjoint_rounds, open_store
 
 
 def _counts(store) -> dict[tuple[str, str], int]:
@@ -181,3 +182,98 @@ def test_keyed_relationships_carry_a_unique_key(store):
                   "CREATE (a)-[:EXPORTS {key: 'Region:A|Product:0011|2016'}]->(b)", write=True)
     with pytest.raises(schema.SchemaError, match="'key' of EXPORTS is made by the store"):
         store.upsert_relationships("EXPORTS", rows.assign(key="x"), start="Region", end="Product")
+
+
+@pytest.mark.parametrize("same_nodes", [False, True])
+@pytest.mark.parametrize("writers", [1, 2, 3, 4])
+def test_disjoint_rounds_blocks_share_no_node(same_nodes, writers):
+    rng = np.random.default_rng(writers)
+    starts = rng.integers(0, 40, 3000).astype(str)
+    ends = rng.integers(0, 40, 3000).astype(str)
+    if not same_nodes:
+        ends = np.char.add("p", ends)
+    rounds = disjoint_rounds(starts, ends, writers=writers, same_nodes=same_nodes)
+    positions = np.concatenate([block for r in rounds for block in r])
+    assert sorted(positions) == list(range(3000))  # every row once
+    pairs = {}
+    for r in rounds:
+        assert len(r) <= (2 * writers if same_nodes else writers)
+        nodes = [set(starts[b]) | set(ends[b]) for b in r]
+        assert sum(map(len, nodes)) == len(set().union(*nodes))  # no node in two blocks
+        for i, block in enumerate(r):
+            assert (np.diff(block) > 0).all()  # rows keep their order
+            for s, e in zip(starts[block], ends[block], strict=True):
+                assert pairs.setdefault(frozenset((s, e)), (id(r), i)) == (id(r), i)
+    if not same_nodes:  # a Latin square: every round keeps all writers busy
+        assert [len(r) for r in rounds] == [writers] * writers
+
+
+def _graph(store):
+    out = {}
+    for rel, start, end, props in [
+        ("EXPORTS", "Region", "Product", ["year", "value"]),
+        ("PROXIMITY", "Product", "Product", ["year", "method", "phi"]),
+        ("MEMBER_OF", "Organisation", "Cluster", ["since"]),
+    ]:
+        back = store.read_relationships(rel, start=start, end=end, properties=props)
+        out[rel] = back.sort_values(["start", "end", *props[:2]], ignore_index=True)
+    return out
+
+
+@pytest.mark.neo4j
+def test_parallel_writers_write_the_same_graph(neo4j_store, embedded_store, monkeypatch):
+    """Several Neo4j writers (node-disjoint rounds, columns as lists, reads in chunks) end with
+    the graph one embedded writer makes, for a first load, an update and a reload."""
+    from smartspec.graph_models import neo4j_store as module
+
+    monkeypatch.setattr(module, "READ_CHUNK", 100)  # several read statements per type
+    rng = np.random.default_rng(3)
+    regions = [f"R{i:02d}" for i in range(30)]
+    products = [f"{i:04d}" for i in range(60)]
+    exports = pd.DataFrame(
+        [(r, p, y) for r in regions for p in products for y in (2000, 2001)],
+        columns=["start", "end", "year"],
+    ).sample(1500, random_state=1)
+    exports["value"] = rng.gamma(1.0, 10.0, len(exports))
+    exports.loc[exports.index[::17], "value"] = np.nan
+    pairs = pd.DataFrame({"start": rng.choice(products, 800), "end": rng.choice(products, 800)})
+    pairs = pairs[pairs["start"] != pairs["end"]]
+    pairs = pairs[~pd.DataFrame(np.sort(pairs.to_numpy(), axis=1)).duplicated().to_numpy()]
+    proximity = pairs.assign(year=2000, method="mcp", phi=rng.random(len(pairs)))  # both ways
+    members = pd.DataFrame({"start": [f"o{i}" for i in range(300)],
+                            "end": [f"c{i % 7}" for i in range(300)], "since": 2010})
+    neo4j_store.writers = 3
+    for store in (neo4j_store, embedded_store):
+        store.create_schema()
+        store.upsert_nodes("Region", pd.DataFrame({"code": regions}))
+        store.upsert_nodes("Product", pd.DataFrame({"code": products}))
+        store.upsert_nodes("Organisation", pd.DataFrame({"id": members["start"]}))
+        store.upsert_nodes("Cluster", pd.DataFrame({"id": [f"c{i}" for i in range(7)]}))
+        changed = exports.assign(value=exports["value"] * 2).iloc[::3]
+        for ex in (exports, pd.concat([changed, exports.iloc[1::3]]), exports):
+            store.upsert_relationships("EXPORTS", ex, start="Region", end="Product", batch_size=40)
+        for _ in range(2):
+            store.upsert_relationships("PROXIMITY", proximity, start="Product", end="Product",
+                                       batch_size=40)
+            store.upsert_relationships("MEMBER_OF", members, start="Organisation", end="Cluster",
+                                       batch_size=40)
+    ours, theirs = _graph(neo4j_store), _graph(embedded_store)
+    assert len(ours["EXPORTS"]) == len(exports)
+    assert len(ours["PROXIMITY"]) == len(proximity) and len(ours["MEMBER_OF"]) == 300
+    for rel in ours:
+        pd.testing.assert_frame_equal(ours[rel], theirs[rel], check_dtype=False)
+
+
+@pytest.mark.neo4j
+def test_a_failing_parallel_writer_raises(neo4j_store):
+    neo4j_store.writers = 2
+    neo4j_store.create_schema()
+    neo4j_store.upsert_nodes("Region", pd.DataFrame({"code": ["A", "B", "C", "D"]}))
+    neo4j_store.upsert_nodes("Product", pd.DataFrame({"code": ["x", "y", "z", "w"]}))
+    rows = pd.DataFrame([(r, p, y) for r in "ABCD" for p in "xyzw" for y in range(2000, 2010)],
+                        columns=["start", "end", "year"]).assign(value=1.0)
+    rows["value"] = rows["value"].astype(object)
+    rows.at[rows.index[-1], "value"] = {"not": "a property value"}
+    with pytest.raises(StoreError):
+        neo4j_store.upsert_relationships("EXPORTS", rows, start="Region", end="Product",
+                                         batch_size=5)
