@@ -73,10 +73,9 @@ public final class Neo4jLauncher {
             fail("cannot prepare " + plugins + ": " + e, e);
         }
 
-        Path conf = home.resolve("neo4j.conf");
         DatabaseManagementService dbms;
         try {
-            DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
+            dbms = new DatabaseManagementServiceBuilder(home)
                     // Bolt on loopback only; no HTTP(S).
                     .setConfig(BoltConnector.enabled, true)
                     .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -97,13 +96,8 @@ public final class Neo4jLauncher {
                     .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
                     .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
                     .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold,
-                            ByteUnit.mebiBytes(64));
-            if (Files.isRegularFile(conf)) {
-                // the user's neo4j.conf-style settings win over the ones above
-                builder.loadPropertiesFromFile(conf);
-                err.println("Neo4jLauncher: settings from " + conf);
-            }
-            dbms = builder.build();
+                            ByteUnit.mebiBytes(64))
+                    .build();
         } catch (RuntimeException e) {
             fail("Neo4j failed to start (is port " + port + " free?): " + rootMessage(e), e);
             return;
