@@ -9,6 +9,12 @@ For Neo4j it uses the server named by NEO4J_URI, or starts the embedded Neo4j 5.
 ``smartspec db start`` on a free port in a temporary folder (and stops it afterwards). Each store
 is timed on a first load into an empty graph and on a second, identical load (idempotent: the
 counts must not change). Reading and validating the file is timed separately.
+
+A Java server runs slowly until its JIT compiler has compiled the hot code: the first load
+after a server start is timed on its own ("cold server"), then the graph is emptied and loaded
+``--warmup`` more times, and the figures of a warm server are the medians of ``--repeat`` more
+rounds (empty graph, first load, second load). The embedded store has no warm-up; its rounds
+start from a new file.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from smartspec.graph_models import neo4j_server
 from smartspec.graph_models.embedded_store import EmbeddedStore
-from smartspec.graph_models.neo4j_store import Neo4jStore
+from smartspec.graph_models.neo4j_store import Neo4jStore, default_writers
 from smartspec.loaders.datasets import world_trade_2017
 from smartspec.loaders.trade import write_trade
 
@@ -33,44 +40,83 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _time_loads(open_store, table) -> list[tuple[str, float, dict]]:
-    rows = []
-    for label in ("first load", "second load"):
+def _time_loads(open_store, table) -> tuple[float, float, dict]:
+    """Seconds of a first and an identical second load, and the counts after each."""
+    times, counts = [], []
+    for _ in range(2):
         with open_store() as store:
             start = time.perf_counter()
             write_trade(store, table)
             store.commit()
-            elapsed = time.perf_counter() - start
-            counts = dict(zip(store.counts()["name"], store.counts()["count"], strict=True))
-        rows.append((label, elapsed, counts))
-    return rows
+            times.append(time.perf_counter() - start)
+            c = store.counts()
+            counts.append(dict(zip(c["name"], c["count"], strict=True)))
+    assert counts[0] == counts[1], "a second load changed the counts"
+    return times[0], times[1], counts[1]
 
 
-def _report(name: str, table, rows) -> None:
+def _report(name: str, label: str, table, seconds: float, counts: dict | None = None) -> None:
     n = len(table.data)
-    for label, elapsed, counts in rows:
-        print(
-            f"{name:<9} {label:<12} {elapsed:7.2f} s  {n / elapsed:>10,.0f} relationships/s  "
-            f"(EXPORTS={counts.get('EXPORTS', 0):,}, Region={counts.get('Region', 0)}, "
+    text = f"{name:<9} {label:<30} {seconds:7.2f} s  {n / seconds:>10,.0f} relationships/s"
+    if counts is not None:
+        text += (
+            f"  (EXPORTS={counts.get('EXPORTS', 0):,}, Region={counts.get('Region', 0)}, "
             f"Product={counts.get('Product', 0):,})"
         )
-    assert rows[0][2] == rows[1][2], "a second load changed the counts"
+    print(text, flush=True)
+
+
+def _rounds(name: str, table, open_store, empty, repeat: int) -> None:
+    firsts, seconds, counts = [], [], {}
+    for _ in range(repeat):
+        empty()
+        first, second, counts = _time_loads(open_store, table)
+        firsts.append(first)
+        seconds.append(second)
+    n = f" (median of {repeat})" if repeat > 1 else ""
+    _report(name, f"first load{n}", table, statistics.median(firsts), counts)
+    _report(name, f"second load{n}", table, statistics.median(seconds))
+
+
+def _machine_reference() -> float:
+    """Seconds for 10 million pure-Python additions: how fast this machine is right now.
+
+    Shared and virtual machines change speed from hour to hour (this one by a factor of two);
+    printing this next to the figures lets runs be compared.
+    """
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=["both", "embedded", "neo4j"], default="both")
+    parser.add_argument("--repeat", type=int, default=3, help="timed rounds (median)")
+    parser.add_argument("--warmup", type=int, default=3, help="Neo4j loads before timing")
     args = parser.parse_args()
 
     start = time.perf_counter()
     table = world_trade_2017()
     read_s = time.perf_counter() - start
     print(f"read + validate {table.path.name}: {read_s:.2f} s, {len(table.data):,} values")
+    print(
+        f"{os.cpu_count()} CPUs; Neo4j writers: {default_writers()}; machine reference: "
+        f"10M Python additions in {_machine_reference():.2f} s"
+    )
 
     if args.store in ("both", "embedded"):
         with tempfile.TemporaryDirectory() as tmp:
             graph = Path(tmp) / "graph.kgl"
-            _report("embedded", table, _time_loads(lambda: EmbeddedStore(graph), table))
+            _rounds(
+                "embedded",
+                table,
+                lambda: EmbeddedStore(graph),
+                lambda: graph.unlink(missing_ok=True),
+                args.repeat,
+            )
 
     if args.store in ("both", "neo4j"):
         uri = os.environ.get("NEO4J_URI")
@@ -79,9 +125,18 @@ def main() -> None:
             home = Path(tempfile.mkdtemp(prefix="smartspec-bench-neo4j-"))
             uri = neo4j_server.start(port=_free_port(), home=home).uri
         try:
-            with Neo4jStore(uri=uri) as store:
-                store.run("MATCH (n) DETACH DELETE n", write=True)
-            _report("neo4j", table, _time_loads(lambda: Neo4jStore(uri=uri), table))
+            def empty() -> None:
+                with Neo4jStore(uri=uri) as store:
+                    store.run("MATCH (n) DETACH DELETE n", write=True)
+
+            empty()
+            first, second, counts = _time_loads(lambda: Neo4jStore(uri=uri), table)
+            _report("neo4j", "first load, cold server", table, first, counts)
+            _report("neo4j", "second load, cold server", table, second)
+            for _ in range(args.warmup):
+                empty()
+                _time_loads(lambda: Neo4jStore(uri=uri), table)
+            _rounds("neo4j", table, lambda: Neo4jStore(uri=uri), empty, args.repeat)
         finally:
             if home is not None:
                 neo4j_server.stop(home=home)

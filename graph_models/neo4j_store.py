@@ -35,7 +35,7 @@ from .store import (
 #: Relationships per read statement of :meth:`Neo4jStore.read_relationships`.
 READ_CHUNK = 250_000
 
-__all__ = ["Neo4jStore", "DEFAULT_URI"]
+__all__ = ["Neo4jStore", "DEFAULT_URI", "default_writers"]
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 
@@ -70,7 +70,7 @@ class Neo4jStore(Store):
         user = user or os.environ.get("NEO4J_USER") or "neo4j"
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
-        self.writers = writers if writers is not None else _default_writers()
+        self.writers = writers if writers is not None else default_writers()
         if self.writers < 1:
             raise StoreError(f"the number of Neo4j writers must be at least 1, not {self.writers}")
         try:
@@ -268,7 +268,8 @@ class Neo4jStore(Store):
             self._driver = None
 
 
-def _default_writers() -> int:
+def default_writers() -> int:
+    """``SMARTSPEC_NEO4J_WRITERS``, else the number of CPUs, at most 4."""
     text = os.environ.get("SMARTSPEC_NEO4J_WRITERS", "").strip()
     if not text:
         return max(1, min(4, os.cpu_count() or 1))
