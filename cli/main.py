@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -39,13 +40,21 @@ Examples:
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", type=STORE_CHOICE, help="Which store to use (overrides NEO4J_URI).")
-@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the full traceback of an error, and the Neo4j driver's warnings (e.g. retries).",
+)
 @click.version_option(__version__, prog_name="smartspec")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
     """smartspec: economic complexity, relatedness and collaboration analysis on a graph."""
     ctx.ensure_object(dict)
     ctx.obj.update(store=store, debug=debug)
+    if not debug:
+        # the driver logs each retried transaction (e.g. a deadlock between parallel writers,
+        # which it then retries successfully) as a multi-line warning; errors still surface
+        logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 for command in (load_patents, load_employment, load_collaborations, load_clusters):
