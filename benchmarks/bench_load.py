@@ -125,18 +125,21 @@ def main() -> None:
             home = Path(tempfile.mkdtemp(prefix="smartspec-bench-neo4j-"))
             uri = neo4j_server.start(port=_free_port(), home=home).uri
         try:
+            def open_neo4j() -> Neo4jStore:
+                return Neo4jStore(uri=uri)
+
             def empty() -> None:
-                with Neo4jStore(uri=uri) as store:
+                with open_neo4j() as store:
                     store.run("MATCH (n) DETACH DELETE n", write=True)
 
             empty()
-            first, second, counts = _time_loads(lambda: Neo4jStore(uri=uri), table)
+            first, second, counts = _time_loads(open_neo4j, table)
             _report("neo4j", "first load, cold server", table, first, counts)
             _report("neo4j", "second load, cold server", table, second)
             for _ in range(args.warmup):
                 empty()
-                _time_loads(lambda: Neo4jStore(uri=uri), table)
-            _rounds("neo4j", table, lambda: Neo4jStore(uri=uri), empty, args.repeat)
+                _time_loads(open_neo4j, table)
+            _rounds("neo4j", table, open_neo4j, empty, args.repeat)
         finally:
             if home is not None:
                 neo4j_server.stop(home=home)

@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from itertools import chain
 from typing import Any
 
 import pandas as pd
@@ -145,8 +146,6 @@ class Neo4jStore(Store):
         Start nodes are read in chunks of about ``READ_CHUNK`` relationships (by degree), so a
         large graph never builds one huge result on the server.
         """
-        from itertools import chain
-
         schema.relationship(rel_type)
         s_key, e_key = schema.quote(schema.node(start).key), schema.quote(schema.node(end).key)
         q = schema.quote

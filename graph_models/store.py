@@ -160,18 +160,16 @@ def disjoint_rounds(
         rnd = np.where(hi == odd, lo, ((lo + hi) * inverse2) % max(odd, 1))
         rnd = np.where(lo == hi, groups - 1, rnd)  # the round of blocks within a group
         block = lo
-        n_rounds = groups
     else:
         groups = writers
         gs = pd.factorize(np.asarray(starts, dtype=object))[0] % groups
         ge = pd.factorize(np.asarray(ends, dtype=object))[0] % groups
         rnd = (ge - gs) % groups
         block = gs
-        n_rounds = groups
     order = np.lexsort((np.arange(len(rnd)), block, rnd))  # stable: rows keep their order
     cell = rnd[order] * groups + block[order]
     bounds = np.flatnonzero(np.diff(cell)) + 1
-    rounds: list[list[np.ndarray]] = [[] for _ in range(n_rounds)]
+    rounds: list[list[np.ndarray]] = [[] for _ in range(groups)]
     for part in np.split(order, bounds):
         if len(part):
             rounds[int(rnd[part[0]])].append(part)
