@@ -13,13 +13,15 @@ import fcntl
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .store import Batch, Store, StoreError, smartspec_home
+from . import schema
+from .store import Batch, Store, StoreError, frame_to_columns, smartspec_home
 
 __all__ = ["EmbeddedStore", "default_path"]
 
@@ -101,6 +103,58 @@ class EmbeddedStore(Store):
     #: kglite binds small UNWIND lists faster (measured: 2,000 rows ~10% faster than 10,000)
     create_batch_size = 2_000
 
+    def _create_relationships(
+        self,
+        spec: schema.RelSpec,
+        rows: pd.DataFrame,
+        start: str,
+        end: str,
+        props: Sequence[str],
+        batch_size: int,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """The first load of a relationship type goes through kglite's DataFrame loader.
+
+        ``add_relationships`` writes 177k relationships in about a third of the time of Cypher
+        ``CREATE`` (no per-row query execution), but it merges rows into stored relationships
+        with the same endpoints, whatever their key (a second year of ``EXPORTS`` would
+        overwrite the first). So it is used only while the graph holds no relationship of the
+        type, with all rows in one call (rows of one call are never merged); later loads, and
+        rows whose key cannot be computed in pandas, take Cypher ``CREATE``. Endpoints are
+        passed as kglite's node ids, read by key; rows whose endpoint is missing write nothing,
+        as with ``MATCH``.
+        """
+        key = schema.relationship_key_values(spec, start, end, rows)
+        held = self.run(f"MATCH ()-[r:{spec.type}]->() RETURN 1 AS held LIMIT 1")
+        if key is None or not held.empty:
+            super()._create_relationships(spec, rows, start, end, props, batch_size, progress)
+            return
+        data = {
+            "_a": _node_ids(self, start, rows["_start"]),
+            "_b": _node_ids(self, end, rows["_end"]),
+            "key": key.to_numpy(),
+        }
+        for c in [*spec.key, *props]:
+            col = rows[c]
+            if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_string_dtype(col):
+                data[c] = col.to_numpy()  # kglite stores NaN and NA as missing
+            else:  # dates, booleans with gaps, mixed objects: the values Cypher would receive
+                data[c] = frame_to_columns(rows[[c]])[c]
+        frame = pd.DataFrame(data).dropna(subset=["_a", "_b"])
+        for c in ("_a", "_b"):  # numbers assigned by kglite come back as floats after NaNs
+            if pd.api.types.is_float_dtype(frame[c]):
+                frame[c] = frame[c].astype("int64")
+        try:
+            self._graph.add_relationships(
+                frame, spec.type, start, "_a", end, "_b",
+                columns=[c for c in frame.columns if c not in ("_a", "_b")],
+            )
+        except self._kglite.KgError as exc:
+            raise StoreError(f"{type(exc).__name__}: {exc}") from exc
+        self._dirty = True
+        if progress:
+            progress(len(rows))
+
     def commit(self) -> None:
         if self._dirty:
             with warnings.catch_warnings():
@@ -115,6 +169,20 @@ class EmbeddedStore(Store):
         if lock is not None and not lock.closed:
             fcntl.flock(lock, fcntl.LOCK_UN)
             lock.close()
+
+
+def _node_ids(store: EmbeddedStore, label: str, keys: pd.Series) -> np.ndarray:
+    """kglite's node id for each node key of ``label`` in ``keys`` (None where none is stored).
+
+    kglite identifies a node by its ``id`` property, or by a number it assigns when the node
+    has none (labels keyed by ``code``); its DataFrame loaders take these ids.
+    """
+    key = schema.node(label).key
+    ids = store.run(
+        f"MATCH (n:{label}) RETURN n.{schema.quote(key)} AS key, n.id AS id"
+    ).set_index("key")["id"]
+    at = pd.Index(ids.index).get_indexer(keys)
+    return np.where(at >= 0, ids.to_numpy()[at], None)
 
 
 def _looks_like_write(query: str) -> bool:

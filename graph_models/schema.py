@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "NodeSpec",
@@ -26,6 +30,7 @@ __all__ = [
     "check_property",
     "quote",
     "relationship_key",
+    "relationship_key_values",
     "schema_statements",
 ]
 
@@ -414,6 +419,35 @@ def relationship_key(
     parts = [f"'{start}:' + {ref('_start')}", f"'|{end}:' + {ref('_end')}"]
     parts += [f"'|' + toString({ref(k)})" for k in spec.key]
     return " + ".join(parts)
+
+
+def relationship_key_values(
+    spec: RelSpec, start: str, end: str, rows: pd.DataFrame
+) -> pd.Series | None:
+    """The ``key`` of each row as :func:`relationship_key` computes it in Cypher, in pandas.
+
+    For stores that write without Cypher (the embedded store's first load of a type). Key
+    properties must be integers or text, whose Cypher ``toString`` is Python's ``str``; for
+    any other dtype this returns None and the caller writes through Cypher.
+
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"_start": ["DEU"], "_end": ["0101"], "year": [2017]})
+    >>> relationship_key_values(relationship("EXPORTS"), "Region", "Product", rows).tolist()
+    ['Region:DEU|Product:0101|2017']
+    """
+    import pandas as pd
+
+    node(start), node(end)
+    columns = [rows[c] for c in ("_start", "_end", *spec.key)]
+    if any(c.isna().any() for c in columns) or not all(
+        pd.api.types.is_string_dtype(c) or i >= 2 and pd.api.types.is_integer_dtype(c)
+        for i, c in enumerate(columns)
+    ):
+        return None
+    # str.format over lists: 2-3x faster than adding string Series; labels come from the schema
+    template = f"{start}:{{}}|{end}:{{}}" + "|{}" * len(spec.key)
+    key = list(map(template.format, *(c.tolist() for c in columns)))
+    return pd.Series(key, index=rows.index, dtype=object)
 
 
 def row_ref(column: str) -> str:

@@ -398,16 +398,30 @@ class Store(ABC):
                 changed, start, end, batch_size, progress,
             )
         if len(new):
-            self._write_relationships(
-                self._relationship_query(spec, start, end, props, create=True),
-                new, start, end, min(batch_size, self.create_batch_size), progress,
-            )
+            self._create_relationships(spec, new, start, end, props, batch_size, progress)
         if progress:
             progress(n_rows - len(new) - len(changed))
         return n_rows
 
     #: Rows per batch of relationship CREATE statements (at most the batch size).
     create_batch_size: int = DEFAULT_BATCH_SIZE
+
+    def _create_relationships(
+        self,
+        spec: schema.RelSpec,
+        rows: pd.DataFrame,
+        start: str,
+        end: str,
+        props: Sequence[str],
+        batch_size: int,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """Create one relationship per row of ``rows`` (``_start``, ``_end``, key properties,
+        ``props``), rows known to be new: ``CREATE`` with all properties in the pattern."""
+        self._write_relationships(
+            self._relationship_query(spec, start, end, props, create=True),
+            rows, start, end, min(batch_size, self.create_batch_size), progress,
+        )
 
     def _relationship_query(
         self, spec: schema.RelSpec, start: str, end: str, props: Sequence[str], *, create: bool
