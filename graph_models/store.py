@@ -239,6 +239,21 @@ class Store(ABC):
         """The parameters of a batch table for a query beginning with :meth:`row_source`."""
         return {"rows": frame_to_rows(batch)}
 
+    def endpoint_match(
+        self, source: str, ref: Callable[[str], str], start: str, end: str
+    ) -> str:
+        """Clauses binding ``a`` and ``b`` to the endpoint nodes of each row of a batch table.
+
+        ``source`` and ``ref`` come from :meth:`row_source`; the row's endpoint keys are its
+        ``_start`` and ``_end`` columns. A row whose endpoint is missing yields no ``a``/``b``.
+        Here one ``MATCH`` per endpoint and row.
+        """
+        s_key, e_key = schema.quote(schema.node(start).key), schema.quote(schema.node(end).key)
+        return (
+            f"{source} MATCH (a:{start} {{{s_key}: {ref('_start')}}}) "
+            f"MATCH (b:{end} {{{e_key}: {ref('_end')}}}) "
+        )
+
     def _parameters(self, batch: Batch) -> dict[str, Any]:
         if isinstance(batch, pd.DataFrame):
             return self.batch_parameters(batch)
@@ -437,11 +452,7 @@ class Store(ABC):
         q = schema.quote
         columns = ["_start", "_end", *spec.key, *props]
         source, ref = self.row_source(columns)
-        s_key, e_key = schema.node(start).key, schema.node(end).key
-        match = (
-            f"{source} MATCH (a:{start} {{{s_key}: {ref('_start')}}}) "
-            f"MATCH (b:{end} {{{e_key}: {ref('_end')}}}) "
-        )
+        match = self.endpoint_match(source, ref, start, end)
         key = [f"key: {schema.relationship_key(spec, start, end, ref)}"] if spec.key else []
         values = [f"{q(c)}: {ref(c)}" for c in columns[2:]]
         if create:
