@@ -11,10 +11,14 @@ is timed on a first load into an empty graph and on a second, identical load (id
 counts must not change). Reading and validating the file is timed separately.
 
 A Java server runs slowly until its JIT compiler has compiled the hot code: the first load
-after a server start is timed on its own ("cold server"), then the graph is emptied and loaded
-``--warmup`` more times, and the figures of a warm server are the medians of ``--repeat`` more
-rounds (empty graph, first load, second load). The embedded store has no warm-up; its rounds
-start from a new file.
+after a server start is timed on its own ("cold server"). Then the graph is emptied and loaded
+again until the server is warm, and the figures of a warm server are the medians of
+``--repeat`` more rounds (empty graph, first load, second load). For the server it starts, the
+benchmark reads the CPU time of the JVM's compiler threads from /proc: warm means they took
+less than 10% of the server's CPU during a load (at least ``--warmup`` loads, at most
+``--max-warmup``); each warm-up load is printed with that share. For a server named by
+NEO4J_URI it does ``--warmup`` loads. The embedded store has no warm-up; its rounds start from
+a new file.
 """
 
 from __future__ import annotations
@@ -78,6 +82,28 @@ def _rounds(name: str, table, open_store, empty, repeat: int) -> None:
     _report(name, f"second load{n}", table, statistics.median(seconds))
 
 
+class _ServerCPU:
+    """CPU seconds of a local JVM, all threads and its JIT compiler threads, from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.tasks = Path(f"/proc/{pid}/task")
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def read(self) -> tuple[float, float]:
+        total = compiler = 0.0
+        for task in self.tasks.iterdir():
+            try:
+                stat = (task / "stat").read_text()
+            except OSError:  # a thread that ended meanwhile
+                continue
+            name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1]
+            seconds = sum(int(v) for v in fields.split()[11:13]) / self.tick  # utime + stime
+            total += seconds
+            if name.startswith(("C1 Compiler", "C2 Compiler")):
+                compiler += seconds
+        return total, compiler
+
+
 def _machine_reference() -> float:
     """Seconds for 10 million pure-Python additions: how fast this machine is right now.
 
@@ -95,7 +121,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=["both", "embedded", "neo4j"], default="both")
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds (median)")
-    parser.add_argument("--warmup", type=int, default=3, help="Neo4j loads before timing")
+    parser.add_argument("--warmup", type=int, default=3, help="Neo4j warm-up loads, at least")
+    parser.add_argument("--max-warmup", type=int, default=12, help="Neo4j warm-up loads, at most")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -120,10 +147,11 @@ def main() -> None:
 
     if args.store in ("both", "neo4j"):
         uri = os.environ.get("NEO4J_URI")
-        home = None
+        home = cpu = None
         if not uri:
             home = Path(tempfile.mkdtemp(prefix="smartspec-bench-neo4j-"))
-            uri = neo4j_server.start(port=_free_port(), home=home).uri
+            server = neo4j_server.start(port=_free_port(), home=home)
+            uri, cpu = server.uri, _ServerCPU(server.pid)
         try:
             def open_neo4j() -> Neo4jStore:
                 return Neo4jStore(uri=uri)
@@ -136,9 +164,20 @@ def main() -> None:
             first, second, counts = _time_loads(open_neo4j, table)
             _report("neo4j", "first load, cold server", table, first, counts)
             _report("neo4j", "second load, cold server", table, second)
-            for _ in range(args.warmup):
+            for n in range(1, max(args.warmup, args.max_warmup if cpu else 0) + 1):
                 empty()
-                _time_loads(open_neo4j, table)
+                before = cpu.read() if cpu else None
+                first, second, _ = _time_loads(open_neo4j, table)
+                if cpu is None:
+                    if n >= args.warmup:
+                        break
+                    continue
+                total, compiler = (a - b for a, b in zip(cpu.read(), before, strict=True))
+                share = compiler / total if total else 0.0
+                print(f"neo4j     warm-up {n}: first load {first:.2f} s, second {second:.2f} s; "
+                      f"JIT compiler threads {share:.0%} of the server's CPU", flush=True)
+                if n >= args.warmup and share < 0.10:
+                    break
             _rounds("neo4j", table, open_neo4j, empty, args.repeat)
         finally:
             if home is not None:
