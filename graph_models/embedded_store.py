@@ -120,20 +120,22 @@ class EmbeddedStore(Store):
         with the same endpoints, whatever their key (a second year of ``EXPORTS`` would
         overwrite the first). So it is used only while the graph holds no relationship of the
         type, with all rows in one call (rows of one call are never merged); later loads, and
-        rows whose key cannot be computed in pandas, take Cypher ``CREATE``. Endpoints are
+        rows whose key cannot be computed in pandas, take Cypher ``CREATE``. Types without key
+        properties come here with one row per pair (see :meth:`_merge_unkeyed`) and get no
+        ``key``. Endpoints are
         passed as kglite's node ids, read by key; rows whose endpoint is missing write nothing,
         as with ``MATCH``.
         """
-        key = schema.relationship_key_values(spec, start, end, rows)
-        held = self.run(f"MATCH ()-[r:{spec.type}]->() RETURN 1 AS held LIMIT 1")
-        if key is None or not held.empty:
+        key = schema.relationship_key_values(spec, start, end, rows) if spec.key else None
+        if (spec.key and key is None) or self._holds(spec.type):
             super()._create_relationships(spec, rows, start, end, props, batch_size, progress)
             return
         data = {
             "_a": _node_ids(self, start, rows["_start"]),
             "_b": _node_ids(self, end, rows["_end"]),
-            "key": key.to_numpy(),
         }
+        if key is not None:
+            data["key"] = key.to_numpy()
         for c in [*spec.key, *props]:
             col = rows[c]
             if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_string_dtype(col):
@@ -154,6 +156,31 @@ class EmbeddedStore(Store):
         self._dirty = True
         if progress:
             progress(len(rows))
+
+    def _merge_unkeyed(
+        self,
+        spec: schema.RelSpec,
+        rows: pd.DataFrame,
+        start: str,
+        end: str,
+        props: Sequence[str],
+        batch_size: int,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """A first load of a type without key properties is created like a keyed one's (see
+        :meth:`_create_relationships`), from the last row of each pair, which is what merging
+        the rows in order leaves (e.g. 796,670 CORDIS ``COLLABORATES_WITH`` pairs)."""
+        if self._holds(spec.type):
+            super()._merge_unkeyed(spec, rows, start, end, props, batch_size, progress)
+            return
+        last = rows.drop_duplicates(["_start", "_end"], keep="last")
+        self._create_relationships(spec, last, start, end, props, batch_size, None)
+        if progress:
+            progress(len(rows))
+
+    def _holds(self, rel_type: str) -> bool:
+        """Whether the graph holds a relationship of ``rel_type``."""
+        return not self.run(f"MATCH ()-[r:{rel_type}]->() RETURN 1 AS held LIMIT 1").empty
 
     def commit(self) -> None:
         if self._dirty:

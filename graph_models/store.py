@@ -379,11 +379,10 @@ class Store(ABC):
         rows = rows.rename(columns={start_col: "_start", end_col: "_end"})
         props = [c for c in rows.columns if c not in ("_start", "_end", *spec.key)]
         rows = rows[["_start", "_end", *spec.key, *props]]
-        if not spec.key or rows.empty:
-            self._write_relationships(
-                self._relationship_query(spec, start, end, props, create=False),
-                rows, start, end, batch_size, progress,
-            )
+        if rows.empty:
+            return 0
+        if not spec.key:
+            self._merge_unkeyed(spec, rows, start, end, props, batch_size, progress)
             return len(rows)
 
         keys = ["_start", "_end", *spec.key]
@@ -417,6 +416,23 @@ class Store(ABC):
         if progress:
             progress(n_rows - len(new) - len(changed))
         return n_rows
+
+    def _merge_unkeyed(
+        self,
+        spec: schema.RelSpec,
+        rows: pd.DataFrame,
+        start: str,
+        end: str,
+        props: Sequence[str],
+        batch_size: int,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """Merge relationships of a type without key properties: one per pair, the properties
+        of the pair's last row."""
+        self._write_relationships(
+            self._relationship_query(spec, start, end, props, create=False),
+            rows, start, end, batch_size, progress,
+        )
 
     #: Rows per batch of relationship CREATE statements (at most the batch size).
     create_batch_size: int = DEFAULT_BATCH_SIZE

@@ -309,10 +309,31 @@ def test_first_and_later_loads_of_a_type_write_the_graph_neo4j_writes(
         for rows in (first, later, changed, first):
             store.upsert_relationships("PARTNERS_WITH", rows, start="Organisation",
                                        end="Organisation")
+    # a type without key properties: one relationship per pair (undirected: either way
+    # round), holding the pair's last row; then a later load merges into them
+    pairs = pd.DataFrame({
+        "start": ["o1", "o2", "o3", "o1", "o2"], "end": ["o2", "o1", "o1", "o3", "zz"],
+        "first_year": [2015, 2016, 2014, None, 2010], "projects": [1, 3, 2, 5, 1],
+    })
+    for store in (neo4j_store, embedded_store):
+        store.upsert_relationships("COLLABORATES_WITH", pairs, start="Organisation",
+                                   end="Organisation")
+        store.upsert_relationships("COLLABORATES_WITH", pairs.iloc[[0]].assign(projects=9),
+                                   start="Organisation", end="Organisation")
     ours = _all_properties(neo4j_store, "PARTNERS_WITH", "Organisation", "Organisation")
     theirs = _all_properties(embedded_store, "PARTNERS_WITH", "Organisation", "Organisation")
     assert len(ours) == 10 and ours["key"].is_unique
     assert ours["key"].iloc[0] == "Organisation:o1|Organisation:o2|2019"
+    pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
+    props = ["first_year", "last_year", "projects"]
+    ours, theirs = (
+        s.read_relationships("COLLABORATES_WITH", start="Organisation", end="Organisation",
+                             properties=props).sort_values(["start", "end"], ignore_index=True)
+        for s in (neo4j_store, embedded_store)
+    )
+    assert ours[["start", "end", "projects"]].values.tolist() == [
+        ["o1", "o2", 9], ["o1", "o3", 5]]
+    assert pd.isna(ours["first_year"].iloc[1]) and ours["first_year"].iloc[0] == 2015
     pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
     for store in (neo4j_store, embedded_store):
         assert _counts(store)[("node", "Organisation")] == 3  # no node made for 'zz'
