@@ -122,9 +122,8 @@ class EmbeddedStore(Store):
         type, with all rows in one call (rows of one call are never merged); later loads, and
         rows whose key cannot be computed in pandas, take Cypher ``CREATE``. Types without key
         properties come here with one row per pair (see :meth:`_merge_unkeyed`) and get no
-        ``key``. Endpoints are
-        passed as kglite's node ids, read by key; rows whose endpoint is missing write nothing,
-        as with ``MATCH``.
+        ``key``. Endpoints are passed as kglite's node ids, read by key; rows whose endpoint is
+        missing write nothing, as with ``MATCH``.
         """
         key = schema.relationship_key_values(spec, start, end, rows) if spec.key else None
         if (spec.key and key is None) or self._holds(spec.type):
