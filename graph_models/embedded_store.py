@@ -138,7 +138,7 @@ class EmbeddedStore(Store):
         for c in [*spec.key, *props]:
             col = rows[c]
             if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_string_dtype(col):
-                data[c] = col.to_numpy()  # kglite stores NaN and NA as missing
+                data[c] = col.array  # keeps nullable dtypes (Int64 stays integer); NA is missing
             else:  # dates, booleans with gaps, mixed objects: the values Cypher would receive
                 data[c] = frame_to_columns(rows[[c]])[c]
         frame = pd.DataFrame(data).dropna(subset=["_a", "_b"])

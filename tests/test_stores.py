@@ -361,3 +361,40 @@ def test_embedded_first_load_after_reopening_finds_the_stored_nodes(tmp_path):
         assert back["key"].iloc[0] == "Region:A|Product:0101|2017"
         assert _counts(s) == {("node", "Region"): 2, ("node", "Product"): 2,
                               ("relationship", "EXPORTS"): 3}
+
+
+def test_embedded_first_load_keeps_the_values_cypher_writes(tmp_path, monkeypatch):
+    """kglite's DataFrame loader (a type's first load) stores what Cypher CREATE stores, for
+    nullable integers, floats, text and booleans with gaps: integers stay integers, every kind
+    of missing value is a missing property."""
+    from smartspec.graph_models.embedded_store import EmbeddedStore
+
+    rows = pd.DataFrame({
+        "start": ["c1", "c2", "c3"], "end": ["T1", "T2", "T3"],
+        "stars": pd.array([1, None, 3], dtype="Int64"), "lq": [1.5, np.nan, 2.0],
+        "year": pd.array([2017, 2018, None], dtype="Int64"),
+        "method": pd.array(["a", None, "c"], dtype="string"),
+        "focus": pd.array([True, None, False], dtype="boolean"), "size": [10, 20, 30],
+        "parameters": ['{"k": 1}', None, "{}"],
+    })
+
+    def load(path):
+        with EmbeddedStore(path) as s:
+            s.create_schema()
+            s.upsert_nodes("Cluster", pd.DataFrame({"id": ["c1", "c2", "c3"]}))
+            s.upsert_nodes("Technology", pd.DataFrame({"code": ["T1", "T2", "T3"]}))
+            s.upsert_relationships("SPECIALISES_IN", rows, start="Cluster", end="Technology")
+            props = ["stars", "lq", "year", "method", "focus", "size", "parameters"]
+            return s.run(
+                "MATCH (a)-[r:SPECIALISES_IN]->(b) RETURN a.id AS a, b.code AS b, "
+                + ", ".join(f"r.{p} AS {p}, r.{p} IS NULL AS {p}_missing" for p in props)
+                + " ORDER BY a"
+            )
+
+    loader = load(tmp_path / "loader.kgl")
+    monkeypatch.setattr(EmbeddedStore, "_holds", lambda self, rel_type: True)  # Cypher only
+    cypher = load(tmp_path / "cypher.kgl")
+    pd.testing.assert_frame_equal(loader, cypher)
+    assert loader["stars"].tolist()[::2] == [1, 3] and loader["stars_missing"].tolist() == [
+        False, True, False]
+    assert loader["focus_missing"].tolist() == [False, True, False]
