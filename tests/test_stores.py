@@ -398,3 +398,22 @@ def test_embedded_first_load_keeps_the_values_cypher_writes(tmp_path, monkeypatc
     assert loader["stars"].tolist()[::2] == [1, 3] and loader["stars_missing"].tolist() == [
         False, True, False]
     assert loader["focus_missing"].tolist() == [False, True, False]
+
+
+def test_unkeyed_relationships_merge_one_per_pair(store):
+    """A type without key properties holds one relationship per pair with its last row's
+    values, whether a later load merges every row (few rows against many stored) or reads
+    the stored pairs and writes only the changed ones."""
+    store.create_schema()
+    orgs = [f"o{i}" for i in range(10)]
+    store.upsert_nodes("Organisation", pd.DataFrame({"id": orgs}))
+    store.upsert_nodes("Cluster", pd.DataFrame({"id": ["c"]}))
+    rows = pd.DataFrame({"start": orgs, "end": "c", "since": range(2000, 2010)})
+    store.upsert_relationships("MEMBER_OF", rows, start="Organisation", end="Cluster")
+    few = pd.DataFrame({"start": ["o1", "o1"], "end": "c", "since": [1990, 1991]})
+    store.upsert_relationships("MEMBER_OF", few, start="Organisation", end="Cluster")
+    rows.loc[2, "since"] = 1980
+    store.upsert_relationships("MEMBER_OF", rows.iloc[2:7], start="Organisation", end="Cluster")
+    back = store.read_relationships("MEMBER_OF", start="Organisation", end="Cluster",
+                                    properties=["since"]).sort_values("start", ignore_index=True)
+    assert back["since"].tolist() == [2000, 1991, 1980, *range(2003, 2010)]
