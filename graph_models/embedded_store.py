@@ -120,19 +120,52 @@ class EmbeddedStore(Store):
         with the same endpoints, whatever their key (a second year of ``EXPORTS`` would
         overwrite the first). So it is used only while the graph holds no relationship of the
         type, with all rows in one call (rows of one call are never merged); later loads, and
-        rows whose key cannot be computed in pandas, take Cypher ``CREATE``. Types without key
-        properties come here with one row per pair (see :meth:`_merge_unkeyed`) and get no
-        ``key``. Endpoints are passed as kglite's node ids, read by key; rows whose endpoint is
-        missing write nothing, as with ``MATCH``.
+        rows whose key cannot be computed in pandas, take Cypher ``CREATE``. Endpoints are
+        passed as kglite's node ids, read by key; rows whose endpoint is missing write nothing,
+        as with ``MATCH``.
         """
-        key = schema.relationship_key_values(spec, start, end, rows) if spec.key else None
-        if (spec.key and key is None) or self._holds(spec.type):
+        key = schema.relationship_key_values(spec, start, end, rows)
+        if key is None or self._holds(spec.type):
             super()._create_relationships(spec, rows, start, end, props, batch_size, progress)
             return
-        data = {
-            "_a": _node_ids(self, start, rows["_start"]),
-            "_b": _node_ids(self, end, rows["_end"]),
-        }
+        self._add_with_loader(spec, rows, start, end, props, key)
+        if progress:
+            progress(len(rows))
+
+    def _merge_unkeyed(
+        self,
+        spec: schema.RelSpec,
+        rows: pd.DataFrame,
+        start: str,
+        end: str,
+        props: Sequence[str],
+        batch_size: int,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """A first load of a type without key properties goes through kglite's DataFrame
+        loader too (see :meth:`_create_relationships`); the rows are already one per pair, the
+        pair's last (e.g. 796,670 CORDIS ``COLLABORATES_WITH`` pairs)."""
+        if self._holds(spec.type):
+            super()._merge_unkeyed(spec, rows, start, end, props, batch_size, progress)
+            return
+        self._add_with_loader(spec, rows, start, end, props, None)
+        if progress:
+            progress(len(rows))
+
+    def _add_with_loader(
+        self,
+        spec: schema.RelSpec,
+        rows: pd.DataFrame,
+        start: str,
+        end: str,
+        props: Sequence[str],
+        key: pd.Series | None,
+    ) -> None:
+        """Write ``rows`` with ``add_relationships`` in one call (``key``: their ``key``
+        values, None for a type without key properties)."""
+        start_ids = _node_ids(self, start)
+        end_ids = start_ids if end == start else _node_ids(self, end)
+        data = {"_a": _lookup(start_ids, rows["_start"]), "_b": _lookup(end_ids, rows["_end"])}
         if key is not None:
             data["key"] = key.to_numpy()
         for c in [*spec.key, *props]:
@@ -153,29 +186,6 @@ class EmbeddedStore(Store):
         except self._kglite.KgError as exc:
             raise StoreError(f"{type(exc).__name__}: {exc}") from exc
         self._dirty = True
-        if progress:
-            progress(len(rows))
-
-    def _merge_unkeyed(
-        self,
-        spec: schema.RelSpec,
-        rows: pd.DataFrame,
-        start: str,
-        end: str,
-        props: Sequence[str],
-        batch_size: int,
-        progress: Callable[[int], None] | None,
-    ) -> None:
-        """A first load of a type without key properties is created like a keyed one's (see
-        :meth:`_create_relationships`), from the last row of each pair, which is what merging
-        the rows in order leaves (e.g. 796,670 CORDIS ``COLLABORATES_WITH`` pairs)."""
-        if self._holds(spec.type):
-            super()._merge_unkeyed(spec, rows, start, end, props, batch_size, progress)
-            return
-        last = rows.drop_duplicates(["_start", "_end"], keep="last")
-        self._create_relationships(spec, last, start, end, props, batch_size, None)
-        if progress:
-            progress(len(rows))
 
     def _holds(self, rel_type: str) -> bool:
         """Whether the graph holds a relationship of ``rel_type``."""
@@ -197,16 +207,20 @@ class EmbeddedStore(Store):
             lock.close()
 
 
-def _node_ids(store: EmbeddedStore, label: str, keys: pd.Series) -> np.ndarray:
-    """kglite's node id for each node key of ``label`` in ``keys`` (None where none is stored).
+def _node_ids(store: EmbeddedStore, label: str) -> pd.Series:
+    """kglite's node id of every node of ``label``, indexed by the node key.
 
     kglite identifies a node by its ``id`` property, or by a number it assigns when the node
     has none (labels keyed by ``code``); its DataFrame loaders take these ids.
     """
     key = schema.node(label).key
-    ids = store.run(
+    return store.run(
         f"MATCH (n:{label}) RETURN n.{schema.quote(key)} AS key, n.id AS id"
     ).set_index("key")["id"]
+
+
+def _lookup(ids: pd.Series, keys: pd.Series) -> np.ndarray:
+    """The id of each key in ``keys`` (None where no node has it)."""
     at = pd.Index(ids.index).get_indexer(keys)
     return np.where(at >= 0, ids.to_numpy()[at], None)
 
