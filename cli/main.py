@@ -43,7 +43,7 @@ Examples:
 @click.option(
     "--debug",
     is_flag=True,
-    help="Show the full traceback of an error, and the Neo4j driver's warnings (e.g. retries).",
+    help="Show the full traceback of an error, and the Neo4j warnings (e.g. retried transactions).",
 )
 @click.version_option(__version__, prog_name="smartspec")
 @click.pass_context
@@ -52,9 +52,10 @@ def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj.update(store=store, debug=debug)
     if not debug:
-        # the driver logs each retried transaction (e.g. a deadlock between parallel writers,
-        # which it then retries successfully) as a multi-line warning; errors still surface
-        logging.getLogger("neo4j").setLevel(logging.ERROR)
+        # the driver and the Neo4j store log each retried transaction (e.g. a deadlock between
+        # parallel writers, then retried successfully) as a warning; errors still surface
+        for name in ("neo4j", "smartspec.graph_models.neo4j_store"):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
 
 for command in (load_patents, load_employment, load_collaborations, load_clusters):

@@ -14,6 +14,7 @@ other's node locks. ``SMARTSPEC_NEO4J_WRITERS=1`` writes one batch after another
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import threading
@@ -45,6 +46,8 @@ RETRY_DELAY = 0.05
 RETRY_SECONDS = 30.0
 
 __all__ = ["Neo4jStore", "DEFAULT_URI", "default_writers"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 
@@ -349,7 +352,9 @@ def _write_transaction(
         except (Neo4jError, DriverError) as exc:
             if not exc.is_retryable() or waited >= give_up_after:
                 raise
+            reason = _first_line(exc)
         pause = delay * random.uniform(0.8, 1.2)
+        log.warning("write transaction retried in %.2f s: %s", pause, reason)
         sleep(pause)
         waited += pause
         delay = min(2 * delay, 5.0)
