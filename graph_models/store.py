@@ -416,7 +416,7 @@ class Store(ABC):
             # read the stored pairs unless they far outnumber the rows (a small addition to a
             # large type merges faster than it reads); unchanged pairs are then skipped
             stored = self.run(f"MATCH ()-[r:{spec.type}]->() RETURN count(r) AS n")["n"].iloc[0]
-            if 0 < stored <= 4 * len(rows):
+            if 0 < stored <= self.read_stored_pairs_ratio * len(rows):
                 existing = self.read_relationships(rel_type, start=start, end=end,
                                                    properties=props)
                 new, changed = _new_and_changed(rows, existing, keys, props)
@@ -462,6 +462,10 @@ class Store(ABC):
 
     #: Rows per batch of relationship CREATE statements (at most the batch size).
     create_batch_size: int = DEFAULT_BATCH_SIZE
+
+    #: A type without key properties has its stored pairs read (and unchanged rows skipped)
+    #: unless it holds more than this many relationships per row to write.
+    read_stored_pairs_ratio: float = 4
 
     def _create_relationships(
         self,
