@@ -264,6 +264,35 @@ def test_parallel_writers_write_the_same_graph(neo4j_store, embedded_store, monk
         pd.testing.assert_frame_equal(ours[rel], theirs[rel], check_dtype=False)
 
 
+
+@pytest.mark.neo4j
+def test_neo4j_reads_by_start_node_and_in_groups_agree(neo4j_store, embedded_store, monkeypatch):
+    """read_relationships gives the same table whether its records hold one start node or
+    groups of them (many start nodes), with missing values kept, as the embedded store does."""
+    from smartspec.graph_models import neo4j_store as module
+
+    regions = [f"R{i:02d}" for i in range(40)]
+    rows = pd.DataFrame([(r, p, y) for r in regions for p in ("0101", "0102", "0203")
+                         for y in (2000, 2001)], columns=["start", "end", "year"])
+    rows["value"] = np.arange(len(rows), dtype=float)
+    rows.loc[rows.index[::5], "value"] = np.nan
+    reads = []
+    for store in (neo4j_store, embedded_store):
+        store.upsert_nodes("Region", pd.DataFrame({"code": regions}))
+        store.upsert_nodes("Product", pd.DataFrame({"code": ["0101", "0102", "0203"]}))
+        store.upsert_relationships("EXPORTS", rows, start="Region", end="Product")
+    settings = [{}, {"READ_NODES": 10, "READ_RECORD": 7, "READ_CHUNK": 50}]
+    for store, setting in [(neo4j_store, s) for s in settings] + [(embedded_store, {})]:
+        for name, value in setting.items():
+            monkeypatch.setattr(module, name, value)
+        back = store.read_relationships("EXPORTS", start="Region", end="Product",
+                                        properties=["year", "value"], where={"year": [2001]})
+        reads.append(back.sort_values(["start", "end"], ignore_index=True))
+    assert len(reads[0]) == 120 and reads[0]["value"].isna().sum() == rows.query(
+        "year == 2001")["value"].isna().sum()
+    for other in reads[1:]:
+        pd.testing.assert_frame_equal(reads[0], other, check_dtype=False)
+
 @pytest.mark.neo4j
 def test_a_failing_parallel_writer_raises(neo4j_store):
     neo4j_store.writers = 2
