@@ -216,7 +216,7 @@ def load_clusters(
 def read_network(store: Store) -> dict[str, pd.DataFrame]:
     """Read what the measures need from the graph, once: ties, actors, profiles, clusters."""
     part = store.read_relationships("PARTICIPATES_IN", start="Organisation", end="Project")
-    years = store.run("MATCH (p:Project) RETURN p.id AS project, p.start_year AS year")
+    years = store.read_table("MATCH (p:Project) RETURN p.id AS project, p.start_year AS year")
     if not part.empty:
         part = part.rename(columns={"start": "actor", "end": "project"})
         part = part.merge(years, on="project", how="left")
@@ -233,8 +233,8 @@ def read_network(store: Store) -> dict[str, pd.DataFrame]:
         reported = reported.rename(columns={"start": "source", "end": "target"})
         reported = reported[reported["source"] != reported["target"]]
         ties = pd.concat([ties, reported.assign(projects=1)], ignore_index=True)
-    orgs = store.run("MATCH (o:Organisation) RETURN o.id AS actor, o.`type` AS type")
-    places = store.run(
+    orgs = store.read_table("MATCH (o:Organisation) RETURN o.id AS actor, o.`type` AS type")
+    places = store.read_table(
         "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
         "OPTIONAL MATCH (r)-[:PART_OF]->(c:Region) "
         "RETURN o.id AS actor, r.code AS region, r.level AS level, c.code AS parent"

@@ -74,7 +74,7 @@ def _from_file(path: Path, programme_parts, organisations, clusters) -> PartnerD
 
 
 def _from_store(store) -> PartnerData:
-    part = store.run(
+    part = store.read_table(
         "MATCH (o:Organisation)-[r:PARTICIPATES_IN]->(p:Project) "
         "RETURN o.id AS organisation, p.id AS project, p.start_year AS year, r.role AS role"
     )
@@ -101,15 +101,15 @@ def _from_store(store) -> PartnerData:
             ],
             ignore_index=True,
         )
-    topics = store.run(
+    topics = store.read_table(
         "MATCH (p:Project)-[:ADDRESSES]->(t:Topic) RETURN p.id AS project, t.code AS topic"
     )
-    orgs = store.run(
+    orgs = store.read_table(
         "MATCH (o:Organisation) "
         "OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..]->(c:Region {level: 'country'}) "
         "RETURN o.id AS organisation, o.name AS name, o.`type` AS type, min(c.code) AS country"
     )
-    members = store.run(
+    members = store.read_table(
         "MATCH (o:Organisation)-[:MEMBER_OF]->(k:Cluster) "
         "RETURN o.id AS organisation, k.id AS cluster, k.name AS cluster_name"
     )

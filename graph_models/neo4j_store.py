@@ -144,6 +144,18 @@ class Neo4jStore(Store):
             raise StoreError(f"{exc.code}: {exc.message}") from exc
         return pd.DataFrame.from_records(records, columns=keys)
 
+    def read_table(self, query: str, parameters: dict[str, Any] | None = None) -> pd.DataFrame:
+        """As :meth:`Store.read_table`: the statement's rows collected as lists in one record.
+
+        The columns come from the statement's plan (``EXPLAIN``); the statement runs as a
+        subquery, so its own ``ORDER BY``, ``LIMIT`` and aggregations apply as written.
+        """
+        columns = list(self.run("EXPLAIN " + query, parameters).columns)
+        fields = ", ".join(f"`{c.replace('`', '``')}`" for c in columns)
+        found = self.run(f"CALL {{\n{query.rstrip().rstrip(';')}\n}} "
+                         f"RETURN collect([{fields}]) AS rows", parameters)
+        return pd.DataFrame(found["rows"].iloc[0], columns=columns)
+
     def read_relationships(
         self,
         rel_type: str,

@@ -237,6 +237,15 @@ class Store(ABC):
         ``write=False`` runs it read-only where the store can enforce that.
         """
 
+    def read_table(self, query: str, parameters: dict[str, Any] | None = None) -> pd.DataFrame:
+        """The rows of a read-only statement that may return many, as :meth:`run` does.
+
+        Every ``RETURN`` item must carry a name (``RETURN p.id AS project``). The Neo4j store
+        then fetches all rows as lists in one record: its driver builds each record in Python
+        (20-50 us), so 145,000 participations took 6 s as records.
+        """
+        return self.run(query, parameters)
+
     @abstractmethod
     def write_batches(
         self,

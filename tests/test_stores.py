@@ -482,3 +482,16 @@ def test_unkeyed_relationships_merge_one_per_pair(store):
     back = store.read_relationships("MEMBER_OF", start="Organisation", end="Cluster",
                                     properties=["since"]).sort_values("start", ignore_index=True)
     assert back["since"].tolist() == [2000, 1991, 1980, *range(2003, 2010)]
+
+
+def test_read_table_returns_what_run_returns(store):
+    """read_table gives run's rows and columns (Neo4j fetches them as lists in one record),
+    with missing values, the statement's own ORDER BY and LIMIT, and no rows."""
+    store.upsert_nodes("Region", pd.DataFrame({"code": ["A", "B", "C"], "name": ["a", None, "c"]}))
+    query = "MATCH (r:Region) RETURN r.code AS code, r.name AS name ORDER BY code DESC LIMIT 2"
+    table = store.read_table(query)
+    pd.testing.assert_frame_equal(table, store.run(query))
+    assert table["code"].tolist() == ["C", "B"] and table["name"].isna().tolist() == [False, True]
+    empty = store.read_table("MATCH (r:Region) WHERE r.code = $code RETURN r.code AS code, "
+                             "count(*) AS n", {"code": "nowhere"})
+    assert empty.empty and list(empty.columns) == ["code", "n"]
