@@ -94,6 +94,16 @@ def env_home(tmp_path, monkeypatch) -> Path:
     return tmp_path / "home"
 
 
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def cli_store(request, env_home, monkeypatch) -> str:
+    """The store the CLI uses, once each: a new embedded store, then the session's Neo4j,
+    emptied (``NEO4J_URI`` set). Returns the kind."""
+    if request.param == "neo4j":
+        request.getfixturevalue("neo4j_store")  # empties the database
+        monkeypatch.setenv("NEO4J_URI", request.getfixturevalue("neo4j_uri"))
+    return request.param
+
+
 SYNTHETIC_REGIONS = [
     "AUT",
     "BEL",

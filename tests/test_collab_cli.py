@@ -1,4 +1,4 @@
-"""End-to-end: load collaborations and clusters, compute collaboration, figures (embedded store)."""
+"""End-to-end: load collaborations and clusters, compute collaboration, figures (both stores)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def run(*args):
     return result
 
 
-def test_collaboration_commands(env_home, tmp_path):
+def test_collaboration_commands(cli_store, tmp_path):
     f = tmp_path / "h.csv"
     f.write_text(
         "rcn,role,pic,type,contribution,country,start_date,end_date\n"

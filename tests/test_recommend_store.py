@@ -15,7 +15,7 @@ def row(rcn: int, pic: str, country: str, start: str = "2016-01-01") -> str:
     return f"{rcn},participant,{pic},PRC,1000,{country},{start},{tail}\n"
 
 
-def test_partners_from_the_store(env_home, tmp_path):
+def test_partners_from_the_store(cli_store, tmp_path):
     # f works with a (DE) and b (FR); a and b both work with c (IT) and d (ES): c and d are
     # partners of f's partners, c twice (through a and b), d once (through a)
     f = tmp_path / "h.csv"
