@@ -19,24 +19,19 @@ less than 10% of the server's CPU during a load (at least ``--warmup`` loads, at
 ``--max-warmup``); each warm-up load is printed with that share. For a server named by
 NEO4J_URI it does ``--warmup`` loads. The embedded store has no warm-up; its rounds start from
 a new file.
-
-``--key-index plain`` measures the trade-off the README describes: relationship keys get a plain
-range index instead of the uniqueness constraint smartspec creates (faster loads, no guard against
-two concurrent loads creating a relationship twice). Only on the server the benchmark starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import socket
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from smartspec.graph_models import neo4j_server, schema
+from smartspec.graph_models import neo4j_server
 from smartspec.graph_models.embedded_store import EmbeddedStore
 from smartspec.graph_models.neo4j_store import Neo4jStore, default_writers
 from smartspec.loaders.datasets import world_trade_2017
@@ -109,18 +104,6 @@ class _ServerCPU:
         return total, compiler
 
 
-def _plain_key_indexes() -> None:
-    """Make this process create a plain index on relationship keys, not a uniqueness constraint."""
-    constraint = re.compile(
-        r"CREATE CONSTRAINT (\w+) IF NOT EXISTS FOR \(\)-\[r:(\w+)\]-\(\) REQUIRE r\.key IS UNIQUE"
-    )
-    statements = [
-        constraint.sub(r"CREATE INDEX \1 IF NOT EXISTS FOR ()-[r:\2]-() ON (r.key)", s)
-        for s in schema.schema_statements()
-    ]
-    schema.schema_statements = lambda: list(statements)
-
-
 def _machine_reference() -> float:
     """Seconds for 10 million pure-Python additions: how fast this machine is right now.
 
@@ -140,9 +123,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds (median)")
     parser.add_argument("--warmup", type=int, default=3, help="Neo4j warm-up loads, at least")
     parser.add_argument("--max-warmup", type=int, default=12, help="Neo4j warm-up loads, at most")
-    parser.add_argument("--key-index", choices=["unique", "plain"], default="unique",
-                        help="Neo4j: relationship keys with a uniqueness constraint (smartspec's "
-                        "schema) or a plain index (the trade-off; only on a server it starts)")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -167,11 +147,6 @@ def main() -> None:
 
     if args.store in ("both", "neo4j"):
         uri = os.environ.get("NEO4J_URI")
-        if args.key_index == "plain":
-            if uri:
-                parser.error("--key-index plain changes the schema: not for NEO4J_URI's server")
-            _plain_key_indexes()
-            print("neo4j     relationship keys: plain index, no uniqueness constraint")
         home = cpu = None
         if not uri:
             home = Path(tempfile.mkdtemp(prefix="smartspec-bench-neo4j-"))

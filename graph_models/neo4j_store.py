@@ -19,8 +19,9 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
@@ -53,6 +54,17 @@ __all__ = ["Neo4jStore", "DEFAULT_URI", "default_writers"]
 
 log = logging.getLogger(__name__)
 
+#: Label and constraint of the load locks (:meth:`Neo4jStore.load_lock`); no node of it is
+#: ever committed. Seconds a load waits for another load's lock before it says so.
+LOCK_LABEL = "SmartspecLock"
+LOCK_CONSTRAINT = "smartspec_lock_name"
+LOCK_NOTICE_SECONDS = 2.0
+lock_log = logging.getLogger(__name__ + ".lock")
+lock_log.setLevel(logging.INFO)  # shown without --debug, unlike the retry warnings
+
+#: Statements that run in auto-commit transactions (schema commands and SHOW).
+SCHEMA_COMMANDS = ("CREATE CONSTRAINT", "CREATE INDEX", "DROP CONSTRAINT", "DROP INDEX", "SHOW")
+
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 
 
@@ -69,6 +81,7 @@ class Neo4jStore(Store):
     """
 
     kind = "neo4j"
+    _lock_ready = False  # the load locks' constraint exists (made on first use)
 
     def __init__(
         self,
@@ -130,7 +143,7 @@ class Neo4jStore(Store):
 
         try:
             with self._session(write) as session:
-                if query.lstrip().upper().startswith(("CREATE CONSTRAINT", "CREATE INDEX", "SHOW")):
+                if query.lstrip().upper().startswith(SCHEMA_COMMANDS):
                     # schema commands and SHOW run in auto-commit transactions
                     result = session.run(query, parameters or {})
                     keys = list(result.keys())
@@ -279,6 +292,20 @@ class Neo4jStore(Store):
             "WHERE a IS NOT NULL AND b IS NOT NULL "
         )
 
+    def keyed_match(
+        self, source: str, ref: Callable[[str], str], spec: schema.RelSpec, start: str, end: str
+    ) -> str:
+        """Each row's stored relationship by a seek of the ``key`` index alone.
+
+        The rows were read under the :meth:`load_lock`, so they are stored. A ``MERGE`` between
+        the two endpoints is planned as ``Expand(Into)``, which scans an endpoint's relationships
+        of the type (every year of them) for each row: updating every value of world trade 2017
+        took 5.6 s that way on a warm server and 3.8 s by the index, the gap growing with the
+        years stored.
+        """
+        key = schema.relationship_key(spec, start, end, ref)
+        return f"{source} MATCH ()-[r:{spec.type} {{key: {key}}}]->()"
+
     def write_rounds(
         self,
         query: str,
@@ -326,6 +353,51 @@ class Neo4jStore(Store):
             except BaseException:
                 failed.set()  # the other writers stop after their current batch
                 raise
+
+    @contextmanager
+    def load_lock(self, rel_type: str) -> Iterator[None]:
+        """Hold the lock for writing ``rel_type`` into this database; wait while another holds it.
+
+        The lock is a ``SmartspecLock {name}`` node created in a transaction of its own and never
+        committed: the uniqueness constraint on ``name`` makes a second creator wait until the
+        first transaction ends (the constraint's index-entry lock), and rolling it back leaves
+        nothing stored. A process that dies loses its connection, and the server rolls its
+        transaction back, so a killed load never leaves a stale lock. A load that has waited
+        ``LOCK_NOTICE_SECONDS`` says so (a warning of the ``...neo4j_store.lock`` logger).
+        """
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+
+        schema.relationship(rel_type)
+        if not self._lock_ready:
+            self.run(
+                f"CREATE CONSTRAINT {LOCK_CONSTRAINT} IF NOT EXISTS "
+                f"FOR (n:{LOCK_LABEL}) REQUIRE n.name IS UNIQUE",
+                write=True,
+            )
+            self._lock_ready = True
+        notice = threading.Timer(
+            LOCK_NOTICE_SECONDS, lock_log.warning,
+            ("waiting for another load of %s into %s to finish", rel_type, self.uri),
+        )
+        with self._session(True) as session:
+            try:
+                tx = session.begin_transaction()
+                notice.start()
+                try:
+                    tx.run(f"CREATE (:{LOCK_LABEL} {{name: $name}})", name=rel_type).consume()
+                finally:
+                    notice.cancel()
+            except (ServiceUnavailable, SessionExpired) as exc:
+                raise StoreError(f"Neo4j is unreachable at {self.uri}: {_first_line(exc)}") from exc
+            except Neo4jError as exc:
+                raise StoreError(f"{exc.code}: {exc.message}") from exc
+            try:
+                yield
+            finally:
+                try:
+                    tx.rollback()
+                except Exception:  # noqa: BLE001 - the server ended it already: the lock is gone
+                    log.debug("the lock transaction for %s had already ended", rel_type)
 
     def close(self) -> None:
         driver = getattr(self, "_driver", None)

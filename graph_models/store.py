@@ -12,6 +12,7 @@ import math
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -331,9 +332,36 @@ class Store(ABC):
 
     # -- schema ------------------------------------------------------------------------------
     def create_schema(self) -> None:
-        """Create every constraint and index of the graph model (idempotent)."""
+        """Create every constraint and index of the graph model (idempotent).
+
+        Earlier versions of smartspec made a uniqueness constraint on each relationship ``key``
+        where the model now has a plain index (:func:`~smartspec.graph_models.schema.
+        schema_statements` says why); such a constraint is dropped first, and the index that
+        replaces it is built from the stored relationships.
+        """
+        keyed = [schema.relationship_key_index(s) for s in schema.RELATIONSHIPS.values() if s.key]
+        shown = self.run("SHOW CONSTRAINTS")
+        if not shown.empty:
+            old = shown["name"][shown["entityType"].eq("RELATIONSHIP") & shown["name"].isin(keyed)]
+            for name in old:  # a name from the graph model (an identifier), never from data
+                self.run(f"DROP CONSTRAINT {name}", write=True)
         for statement in schema.schema_statements():
             self.run(statement, write=True)
+
+    @contextmanager
+    def load_lock(self, rel_type: str) -> Iterator[None]:
+        """Hold the store's lock for writing ``rel_type``: loads of one type take turns.
+
+        Relationship upserts read what is stored, then create what is new; two loads of one
+        type interleaving those steps would both create the same relationship. Keys are not
+        unique in the database (a plain index, see
+        :func:`~smartspec.graph_models.schema.schema_statements`), so
+        :meth:`upsert_relationships` holds this lock from its read to its last write. Here it
+        does nothing: the embedded store's file is open in one process at a time. The Neo4j
+        store waits for another process's load of the same type to finish.
+        """
+        schema.relationship(rel_type)
+        yield
 
     # -- upserts -----------------------------------------------------------------------------
     def upsert_nodes(
@@ -390,11 +418,11 @@ class Store(ABC):
         whose properties changed are merged on the relationship ``key`` and unchanged rows are
         skipped. Creating is about twice as fast as merging on both stores, and a second load
         of the same rows writes nothing (the embedded store creates a type's first load with
-        kglite's DataFrame loader, faster still). The unique ``key`` constraint keeps a
-        concurrent writer from creating a relationship twice (the load then fails and can be
-        rerun). Types without key properties merge one relationship per pair (the pair's last
-        row); their stored pairs are read first and unchanged ones skipped, unless the type
-        holds over four times as many relationships as the rows.
+        kglite's DataFrame loader, faster still). The store's :meth:`load_lock` is held from the
+        read to the last write, so a concurrent load of the same type waits instead of creating
+        a relationship twice. Types without key properties merge one relationship per pair (the
+        pair's last row); their stored pairs are read first and unchanged ones skipped, unless
+        the type holds over four times as many relationships as the rows.
         """
         spec = schema.relationship(rel_type)
         if start not in spec.start or end not in spec.end:
@@ -436,18 +464,19 @@ class Store(ABC):
                 progress(n_rows - len(rows))
             return n_rows
 
-        where = {spec.key[0]: pd.unique(rows[spec.key[0]]).tolist()}
-        existing = self.read_relationships(
-            rel_type, start=start, end=end, properties=[*spec.key, *props], where=where
-        )
-        new, changed = _new_and_changed(rows, existing, keys, props)
-        if len(changed):
-            self._write_relationships(
-                self._relationship_query(spec, start, end, props, create=False),
-                changed, start, end, batch_size, progress,
+        with self.load_lock(rel_type):  # no other load may create between our read and writes
+            where = {spec.key[0]: pd.unique(rows[spec.key[0]]).tolist()}
+            existing = self.read_relationships(
+                rel_type, start=start, end=end, properties=[*spec.key, *props], where=where
             )
-        if len(new):
-            self._create_relationships(spec, new, start, end, props, batch_size, progress)
+            new, changed = _new_and_changed(rows, existing, keys, props)
+            if len(changed):
+                self._write_relationships(
+                    self._relationship_query(spec, start, end, props, create=False),
+                    changed, start, end, batch_size, progress,
+                )
+            if len(new):
+                self._create_relationships(spec, new, start, end, props, batch_size, progress)
         if progress:
             progress(n_rows - len(new) - len(changed))
         return n_rows
@@ -499,23 +528,37 @@ class Store(ABC):
         """Statement writing one relationship per row of a batch table.
 
         Rows hold the endpoint keys in ``_start`` and ``_end``, then the key properties and
-        ``props`` (see :meth:`row_source`). Keyed types merge on their unique ``key`` (a unique
-        index seek on Neo4j), computed in the statement from the endpoints and key properties;
-        unkeyed types have at most one relationship per pair. ``create=True`` creates with all
-        properties in the pattern, for rows known to be new.
+        ``props`` (see :meth:`row_source`). ``create=True`` creates with all properties in the
+        pattern, for rows known to be new. Otherwise keyed types update the stored relationship
+        with the row's ``key`` (computed in the statement from the endpoints and key
+        properties; see :meth:`keyed_match`) and unkeyed types merge one relationship per pair.
         """
         q = schema.quote
         columns = ["_start", "_end", *spec.key, *props]
         source, ref = self.row_source(columns)
+        values = [f"{q(c)}: {ref(c)}" for c in columns[2:]]
+        sets = " SET " + ", ".join(f"r.{q(c)} = {ref(c)}" for c in columns[2:])
+        if spec.key and not create:
+            return self.keyed_match(source, ref, spec, start, end) + sets
         match = self.endpoint_match(source, ref, start, end)
         key = [f"key: {schema.relationship_key(spec, start, end, ref)}"] if spec.key else []
-        values = [f"{q(c)}: {ref(c)}" for c in columns[2:]]
         if create:
             return match + f"CREATE (a)-[r:{spec.type} {{{', '.join(key + values)}}}]->(b)"
-        query = match + f"MERGE (a)-[r:{spec.type}{' {' + key[0] + '}' if key else ''}]->(b)"
-        if values:
-            query += " SET " + ", ".join(f"r.{q(c)} = {ref(c)}" for c in columns[2:])
-        return query
+        return match + f"MERGE (a)-[r:{spec.type}]->(b)" + (sets if values else "")
+
+    def keyed_match(
+        self, source: str, ref: Callable[[str], str], spec: schema.RelSpec, start: str, end: str
+    ) -> str:
+        """Statement head binding ``r``, each row's stored relationship of a keyed type.
+
+        ``MERGE`` on ``key`` between the two endpoint nodes: kglite finds it from them. (Neo4j
+        would scan one endpoint's relationships of the type, every year of them, so
+        :class:`~smartspec.graph_models.neo4j_store.Neo4jStore` seeks the key index instead.)
+        """
+        key = schema.relationship_key(spec, start, end, ref)
+        return self.endpoint_match(source, ref, start, end) + (
+            f"MERGE (a)-[r:{spec.type} {{key: {key}}}]->(b)"
+        )
 
     def _write_relationships(
         self,

@@ -18,7 +18,13 @@ def test_schema_statements_cover_every_key():
     text = "\n".join(schema.schema_statements())
     for spec in schema.NODES.values():
         assert f"FOR (n:{spec.label}) REQUIRE n.{spec.key} IS UNIQUE" in text
-    assert "]-() ON" not in text  # no relationship property index: it misleads MERGE plans
+    # relationship keys get plain indexes (loads take turns instead, see Store.load_lock), and
+    # no other relationship property is indexed: such an index misleads MERGE plans
+    keyed = [spec.type for spec in schema.RELATIONSHIPS.values() if spec.key]
+    assert keyed and "]-() REQUIRE" not in text
+    assert [s for s in schema.schema_statements() if "]-() ON" in s] == [
+        f"CREATE INDEX {t.lower()}_key IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.key)" for t in keyed
+    ]
 
 
 def test_schema_rejects_unknown_names():
@@ -35,6 +41,30 @@ def test_create_schema_creates_constraints(store):
     names = set(shown["name"])
     for spec in schema.NODES.values():
         assert f"{spec.label.lower()}_{spec.key}" in names
+    indexes = store.run("SHOW INDEXES")
+    keyed = indexes[indexes["entityType"].eq("RELATIONSHIP") & indexes["type"].ne("LOOKUP")]
+    assert set(keyed["name"]) == {
+        schema.relationship_key_index(spec) for spec in schema.RELATIONSHIPS.values() if spec.key
+    }
+    assert all(list(p) == ["key"] for p in keyed["properties"])
+
+
+def test_create_schema_replaces_an_old_unique_key_constraint(store):
+    """Databases of earlier versions hold a uniqueness constraint on relationship keys."""
+    store.upsert_nodes("Region", pd.DataFrame({"code": ["A"]}))
+    store.upsert_nodes("Product", pd.DataFrame({"code": ["0011"]}))
+    store.run("DROP INDEX exports_key IF EXISTS", write=True)
+    store.run("CREATE CONSTRAINT exports_key IF NOT EXISTS "
+              "FOR ()-[r:EXPORTS]-() REQUIRE r.key IS UNIQUE", write=True)
+    rows = pd.DataFrame({"start": ["A"], "end": ["0011"], "year": [2017], "value": [1.0]})
+    store.upsert_relationships("EXPORTS", rows, start="Region", end="Product")
+    store.create_schema()
+    assert "exports_key" not in set(store.run("SHOW CONSTRAINTS")["name"])
+    indexes = store.run("SHOW INDEXES")
+    assert "exports_key" in set(indexes["name"][indexes["entityType"].eq("RELATIONSHIP")])
+    found = store.run("MATCH ()-[r:EXPORTS {key: $k}]->() RETURN r.value AS value",
+                      {"k": "Region:A|Product:0011|2017"})
+    assert found["value"].tolist() == [1.0]
 
 
 def test_unique_constraint_is_enforced(store):
@@ -167,7 +197,7 @@ def test_embedded_store_is_single_writer(tmp_path):
             EmbeddedStore(tmp_path / "g.kgl")
 
 
-def test_keyed_relationships_carry_a_unique_key(store):
+def test_keyed_relationships_carry_a_key(store):
     store.create_schema()
     store.upsert_nodes("Region", pd.DataFrame({"code": ["A"]}))
     store.upsert_nodes("Product", pd.DataFrame({"code": ["0011"]}))
@@ -177,9 +207,6 @@ def test_keyed_relationships_carry_a_unique_key(store):
         store.upsert_relationships("EXPORTS", rows, start="Region", end="Product")
     keys = store.run("MATCH ()-[r:EXPORTS]->() RETURN r.key AS key ORDER BY key")["key"].tolist()
     assert keys == ["Region:A|Product:0011|2016", "Region:A|Product:0011|2017"]
-    with pytest.raises(StoreError):  # the uniqueness constraint holds on both stores
-        store.run("MATCH (a:Region {code: 'A'}), (b:Product {code: '0011'}) "
-                  "CREATE (a)-[:EXPORTS {key: 'Region:A|Product:0011|2016'}]->(b)", write=True)
     with pytest.raises(schema.SchemaError, match="'key' of EXPORTS is made by the store"):
         store.upsert_relationships("EXPORTS", rows.assign(key="x"), start="Region", end="Product")
 
@@ -343,6 +370,92 @@ def test_a_deadlocked_batch_is_retried_at_once(neo4j_store, caplog):
     assert any("DeadlockDetected" in m for m in retried), retried
     back = neo4j_store.run("MATCH (r:Region) RETURN r.code AS code, r.n AS n ORDER BY code")
     assert back["n"].tolist() == [2, 2]  # each batch applied once: the aborted one rolled back
+
+
+def _exports_rows() -> pd.DataFrame:
+    return pd.DataFrame({"start": ["A", "A", "B"], "end": ["0011", "0012", "0011"],
+                         "year": [2017] * 3, "value": [1.0, 2.0, 3.0]})
+
+
+@pytest.mark.neo4j
+def test_loads_of_one_type_take_turns(neo4j_store, neo4j_uri, monkeypatch, caplog):
+    """A load of EXPORTS waits while another process's store holds its lock, says so, and then
+    writes by difference; other types are not held up; no lock node is ever stored."""
+    import logging
+    import threading
+
+    from smartspec.graph_models import neo4j_store as module
+
+    monkeypatch.setattr(module, "LOCK_NOTICE_SECONDS", 0.2)
+    neo4j_store.create_schema()
+    neo4j_store.upsert_nodes("Region", pd.DataFrame({"code": ["A", "B"]}))
+    neo4j_store.upsert_nodes("Product", pd.DataFrame({"code": ["0011", "0012"]}))
+    neo4j_store.upsert_nodes("Technology", pd.DataFrame({"code": ["A01"]}))
+    errors = []
+
+    def load(rel_type: str, rows: pd.DataFrame, end: str) -> None:
+        try:
+            with module.Neo4jStore(uri=neo4j_uri) as other:
+                other.upsert_relationships(rel_type, rows, start="Region", end=end)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    def stored(rel_type: str) -> int:
+        return int(neo4j_store.run(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")["n"][0])
+
+    with caplog.at_level(logging.INFO, logger=module.lock_log.name):
+        with neo4j_store.load_lock("EXPORTS"):
+            waiting = threading.Thread(target=load, args=("EXPORTS", _exports_rows(), "Product"))
+            waiting.start()
+            patents = pd.DataFrame({"start": ["A"], "end": ["A01"], "year": [2017], "count": [4]})
+            load("PATENTS", patents, "Technology")  # another type: not held up
+            waiting.join(1.0)
+            assert waiting.is_alive() and stored("EXPORTS") == 0
+            assert stored("PATENTS") == 1
+            assert neo4j_store.run("MATCH (n:SmartspecLock) RETURN count(n) AS n")["n"][0] == 0
+        waiting.join(30)
+    assert not waiting.is_alive() and errors == []
+    assert stored("EXPORTS") == 3
+    assert any("waiting for another load of EXPORTS" in r.getMessage() for r in caplog.records)
+    # both loads at once: whichever goes second finds the first one's relationships
+    threads = [threading.Thread(target=load, args=("EXPORTS", _exports_rows().assign(year=2018),
+                                                   "Product")) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and stored("EXPORTS") == 6
+    assert neo4j_store.run("MATCH (n:SmartspecLock) RETURN count(n) AS n")["n"][0] == 0
+
+
+@pytest.mark.neo4j
+def test_a_killed_load_leaves_no_lock(neo4j_store, neo4j_uri, tmp_path):
+    """The lock is a transaction: when the process holding it dies, the server ends it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from smartspec.graph_models.neo4j_store import Neo4jStore\n"
+         f"with Neo4jStore(uri={neo4j_uri!r}) as s, s.load_lock('EXPORTS'):\n"
+         "    print('held', flush=True); time.sleep(60)\n"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(10)
+        started = time.monotonic()
+        with neo4j_store.load_lock("EXPORTS"):
+            pass
+        assert time.monotonic() - started < 10
+    finally:
+        if holder.poll() is None:
+            holder.kill()
 
 def _all_properties(store, rel, start, end) -> pd.DataFrame:
     props = ["key", *schema.relationship(rel).properties]
