@@ -62,6 +62,8 @@ LOCK_NOTICE_SECONDS = 2.0
 lock_log = logging.getLogger(__name__ + ".lock")
 lock_log.setLevel(logging.INFO)  # shown without --debug, unlike the retry warnings
 
+#: What Neo4j says when another session has just made the index a statement creates.
+EQUIVALENT_SCHEMA = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
 #: Statements that run in auto-commit transactions (schema commands and SHOW).
 SCHEMA_COMMANDS = ("CREATE CONSTRAINT", "CREATE INDEX", "DROP CONSTRAINT", "DROP INDEX", "SHOW")
 
@@ -144,10 +146,20 @@ class Neo4jStore(Store):
         try:
             with self._session(write) as session:
                 if query.lstrip().upper().startswith(SCHEMA_COMMANDS):
-                    # schema commands and SHOW run in auto-commit transactions
-                    result = session.run(query, parameters or {})
-                    keys = list(result.keys())
-                    records = [r.values() for r in result]
+                    # schema commands and SHOW run in auto-commit transactions, which the driver
+                    # does not retry: two loads creating the schema of a new database at once
+                    # can deadlock on a label's lock, or find that the other one has just
+                    # created an index (all that IF NOT EXISTS asks for)
+                    def auto_commit() -> tuple[list[str], list[list[Any]]]:
+                        try:
+                            result = session.run(query, parameters or {})
+                            return list(result.keys()), [r.values() for r in result]
+                        except Neo4jError as exc:
+                            if exc.code == EQUIVALENT_SCHEMA and "IF NOT EXISTS" in query.upper():
+                                return [], []
+                            raise
+
+                    keys, records = _retried(auto_commit, "schema command")
                 else:
                     runner = session.execute_write if write else session.execute_read
                     keys, records = runner(work)
@@ -443,21 +455,37 @@ def _write_transaction(
     ...     print(Away.attempts, "attempts,", len(pauses), "pauses")
     4 attempts, 3 pauses
     """
+
+    def work() -> None:
+        with session.begin_transaction() as tx:
+            tx.run(query, parameters).consume()
+            tx.commit()
+
+    _retried(work, "write transaction", delay=delay, give_up_after=give_up_after, sleep=sleep)
+
+
+def _retried(
+    work: Callable[[], Any],
+    what: str,
+    *,
+    delay: float = RETRY_DELAY,
+    give_up_after: float = RETRY_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Any:
+    """``work()``, called again after transient errors with the pauses of
+    :func:`_write_transaction`; each retry is logged as a warning naming ``what``."""
     from neo4j.exceptions import DriverError, Neo4jError
 
     waited = 0.0
     while True:
         try:
-            with session.begin_transaction() as tx:
-                tx.run(query, parameters).consume()
-                tx.commit()
-            return
+            return work()
         except (Neo4jError, DriverError) as exc:
             if not exc.is_retryable() or waited >= give_up_after:
                 raise
             reason = _first_line(exc)
         pause = delay * random.uniform(0.8, 1.2)
-        log.warning("write transaction retried in %.2f s: %s", pause, reason)
+        log.warning("%s retried in %.2f s: %s", what, pause, reason)
         sleep(pause)
         waited += pause
         delay = min(2 * delay, 5.0)

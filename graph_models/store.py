@@ -415,14 +415,15 @@ class Store(ABC):
 
         Types with key properties are written by difference: the stored relationships with the
         rows' first key values (e.g. their years) are read once, new rows are created, rows
-        whose properties changed are merged on the relationship ``key`` and unchanged rows are
-        skipped. Creating is about twice as fast as merging on both stores, and a second load
-        of the same rows writes nothing (the embedded store creates a type's first load with
-        kglite's DataFrame loader, faster still). The store's :meth:`load_lock` is held from the
-        read to the last write, so a concurrent load of the same type waits instead of creating
-        a relationship twice. Types without key properties merge one relationship per pair (the
-        pair's last row); their stored pairs are read first and unchanged ones skipped, unless
-        the type holds over four times as many relationships as the rows.
+        whose properties changed are updated by the relationship ``key`` (:meth:`keyed_match`)
+        and unchanged rows are skipped. Creating is about twice as fast as merging on both
+        stores, and a second load of the same rows writes nothing (the embedded store creates a
+        type's first load with kglite's DataFrame loader, faster still). The store's
+        :meth:`load_lock` is held from the read to the last write, so a concurrent load of the
+        same type waits instead of creating a relationship twice. Types without key properties
+        merge one relationship per pair (the pair's last row); their stored pairs are read first
+        and unchanged ones skipped, unless the type holds over four times as many relationships
+        as the rows.
         """
         spec = schema.relationship(rel_type)
         if start not in spec.start or end not in spec.end:

@@ -429,6 +429,45 @@ def test_loads_of_one_type_take_turns(neo4j_store, neo4j_uri, monkeypatch, caplo
 
 
 @pytest.mark.neo4j
+def test_loads_may_create_the_schema_at_once(neo4j_store, neo4j_uri):
+    """Two loads into a new database create its schema at the same time: Neo4j may report a
+    deadlock on a label's lock, or an index the other one has just made; neither fails."""
+    import threading
+
+    from smartspec.graph_models.neo4j_store import Neo4jStore
+
+    def drop_schema() -> None:
+        for name in neo4j_store.run("SHOW CONSTRAINTS")["name"]:
+            neo4j_store.run(f"DROP CONSTRAINT {name}", write=True)
+        shown = neo4j_store.run("SHOW INDEXES")
+        for name in shown["name"][shown["type"].ne("LOOKUP")]:
+            neo4j_store.run(f"DROP INDEX {name}", write=True)
+
+    expected = len(schema.schema_statements())
+    for _ in range(3):
+        drop_schema()
+        errors = []
+        ready = threading.Barrier(3)
+
+        def create() -> None:
+            try:
+                with Neo4jStore(uri=neo4j_uri) as other:
+                    ready.wait()
+                    other.create_schema()
+            except Exception as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=create) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        shown = neo4j_store.run("SHOW INDEXES")
+        assert shown["type"].ne("LOOKUP").sum() == expected
+
+
+@pytest.mark.neo4j
 def test_a_killed_load_leaves_no_lock(neo4j_store, neo4j_uri, tmp_path):
     """The lock is a transaction: when the process holding it dies, the server ends it."""
     import os
