@@ -475,14 +475,13 @@ def schema_statements() -> list[str]:
     properties of nodes get range indexes. All statements are idempotent.
 
     A relationship type with key properties (``EXPORTS`` by ``year``) gets a range index on
-    ``key`` (:func:`relationship_key`: both endpoints and the key values), and the stores MERGE
-    on it: Neo4j then finds an existing relationship by an index seek instead of expanding a
-    dense node, which made identical reloads 2.5 times faster. It is a plain index, not a
-    uniqueness constraint: the constraint's check of every new relationship (a fresh index
-    seek each) took 18% of Neo4j's write time, and loads with it were 1.28 times slower
-    (world trade 2017 on one warm server, loads alternating: medians 4.06 s and 3.17 s).
-    Loads cannot create a relationship twice all the same: they write by difference, and
-    loads of one relationship type into one database take turns
+    ``key`` (:func:`relationship_key`: both endpoints and the key values), by which Neo4j finds
+    a stored relationship with an index seek instead of expanding a dense node. It is a plain
+    index, not a uniqueness constraint: the constraint's check of every new relationship (a
+    fresh index seek each) took 18% of Neo4j's write time, and loads with it were 1.28 times
+    slower (world trade 2017 on one warm server, loads alternating: medians 4.06 s and 3.17 s).
+    Loads cannot create a relationship twice all the same: they write by difference, and loads
+    of one relationship type into one database take turns
     (:meth:`smartspec.graph_models.store.Store.load_lock`). Other relationship properties are
     deliberately not indexed: with a plain index on ``EXPORTS.year``, Neo4j 5.26 planned the
     MERGE of a fresh load as a scan of that index, and a first load of 177k relationships took

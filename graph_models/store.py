@@ -335,9 +335,9 @@ class Store(ABC):
         """Create every constraint and index of the graph model (idempotent).
 
         Earlier versions of smartspec made a uniqueness constraint on each relationship ``key``
-        where the model now has a plain index (:func:`~smartspec.graph_models.schema.
-        schema_statements` says why); such a constraint is dropped first, and the index that
-        replaces it is built from the stored relationships.
+        where the model now has a plain index (why:
+        :func:`~smartspec.graph_models.schema.schema_statements`); such a constraint is dropped
+        first, and the index that replaces it is built from the stored relationships.
         """
         keyed = [schema.relationship_key_index(s) for s in schema.RELATIONSHIPS.values() if s.key]
         shown = self.run("SHOW CONSTRAINTS")

@@ -446,10 +446,10 @@ def test_loads_may_create_the_schema_at_once(neo4j_store, neo4j_uri):
     expected = len(schema.schema_statements())
     for _ in range(3):
         drop_schema()
-        errors = []
+        errors: list[Exception] = []
         ready = threading.Barrier(3)
 
-        def create() -> None:
+        def create(ready=ready, errors=errors) -> None:
             try:
                 with Neo4jStore(uri=neo4j_uri) as other:
                     ready.wait()
