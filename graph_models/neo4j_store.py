@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,9 @@ from .store import (
     frame_to_columns,
     relationship_filter,
 )
+
+if TYPE_CHECKING:
+    from neo4j import Session
 
 #: Relationships per read statement of :meth:`Neo4jStore.read_relationships`; above
 #: ``READ_NODES`` start nodes, their relationships come back ~``READ_RECORD`` to a record.
@@ -419,7 +422,7 @@ class Neo4jStore(Store):
 
 
 def _write_transaction(
-    session,
+    session: Session,
     query: str,
     parameters: dict[str, Any],
     *,

@@ -429,6 +429,45 @@ def test_loads_of_one_type_take_turns(neo4j_store, neo4j_uri, monkeypatch, caplo
 
 
 @pytest.mark.neo4j
+def test_concurrent_loads_of_an_unkeyed_type_merge_each_pair_once(neo4j_store, neo4j_uri):
+    """Unkeyed types take no load lock: MERGE between two matched nodes locks them, so two
+    loads at once (each with parallel writers) still store one relationship per pair."""
+    import threading
+
+    from smartspec.graph_models.neo4j_store import Neo4jStore
+
+    neo4j_store.create_schema()
+    orgs = [f"o{i}" for i in range(30)]
+    topics = [f"t{i}" for i in range(20)]
+    neo4j_store.upsert_nodes("Organisation", pd.DataFrame({"id": orgs}))
+    neo4j_store.upsert_nodes("Topic", pd.DataFrame({"code": topics}))
+    rows = pd.DataFrame([(o, t) for o in orgs for t in topics], columns=["start", "end"])
+    for attempt in range(3):
+        neo4j_store.run("MATCH ()-[r:ACTIVE_IN]->() DELETE r", write=True)
+        errors: list[Exception] = []
+        ready = threading.Barrier(2)
+
+        def load(weight: float, ready=ready, errors=errors) -> None:
+            try:
+                with Neo4jStore(uri=neo4j_uri, writers=2) as other:
+                    ready.wait()
+                    other.upsert_relationships("ACTIVE_IN", rows.assign(weight=weight),
+                                               start="Organisation", end="Topic", batch_size=50)
+            except Exception as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=load, args=(w,)) for w in (1.0, 2.0)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        back = neo4j_store.run("MATCH (a)-[r:ACTIVE_IN]->(b) "
+                               "RETURN count(r) AS n, count(DISTINCT [a.id, b.code]) AS pairs")
+        assert back.iloc[0].tolist() == [len(rows), len(rows)], attempt
+
+
+@pytest.mark.neo4j
 def test_loads_may_create_the_schema_at_once(neo4j_store, neo4j_uri):
     """Two loads into a new database create its schema at the same time: Neo4j may report a
     deadlock on a label's lock, or an index the other one has just made; neither fails."""
