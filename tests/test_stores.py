@@ -379,8 +379,9 @@ def _exports_rows() -> pd.DataFrame:
 
 @pytest.mark.neo4j
 def test_loads_of_one_type_take_turns(neo4j_store, neo4j_uri, monkeypatch, caplog):
-    """A load of EXPORTS waits while another process's store holds its lock, says so, and then
-    writes by difference; other types are not held up; no lock node is ever stored."""
+    """A load of EXPORTS waits while another store (a connection of its own, as another
+    process's would be) holds the lock, says so, and then writes by difference; other types
+    are not held up; no lock node is ever stored."""
     import logging
     import threading
 
