@@ -132,6 +132,19 @@ class Neo4jStore(Store):
         db = f" database {self.database}" if self.database else ""
         return f"Neo4j {self.uri}{db}"
 
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        """Driver errors as :class:`StoreError`: an unreachable server named by its URI, else
+        Neo4j's code and message."""
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+
+        try:
+            yield
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreError(f"Neo4j is unreachable at {self.uri}: {_first_line(exc)}") from exc
+        except Neo4jError as exc:
+            raise StoreError(f"{exc.code}: {exc.message}") from exc
+
     def _session(self, write: bool):
         mode = self._neo4j.WRITE_ACCESS if write else self._neo4j.READ_ACCESS
         return self._driver.session(database=self.database, default_access_mode=mode)
@@ -144,32 +157,27 @@ class Neo4jStore(Store):
             keys = list(result.keys())
             return keys, [r.values() for r in result]
 
-        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+        from neo4j.exceptions import Neo4jError
 
-        try:
-            with self._session(write) as session:
-                if query.lstrip().upper().startswith(SCHEMA_COMMANDS):
-                    # schema commands and SHOW run in auto-commit transactions, which the driver
-                    # does not retry: two loads creating the schema of a new database at once
-                    # can deadlock on a label's lock, or find that the other one has just
-                    # created an index (all that IF NOT EXISTS asks for)
-                    def auto_commit() -> tuple[list[str], list[list[Any]]]:
-                        try:
-                            result = session.run(query, parameters or {})
-                            return list(result.keys()), [r.values() for r in result]
-                        except Neo4jError as exc:
-                            if exc.code == EQUIVALENT_SCHEMA and "IF NOT EXISTS" in query.upper():
-                                return [], []
-                            raise
+        with self._translated_errors(), self._session(write) as session:
+            if query.lstrip().upper().startswith(SCHEMA_COMMANDS):
+                # schema commands and SHOW run in auto-commit transactions, which the driver
+                # does not retry: two loads creating the schema of a new database at once
+                # can deadlock on a label's lock, or find that the other one has just
+                # created an index (all that IF NOT EXISTS asks for)
+                def auto_commit() -> tuple[list[str], list[list[Any]]]:
+                    try:
+                        result = session.run(query, parameters or {})
+                        return list(result.keys()), [r.values() for r in result]
+                    except Neo4jError as exc:
+                        if exc.code == EQUIVALENT_SCHEMA and "IF NOT EXISTS" in query.upper():
+                            return [], []
+                        raise
 
-                    keys, records = _retried(auto_commit, "schema command")
-                else:
-                    runner = session.execute_write if write else session.execute_read
-                    keys, records = runner(work)
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreError(f"Neo4j is unreachable at {self.uri}: {_first_line(exc)}") from exc
-        except Neo4jError as exc:
-            raise StoreError(f"{exc.code}: {exc.message}") from exc
+                keys, records = _retried(auto_commit, "schema command")
+            else:
+                runner = session.execute_write if write else session.execute_read
+                keys, records = runner(work)
         return pd.DataFrame.from_records(records, columns=keys)
 
     def read_table(self, query: str, parameters: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -252,18 +260,11 @@ class Neo4jStore(Store):
         *,
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
-        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
-
-        try:
-            with self._session(True) as session:
-                for batch in batch_iter:
-                    _write_transaction(session, query, self._parameters(batch))
-                    if on_batch:
-                        on_batch(len(batch))
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreError(f"Neo4j is unreachable at {self.uri}: {_first_line(exc)}") from exc
-        except Neo4jError as exc:
-            raise StoreError(f"{exc.code}: {exc.message}") from exc
+        with self._translated_errors(), self._session(True) as session:
+            for batch in batch_iter:
+                _write_transaction(session, query, self._parameters(batch))
+                if on_batch:
+                    on_batch(len(batch))
 
     def row_source(self, columns: Sequence[str]) -> tuple[str, Callable[[str], str]]:
         """``UNWIND range(0, size($c0) - 1) AS i`` over one list per column; ``$c<k>[i]``.
@@ -380,8 +381,6 @@ class Neo4jStore(Store):
         transaction back, so a killed load never leaves a stale lock. A load that has waited
         ``LOCK_NOTICE_SECONDS`` says so (a warning of the ``...neo4j_store.lock`` logger).
         """
-        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
-
         schema.relationship(rel_type)
         if not self._lock_ready:
             self.run(
@@ -395,17 +394,13 @@ class Neo4jStore(Store):
             ("waiting for another load of %s into %s to finish", rel_type, self.uri),
         )
         with self._session(True) as session:
-            try:
+            with self._translated_errors():
                 tx = session.begin_transaction()
                 notice.start()
                 try:
                     tx.run(f"CREATE (:{LOCK_LABEL} {{name: $name}})", name=rel_type).consume()
                 finally:
                     notice.cancel()
-            except (ServiceUnavailable, SessionExpired) as exc:
-                raise StoreError(f"Neo4j is unreachable at {self.uri}: {_first_line(exc)}") from exc
-            except Neo4jError as exc:
-                raise StoreError(f"{exc.code}: {exc.message}") from exc
             try:
                 yield
             finally:
