@@ -246,6 +246,7 @@ def read_employment(
         sch = code_mod.scheme(classification, label="Industry")
         table = _from_long(raw, path, sch.name, level, region_level, region_col, industry_col,
                            year_col, jobs_col, year)
+    table.notes[:0] = raw.attrs.get("notes", [])  # what the reader did (e.g. the encoding)
     before = len(table.data)
     industry_of = table.data.drop_duplicates("code").set_index("code")["industry"]
     table.data = check_duplicates(table.data[["region", "code", "year", "jobs"]],
