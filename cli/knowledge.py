@@ -186,8 +186,14 @@ def load_employment(ctx: click.Context, file: Path, layout: str, classification:
     """Load jobs into (:Region)-[:EMPLOYS {year, jobs}]->(:Industry).
 
     NACE or NAICS codes are normalised to --level and the hierarchy is written as
-    (:Industry)-[:PART_OF]->(:Industry). CBP and SBS files hold every level: the rows at
-    --level are kept and aggregates (CBP ------, SBS B-N_S95_X_K) left out. Suppressed CBP
+    (:Industry)-[:PART_OF]->(:Industry). CBP and Eurostat files hold every level: the rows at
+    --level are kept and aggregates (CBP ------, Eurostat B-N_S95_X_K, I551-I553) left out and
+    reported. Eurostat bulk TSV / SDMX-CSV: every dimension besides nace_r2 and geo holding
+    several values (freq, unit, c_resid, wstatus ...) is chosen with --select DIM=VALUE; NUTS
+    levels mixed in one file are never mixed in the graph (--region-level keeps one, the
+    others are reported), EU / euro-area totals are left out, flags (e, b, u, c, @C ...) are
+    counted, THS units are multiplied by 1,000. ZIP Code Business Patterns totals (no naics)
+    are refused with the reason. Suppressed CBP
     cells (empflag size class, emp_nf D/S/N) take the midpoint of their size class by default
     (--suppressed drop skips them); missing values are never zeros; negative jobs refuse the
     file. Loading the same file twice leaves the same graph.

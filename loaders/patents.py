@@ -8,13 +8,16 @@ Layouts
     totals: its codes must all be at one level (totals at two levels would count the same
     patents twice); codes finer than ``level`` are summed up to it.
 ``regpat``
-    OECD REGPAT. The inventor file (``appln_id, reg_code, inv_share``, optionally
-    ``person_id, reg_share, ctry_code``) and the IPC file (``appln_id, prio_year, IPC``, one
-    code per row) are joined on ``appln_id``: pass the IPC file as ``classes=``, or give one
-    joined file holding an ``IPC`` column (then each inventor row repeats once per code; the
-    inventor rows are the file's rows without the code column, duplicates removed, so keep
-    ``person_id`` in such a file to tell apart two inventors of one application in one region
-    with the same share). The year is ``prio_year`` (``year_col=``) from either file.
+    OECD REGPAT as distributed: ``|``-separated text files (the separator is sniffed from the
+    header; ``sep="|"`` forces it). The inventor file (``*_EPO_Inv_reg.txt`` /
+    ``*_REGPAT_Inv_reg.txt``: ``appln_id|reg_code|ctry_code|reg_share|inv_share``, optionally
+    ``person_id`` ...) and the IPC file (``*_EPO_IPC.txt``: ``appln_id|prio_year|app_year|IPC``,
+    one code per row, written ``H01L  21/00``) are joined on ``appln_id``: pass the IPC file
+    as ``classes=``, or give one joined file holding an ``IPC`` column (then each inventor
+    row repeats once per code; the inventor rows are the file's rows without the code column,
+    duplicates removed, so keep ``person_id`` in such a file to tell apart two inventors of one
+    application in one region with the same share). The year is ``prio_year``
+    (``year_col=``) from either file.
 ``patentsview``
     PatentsView-style patent-level tables: ``patent_id``, an inventor location column
     (``location``; e.g. a county FIPS or CBSA code prepared from ``g_location_disambiguated``)
@@ -48,6 +51,14 @@ Technology node records its ``classification`` and ``level``, and the hierarchy 
 section is written as ``(:Technology)-[:PART_OF]->(:Technology)``. Codes already in the graph
 under another classification are refused (``code_prefix``, e.g. ``"CPC:"``, keeps IPC and CPC
 apart). Region codes are kept as written (stripped).
+
+WIPO technology fields (``technology_fields=``): with the WIPO IPC -> technology concordance
+(Schmoch 2008; PatentsView's ``ipc_technology.csv``, read as published: UTF-8 BOM, CRLF, SQL
+``LIKE`` patterns such as ``F21H%`` and ``H04N   3/%``), a patent-level file is counted in the
+35 named fields (``WIPO:1`` "Electrical machinery, apparatus, energy" ... ``WIPO:35``, each
+``PART_OF`` one of the five sectors ``WIPO:I`` ... ``WIPO:V``) instead of IPC classes: ``k_p``
+is then the number of distinct fields of the application; codes in no field are left out and
+counted.
 
 The knowledge space (:func:`knowledge_space`): from a patent-level layout, the co-occurrence of
 classes on the same application, normalised by association strength (van Eck & Waltman 2009, as
@@ -514,11 +525,14 @@ def read_technology_fields(path: str | Path, *, encoding: str = "utf-8",
         pos = np.flatnonzero(dup)
         raise LoaderError(f"{path}: pattern {text.iloc[pos[0]]!r} given more than once (lines "
                           f"{', '.join(map(str, pos[:5] + 2))})")
-    for col, by in (("field_name", "number"), ("sector_name", "number")):
-        names = out.groupby(by)[col].nunique()
+    for col, source in (("field_name", "Field_en"), ("sector_name", "Sector_en")):
+        names = out.groupby("number")[col].transform("nunique")
         if (names > 1).any():
-            raise LoaderError(f"{path}: field {int(names[names > 1].index[0])} has more than "
-                              f"one {col.replace('_', ' ')}")
+            first = out.index[(names > 1).to_numpy()][0]
+            number = int(out["number"].loc[first])
+            lines = np.flatnonzero((out["number"] == number).to_numpy()) + 2
+            raise LoaderError(f"{path}: column {source!r} names field {number} in more than one "
+                              f"way (lines {', '.join(map(str, lines[:5]))})")
     order = out.sort_values("number").drop_duplicates("sector_name")["sector_name"].tolist()
     if len(order) > len(_ROMAN):
         raise LoaderError(f"{path}: more than {len(_ROMAN)} sectors")

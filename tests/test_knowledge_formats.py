@@ -334,6 +334,13 @@ def test_load_commands_take_sep_and_select(tmp_path, env_home):
                                  str(ipc), "--sep", "|"])
     assert r.exit_code == 0, r.output
     assert "6 patent counts of 2 regions in 3 technologies" in r.output
+    if IPC_TECH.exists():
+        r = CliRunner().invoke(cli, ["load", "patents", str(inv), "--layout", "regpat",
+                                     "--classes", str(ipc), "--technology-fields",
+                                     str(IPC_TECH)])
+        assert r.exit_code == 0, r.output
+        assert ("(regpat layout, WIPO field, year 2010, 2011)" in r.output
+                and "6 patent counts of 2 regions in 3 technologies" in r.output)
     r = CliRunner().invoke(cli, ["load", "patents", str(inv), "--layout", "regpat", "--classes",
                                  str(ipc), "--sep", "::"])
     assert r.exit_code != 0 and "is not one character" in r.output
@@ -354,6 +361,21 @@ def test_load_commands_take_sep_and_select(tmp_path, env_home):
 def fields_by_hand() -> list[dict]:
     with open(real(IPC_TECH), encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def test_technology_fields_bad_patterns_name_line_and_column(tmp_path):
+    head = "\ufeffField_number,Sector_en,Field_en,IPC_code\r\n"
+    bad = write(tmp_path / "t.csv", head + "1,Electrical engineering,Machines,F21H%\r\n"
+                "1,Electrical engineering,Machines,F21*\r\n")
+    with pytest.raises(LoaderError, match=r"t.csv: column 'IPC_code' has 1 pattern\(s\) that "
+                                          r"are not an IPC subclass or main group followed by % "
+                                          r"at line\(s\) 3 \(e.g. 'F21\*'"):
+        read_technology_fields(bad)
+    two = write(tmp_path / "u.csv", head + "1,Electrical engineering,Machines,F21H%\r\n"
+                "1,Electrical engineering,Lamps,F21K%\r\n")
+    with pytest.raises(LoaderError, match=r"u.csv: column 'Field_en' names field 1 in more than "
+                                          r"one way \(lines 2, 3\)"):
+        read_technology_fields(two)
 
 
 def test_technology_fields_real_concordance():
