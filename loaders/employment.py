@@ -226,11 +226,12 @@ def read_employment(
                           f"got {suppressed!r}")
     if duplicates not in ("reject", "sum"):
         raise LoaderError(f"duplicates must be 'reject' or 'sum', got {duplicates!r}")
-    if select and layout not in ("auto", "sbs"):
-        raise LoaderError("select= is for the Eurostat layout (sbs)")
     raw = read_table(path, encoding=encoding, sep=sep, progress=progress)
     if layout == "auto":
         layout = detect_layout(list(raw.columns))
+    if select and layout != "sbs":
+        raise LoaderError(f"{path}: --select chooses dimensions of a Eurostat file (sbs "
+                          f"layout); this file has the {layout} layout")
     if layout == "cbp":
         if classification and classification.upper() != "NAICS":
             raise LoaderError(f"County Business Patterns use NAICS codes, not {classification}")

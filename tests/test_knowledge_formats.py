@@ -210,6 +210,29 @@ def test_eurostat_bad_cells_name_line_and_column(tmp_path):
                         suppressed="error")
 
 
+SDMX = """DATAFLOW,LAST UPDATE,freq,unit,nace_r2,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS
+ESTAT:NAMA_10R_3EMPERS(1.0),01/01/24,A,THS,C,AT11,2021,25.5,,
+ESTAT:NAMA_10R_3EMPERS(1.0),01/01/24,A,THS,F,AT11,2021,12.0,e,
+ESTAT:NAMA_10R_3EMPERS(1.0),01/01/24,A,THS,C,AT12,2021,,,C
+ESTAT:NAMA_10R_3EMPERS(1.0),01/01/24,A,PC_TOT,C,AT11,2021,17.0,,
+"""
+
+
+def test_eurostat_sdmx_csv_dimensions_and_confidential_status(tmp_path):
+    f = write(tmp_path / "nama.csv", SDMX)
+    with pytest.raises(LoaderError, match=r"dimension 'unit' holds 2 values \(PC_TOT, THS\)"):
+        read_employment(f)
+    with pytest.raises(LoaderError, match="unit PC_TOT is a percentage"):
+        read_employment(f, select={"unit": "PC_TOT"})
+    t = read_employment(f, select={"unit": "THS"})
+    assert t.data.values.tolist() == [["AT11", "C", 2021, 25500.0], ["AT11", "F", 2021, 12000.0]]
+    assert "skipped 1 missing cells (1 confidential)" in t.notes
+    assert t.estimated == 1
+    with pytest.raises(LoaderError, match=r"--select chooses dimensions of a Eurostat file \(sbs "
+                                          r"layout\); this file has the cbp layout"):
+        read_employment(write(tmp_path / "cbp16co.txt", CBP_2016), select={"unit": "NR"})
+
+
 # -- Census ZIP / County Business Patterns --------------------------------------------------------
 
 
