@@ -260,6 +260,7 @@ def read_patents(
             share_col=share_col, class_col=class_col, year=year, counting=counting,
             tolerance=tolerance, fields=fields,
         )
+    table.notes[:0] = raw.attrs.get("notes", [])  # what the reader did (e.g. the encoding)
     if code_prefix:
         table.data["technology"] = code_prefix + table.data["technology"]
         if table.classes is not None:

@@ -447,3 +447,17 @@ def test_regpat_counted_in_technology_fields(tmp_path, store):
     with pytest.raises(LoaderError, match="technology_fields= is for the patent-level layouts"):
         read_patents(write(tmp_path / "c.csv", "region,technology,year,count\nA,H01L,2010,1\n"),
                      technology_fields=IPC_TECH)
+
+
+def test_reader_notes_reach_the_load_report(tmp_path):
+    """What the reader did (here: a Windows-1252 file read as such) is told with the notes."""
+    pat = tmp_path / "counts.csv"
+    pat.write_bytes("region,technology,year,count\nM\u00fcnchen,H01L,2010,1\n".encode("cp1252"))
+    t = read_patents(pat)
+    assert t.data["region"].tolist() == ["M\u00fcnchen"]
+    assert any("not UTF-8" in n for n in t.notes)
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_bytes("region,industry,year,jobs\nK\u00f6ln,C10,2019,5\n".encode("cp1252"))
+    e = read_employment(jobs, classification="NACE")
+    assert e.data["region"].tolist() == ["K\u00f6ln"]
+    assert any("not UTF-8" in n for n in e.notes)
