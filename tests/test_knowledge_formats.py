@@ -263,8 +263,8 @@ def test_zbp_real_file_suppression_conventions():
     assert set(raw.loc[cells["suppressed"], "emp_nf"]) == {"D"}
     assert (cells.loc[cells["suppressed"], "jobs"] == 0).all()
     assert set(raw.loc[~cells["suppressed"], "emp_nf"]) == {"G", "H", "J"}
-    lo_hi = {r["empflag"] for r in withheld}
-    assert lo_hi <= set(CBP_SIZE_CLASSES)
+    classes = {r["empflag"] for r in withheld}
+    assert classes <= set(CBP_SIZE_CLASSES)
     mids = sum((CBP_SIZE_CLASSES[r["empflag"]][0] + CBP_SIZE_CLASSES[r["empflag"]][1]) / 2
                for r in withheld)
     assert cells["midpoint"].sum() == pytest.approx(mids)
