@@ -582,10 +582,11 @@ class Neo4jStore(Store):
                 try:
                     tx.run("RETURN 1").consume()
                 except Exception as exc:  # noqa: BLE001 - any failure: the lock is not held
+                    why = getattr(exc, "message", None) or _first_line(exc)
                     raise LockLost(
                         f"the load lock for {rel_type} on {self.uri} was lost (its transaction "
-                        f"ended: {getattr(exc, 'message', None) or _first_line(exc)}); the load stopped before writing further "
-                        "batches (those written before stay stored; load again to complete it)"
+                        f"ended: {why}); the load stopped before writing further batches (those "
+                        "written before stay stored; load again to complete it)"
                     ) from exc
 
     def close(self) -> None:
