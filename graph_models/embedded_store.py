@@ -112,9 +112,7 @@ class EmbeddedStore(Store):
         try:
             result = self._graph.cypher(query, **options)
         except kg.ReadOnlyError as exc:
-            raise ReadOnlyError(
-                f"this statement writes to the graph; it runs only with write access ({exc})"
-            ) from exc
+            raise ReadOnlyError("this statement writes to the graph") from exc
         except kg.CypherTimeoutError as exc:
             raise QueryTimeout(
                 f"the query ran longer than its timeout of {timeout:g} s and was stopped"
@@ -130,7 +128,7 @@ class EmbeddedStore(Store):
     def _refuse_file_reads(self, query: str, parameters: dict[str, Any] | None) -> None:
         """Refuse a read-only statement whose kglite plan, or text, loads a CSV file."""
         if reads_files(query):
-            raise ReadOnlyError("LOAD CSV reads files; it runs only with write access")
+            raise ReadOnlyError("LOAD CSV reads files")
         try:
             plan = self._graph.cypher("EXPLAIN " + query, params=parameters or {}, to_df=True)
         except self._kglite.KgError as exc:
@@ -138,7 +136,7 @@ class EmbeddedStore(Store):
         if plan is not None and "operation" in plan and plan["operation"].isin(
             _REFUSED_OPERATIONS
         ).any():
-            raise ReadOnlyError("LOAD CSV reads files; it runs only with write access")
+            raise ReadOnlyError("LOAD CSV reads files")
 
     def write_batches(
         self,

@@ -309,26 +309,26 @@ class Neo4jStore(Store):
         none of :data:`REFUSED_OPERATORS` and call none of :data:`REFUSED_CALLS`.
         """
         if reads_files(query):
-            raise ReadOnlyError("LOAD CSV reads files; it runs only with write access")
+            raise ReadOnlyError("LOAD CSV reads files")
         text = re.sub(r"^\s*(?:EXPLAIN|PROFILE)\b", "", query, flags=re.IGNORECASE)
         summary = session.run("EXPLAIN " + text, parameters).consume()
         kinds = {"rw": "writes to the graph", "w": "writes to the graph",
                  "s": "changes the schema or administers the server"}
         if summary.query_type != "r":
             what = kinds.get(summary.query_type, f"is of query type {summary.query_type!r}")
-            raise ReadOnlyError(f"this statement {what}; it runs only with write access")
+            raise ReadOnlyError(f"this statement {what}")
         refused = sorted({op for op in _operators(summary.plan) if op in REFUSED_OPERATORS})
         if refused:
             raise ReadOnlyError(
                 f"this statement's plan has {', '.join(refused)} (it ends transactions, "
-                "administers the server or reads files); it runs only with write access"
+                "administers the server or reads files)"
             )
         calls = sorted({m.group(0).rstrip(".") for d in _details(summary.plan)
                         for m in REFUSED_CALLS.finditer(d)})
         if calls:
             raise ReadOnlyError(
                 f"this statement calls {', '.join(calls)}, which runs Cypher text or touches "
-                "files; it runs only with write access"
+                "files"
             )
 
     def read_table(self, query: str, parameters: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -50,7 +50,14 @@ class StoreError(RuntimeError):
 
 
 class ReadOnlyError(StoreError):
-    """A read-only run refused a statement that writes, administers the server or reads files."""
+    """A read-only run refused a statement that writes, administers the server or reads files.
+
+    ``reason`` says what the statement does, e.g. ``"this statement writes to the graph"``.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{reason}; it runs only with write access")
 
 
 class QueryTimeout(StoreError):
