@@ -118,6 +118,8 @@ class EmbeddedStore(Store):
                 f"the query ran longer than its timeout of {timeout:g} s and was stopped"
             ) from exc
         except kg.KgError as exc:
+            if not write and "read-only mode" in str(exc):  # e.g. a write in a UNION's part
+                raise ReadOnlyError("this statement writes to the graph") from exc
             raise StoreError(f"{type(exc).__name__}: {exc}") from exc
         finally:
             self._graph.read_only(False)
