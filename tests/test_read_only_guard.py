@@ -120,7 +120,8 @@ def test_disguised_writes_are_refused_without_write(store, statement, refused_by
 @pytest.mark.parametrize("statement, parameters, expected", READS)
 def test_reads_that_look_like_writes_run(store, statement, parameters, expected):
     _fill(store)
-    assert _values(library.run_cypher(store, statement, parameters)) == expected
+    found = _values(library.run_cypher(store, statement, parameters))
+    assert sorted(found, key=repr) == sorted(expected, key=repr)  # UNION's order is the store's
 
 
 @pytest.mark.neo4j
