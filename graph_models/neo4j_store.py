@@ -75,6 +75,8 @@ log = logging.getLogger(__name__)
 LOCK_LABEL = "SmartspecLock"
 LOCK_CONSTRAINT = "smartspec_lock_name"
 LOCK_NOTICE_SECONDS = 2.0
+#: Transaction metadata key naming the type a lock transaction holds.
+LOCK_TAG = "smartspec_lock"
 lock_log = logging.getLogger(__name__ + ".lock")
 lock_log.setLevel(logging.INFO)  # shown without --debug, unlike the retry warnings
 
@@ -550,7 +552,8 @@ class Neo4jStore(Store):
         )
         with self._session(True) as session:
             with self._translated_errors():
-                tx = session.begin_transaction()
+                # the metadata names the lock in SHOW TRANSACTIONS (metaData.smartspec_lock)
+                tx = session.begin_transaction(metadata={LOCK_TAG: rel_type})
                 notice.start()
                 try:
                     tx.run(f"CREATE (:{LOCK_LABEL} {{name: $name}})", name=rel_type).consume()

@@ -40,9 +40,10 @@ def neo4j_uri(tmp_path_factory) -> str:
         return
     from smartspec.graph_models import neo4j_server
 
-    home = tmp_path_factory.mktemp("neo4j")
+    home = tmp_path_factory.mktemp("smartspec") / "neo4j"  # as $SMARTSPEC_HOME/neo4j
     info = neo4j_server.start(port=_free_port(), home=home, timeout=300)
     os.environ["SMARTSPEC_TEST_NEO4J_URI"] = info.uri
+    os.environ["SMARTSPEC_TEST_NEO4J_HOME"] = str(home)
     before = os.environ.get("NEO4J_PASSWORD")
     os.environ["NEO4J_PASSWORD"] = neo4j_server.password_file(home).read_text().strip()
     try:
@@ -53,6 +54,15 @@ def neo4j_uri(tmp_path_factory) -> str:
             os.environ.pop("NEO4J_PASSWORD", None)
         else:
             os.environ["NEO4J_PASSWORD"] = before
+
+
+@pytest.fixture
+def neo4j_home(neo4j_uri) -> Path:
+    """The home folder of the session's server (skipped for a server named by NEO4J_URI)."""
+    home = os.environ.get("SMARTSPEC_TEST_NEO4J_HOME")
+    if not home:
+        pytest.skip("the Neo4j server was not started by the tests (NEO4J_URI is set)")
+    return Path(home)
 
 
 @pytest.fixture
