@@ -79,7 +79,7 @@ def cypher_words(text: str) -> list[str]:
     they resemble. A name after a dot (``n.set``) is a property, not a keyword, and is left out.
 
     >>> cypher_words("MATCH (n) /* SET */ RETURN n.set AS `create`, 'DELETE' // MERGE")
-    ['MATCH', 'N', 'RETURN', 'AS']
+    ['MATCH', 'N', 'RETURN', 'N', 'AS']
     """
     code = _NOT_CODE.sub(" ", unicodedata.normalize("NFKC", text))
     return [w.upper() for w in re.findall(r"(?<![.\w$])[^\W\d]\w*", code)]
