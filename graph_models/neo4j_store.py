@@ -256,7 +256,7 @@ class Neo4jStore(Store):
                     ),
                     tag=tag,
                 ).consume()
-        except Exception:  # noqa: BLE001 - interrupted anyway; the server ends it with the
+        except Exception:  # noqa: BLE001 - interrupted anyway; closing the connection ends it
             log.debug("could not terminate the interrupted statement", exc_info=True)
 
     def _run(
