@@ -115,7 +115,8 @@ class EmbeddedStore(Store):
             raise ReadOnlyError("this statement writes to the graph") from exc
         except kg.CypherTimeoutError as exc:
             raise QueryTimeout(
-                f"the query ran longer than its timeout of {timeout:g} s and was stopped"
+                f"the query ran longer than its timeout of {timeout:g} s and was stopped "
+                "(a longer --timeout, or 0 for none, lets it run)"
             ) from exc
         except kg.KgError as exc:
             if not write and "read-only mode" in str(exc):  # e.g. a write in a UNION's part

@@ -189,7 +189,8 @@ class Neo4jStore(Store):
         except Neo4jError as exc:
             if "TransactionTimedOut" in (exc.code or "") and timeout:
                 raise QueryTimeout(
-                    f"the query ran longer than its timeout of {timeout:g} s and was stopped"
+                    f"the query ran longer than its timeout of {timeout:g} s and was stopped "
+                    "(a longer --timeout, or 0 for none, lets it run)"
                 ) from exc
             raise StoreError(f"{exc.code}: {exc.message}") from exc
 

@@ -28,6 +28,8 @@ __all__ = [
     "StoreError",
     "ReadOnlyError",
     "QueryTimeout",
+    "cypher_words",
+    "reads_files",
     "STORE_KINDS",
     "open_store",
     "smartspec_home",
