@@ -516,7 +516,7 @@ def _check_levels(products: pd.Series, level: int | None, path: Path) -> None:
     lengths = products.str.len().to_numpy()
     if level is None and (len(lengths) == 0 or (lengths == lengths[0]).all()):
         return  # one length: nothing mixed (the common case, without a regex over every row)
-    digits = products.str.fullmatch(r"\d+").fillna(False).to_numpy(bool)
+    digits = products.str.isdigit().fillna(False).to_numpy(bool)
     pos = np.asarray(products.index)
     if level is None:
         seen = np.unique(lengths[digits])
@@ -543,36 +543,44 @@ def _check_levels(products: pd.Series, level: int | None, path: Path) -> None:
 
 
 def _apply_level(frame: pd.DataFrame, level: int | None, notes: list[str]) -> pd.DataFrame:
-    """Sum digit codes longer than ``level`` to it, preferring a heading's own row."""
+    """Sum digit codes longer than ``level`` to it, preferring a heading's own row.
+
+    String work is done once per distinct product code (``pandas.factorize``).
+    """
     if level is None:
         return frame
-    product = frame["product"]
-    digits = product.str.fullmatch(r"\d+").fillna(False)
-    longer = digits & (product.str.len() > level)
+    p_codes, p_uniq = pd.factorize(frame["product"])
+    p_uniq = pd.Series(np.asarray(p_uniq, dtype=object))
+    digits_u = p_uniq.str.isdigit().fillna(False).to_numpy(bool)
+    len_u = p_uniq.str.len().to_numpy()
+    longer = (digits_u & (len_u > level))[p_codes]
     if not longer.any():
         return frame
-    if (~digits).any():
-        odd = pd.unique(product[~digits])
+    if not digits_u.all():
+        odd = p_uniq[~digits_u]
         notes.append(
             f"{len(odd)} product code(s) are not digit codes and were kept as they are: "
             f"{', '.join(map(str, odd[:5]))}"
         )
-    heading = product.where(~digits, product.str[:level])
-    exact = digits & (product.str.len() == level)
-    keys = [frame["region"], frame["year"], heading]
-    has_exact = exact.groupby(keys).transform("any")
-    dropped = longer & has_exact
+    h_of_u, h_names = pd.factorize(p_uniq.where(~digits_u, p_uniq.str[:level]))
+    heading = h_of_u[p_codes]
+    exact = (digits_u & (len_u == level))[p_codes]
+    dropped = np.zeros(len(frame), dtype=bool)
+    if exact.any():
+        keys = [frame["region"].to_numpy(), frame["year"].to_numpy(), heading]
+        has_exact = pd.Series(exact).groupby(keys).transform("any").to_numpy(bool)
+        dropped = longer & has_exact
     if dropped.any():
         notes.append(
             f"{int(dropped.sum()):,} rows of codes longer than {level} digits left out where "
             f"the file also has the {level}-digit heading's own row (not counted twice)"
         )
-    n_long = int((longer & ~has_exact).sum())
-    notes.append(f"{n_long:,} product rows summed to {level} digits")
-    out = frame.assign(product=heading)[~dropped]
-    extra = [c for c in ("converted_from",) if c in out.columns]
-    group = ["region", "product", "year", *extra]
-    return out.groupby(group, sort=False, as_index=False)["value"].sum()
+    notes.append(f"{int((longer & ~dropped).sum()):,} product rows summed to {level} digits")
+    extra = [c for c in ("converted_from",) if c in frame.columns]
+    out = frame[["region", "year", *extra, "value"]].assign(h=heading)[~dropped]
+    out = out.groupby(["region", "h", "year", *extra], sort=False, as_index=False)["value"].sum()
+    out.insert(1, "product", np.asarray(h_names, dtype=object)[out["h"].to_numpy()])
+    return out.drop(columns="h")
 
 
 # -- HS vintages -----------------------------------------------------------------------------
@@ -659,11 +667,39 @@ def _left_out_frame(reason: str, codes: pd.Series, names: pd.Series, values: pd.
     return grouped
 
 
+def _numeric(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    """:func:`parse_numeric` without its per-cell strip when every cell parses as it is
+    (``pandas.to_numeric`` reads space-padded numbers); otherwise its checks and messages."""
+    values = pd.to_numeric(raw[column], errors="coerce")
+    if values.isna().sum() != raw[column].isna().sum() or (values < 0).any():
+        return parse_numeric(raw, column, path=path)
+    values = values.astype("float64")
+    if np.isinf(values).any():
+        return parse_numeric(raw, column, path=path)
+    return values
+
+
+def _factorize_codes(raw: pd.DataFrame, column: str, path: Path):
+    """``(row codes, stripped unique values)`` of a code column; empty cells raise.
+
+    Text work is then done once per distinct code (a BACI year has ~10 million rows but a few
+    thousand codes), and the rows take the result with ``numpy.take``.
+    """
+    codes, uniques = pd.factorize(raw[column])
+    uniq = pd.Series(np.asarray(uniques, dtype=object)).str.strip()
+    empty = np.append((uniq.isna() | (uniq == "")).to_numpy(bool), True)  # -1: missing
+    bad = empty[codes]
+    if bad.any():
+        require_codes(raw, column, path=path)  # raises, naming the lines
+    return codes, uniq.astype(object)
+
+
 def _from_baci(raw, path, classification, country_codes, level, notes, left):
     require_columns(raw, list(_BACI), path=path)
-    values = parse_numeric(raw, "v", path=path) * 1000.0
+    values = _numeric(raw, "v", path).to_numpy() * 1000.0
     total = float(values.sum())
-    exporters = require_codes(raw, "i", path=path).str.lstrip("0").replace("", "0")
+    ex_codes, ex_uniq = _factorize_codes(raw, "i", path)
+    ex_uniq = ex_uniq.str.lstrip("0").replace("", "0")
     codes_file = Path(country_codes) if country_codes is not None else _find_codes_file(path)
     if codes_file is not None:
         alpha3, names, file_notes = baci_country_codes(codes_file)
@@ -676,12 +712,20 @@ def _from_baci(raw, path, classification, country_codes, level, notes, left):
             "exporter codes mapped to ISO 3166 alpha-3 with the built-in table (no "
             "country_codes_V*.csv beside the file; pass --country-codes to use the release's)"
         )
-    region = exporters.map(alpha3)
-    unmapped = region.isna()
-    if unmapped.any():
-        who = exporters[unmapped]
-        name = who.map(lambda c: names.get(c) or _KNOWN_NAMES.get(c, ""))
-        lo = _left_out_frame("exporter code without a country", who, name, values[unmapped])
+    ex_region = ex_uniq.map(alpha3)
+    ex_value = np.bincount(ex_codes, weights=values, minlength=len(ex_uniq))
+    ex_rows = np.bincount(ex_codes, minlength=len(ex_uniq))
+    unmapped_u = ex_region.isna().to_numpy()
+    if unmapped_u.any():
+        lo = pd.DataFrame(
+            {
+                "reason": "exporter code without a country",
+                "code": ex_uniq[unmapped_u].to_numpy(),
+                "name": [names.get(c) or _KNOWN_NAMES.get(c, "") for c in ex_uniq[unmapped_u]],
+                "rows": ex_rows[unmapped_u],
+                "value": ex_value[unmapped_u],
+            }
+        ).sort_values("code", ignore_index=True)
         left.append(lo)
         for row in lo.itertuples():
             notes.append(
@@ -689,50 +733,71 @@ def _from_baci(raw, path, classification, country_codes, level, notes, left):
                 f"{row.rows:,} rows, {row.value:,.0f} USD ({_share(row.value, total)} of the "
                 "file's value)"
             )
-    taiwan = (exporters == "490") & ~unmapped
-    if taiwan.any():
+    taiwan_u = (ex_uniq == "490").to_numpy() & ~unmapped_u
+    if taiwan_u.any():
         notes.append(
             f"exporter 490 'Other Asia, nes' (Taiwan in practice) stored as TWN, as the Atlas "
-            f"does: {_share(float(values[taiwan].sum()), total)} of the file's value"
+            f"does: {_share(float(ex_value[taiwan_u].sum()), total)} of the file's value"
         )
-    products = require_codes(raw, "k", path=path)
-    digits = products.str.fullmatch(r"\d+").fillna(False)
-    products = products.where(~(digits & (products.str.len() < 6)), products.str.zfill(6))
-    odd = ~digits
-    if odd.any():
-        lo = _left_out_frame(
-            "product code that is not an HS code",
-            products[odd],
-            pd.Series("", index=products[odd].index),
-            values[odd],
-        )
+    pr_codes, pr_uniq = _factorize_codes(raw, "k", path)
+    digits_u = pr_uniq.str.isdigit().fillna(False).to_numpy(bool)
+    short = digits_u & (pr_uniq.str.len() < 6).to_numpy(bool)
+    pr_uniq = pr_uniq.where(~short, pr_uniq.str.zfill(6))
+    if (~digits_u).any():
+        pr_value = np.bincount(pr_codes, weights=values, minlength=len(pr_uniq))
+        pr_rows = np.bincount(pr_codes, minlength=len(pr_uniq))
+        lo = pd.DataFrame(
+            {
+                "reason": "product code that is not an HS code",
+                "code": pr_uniq[~digits_u].to_numpy(),
+                "name": "",
+                "rows": pr_rows[~digits_u],
+                "value": pr_value[~digits_u],
+            }
+        ).sort_values("code", ignore_index=True)
         left.append(lo)
+        odd_value = float(lo["value"].sum())
         notes.append(
-            f"left out: {int(odd.sum()):,} rows of product codes that are not HS codes "
-            f"({', '.join(lo['code'][:5])}), {float(values[odd].sum()):,.0f} USD "
-            f"({_share(float(values[odd].sum()), total)} of the file's value)"
+            f"left out: {int(lo['rows'].sum()):,} rows of product codes that are not HS codes "
+            f"({', '.join(lo['code'][:5])}), {odd_value:,.0f} USD "
+            f"({_share(odd_value, total)} of the file's value)"
         )
-    keep = ~unmapped & ~odd
-    _check_levels(products[keep], level, path)
-    frame = pd.DataFrame(
+    yr_codes, yr_uniq = _factorize_codes(raw, "t", path)
+    try:
+        years_u = parse_year(pd.DataFrame({"t": yr_uniq}), "t", path=path).to_numpy()
+    except LoaderError:
+        parse_year(raw, "t", path=path)  # raises again, naming the file lines
+        raise
+    keep = ~unmapped_u[ex_codes] & digits_u[pr_codes]
+    first = np.unique(pr_codes[keep], return_index=True)
+    kept_codes = pr_uniq.iloc[first[0]]
+    kept_codes.index = np.flatnonzero(keep)[first[1]]  # file rows, for the messages
+    _check_levels(kept_codes, level, path)
+    # distinct regions (58 and 56 are both BEL) and products after padding, as integer keys
+    reg_of_u, reg_names = pd.factorize(ex_region.fillna(""))
+    prod_of_u, prod_names = pd.factorize(pr_uniq)
+    keys = pd.DataFrame(
         {
-            "region": region[keep],
-            "product": products[keep],
-            "year": parse_year(raw, "t", path=path)[keep],
+            "r": reg_of_u[ex_codes[keep]],
+            "p": prod_of_u[pr_codes[keep]],
+            "y": yr_codes[keep],
             "value": values[keep],
         }
     )
-    merged = (
-        pd.DataFrame({"region": region[keep], "code": exporters[keep]})
-        .drop_duplicates()
-        .groupby("region")["code"]
-        .agg(list)
-    )
+    stored_as = pd.DataFrame({"region": ex_region, "code": ex_uniq})[~unmapped_u]
+    stored_as = stored_as[ex_rows[~unmapped_u] > 0]
+    merged = stored_as.groupby("region")["code"].agg(list)
     for iso3, nums in merged[merged.str.len() > 1].items():
         notes.append(f"exporter codes {', '.join(nums)} are all stored as {iso3} (summed)")
     # one exporter, product and year over all importers: summing is the layout's rule
-    frame = frame.groupby(["region", "product", "year"], sort=False, as_index=False)["value"].sum(
-        min_count=1
+    grouped = keys.groupby(["r", "p", "y"], sort=False, as_index=False)["value"].sum(min_count=1)
+    frame = pd.DataFrame(
+        {
+            "region": np.asarray(reg_names, dtype=object)[grouped["r"].to_numpy()],
+            "product": np.asarray(prod_names, dtype=object)[grouped["p"].to_numpy()],
+            "year": years_u[grouped["y"].to_numpy()].astype("int64"),
+            "value": grouped["value"].to_numpy(),
+        }
     )
     notes.append("BACI values in thousands of USD multiplied by 1,000; summed over importers")
     if classification is None:
