@@ -8,7 +8,6 @@ import click
 
 from ..loaders import trade as trade_loader
 from ..loaders._io import LoaderError
-from ..loaders.concordance import CONVERSION_TARGETS
 from ._common import fail, progress_bar, sep_option, store_from
 
 __all__ = ["load"]
@@ -50,9 +49,15 @@ def load() -> None:
 )
 @click.option(
     "--convert-to",
-    type=click.Choice(list(CONVERSION_TARGETS), case_sensitive=False),
     help="Convert other HS vintages (HS96 ... HS22, Comtrade H1 ... H6) to HS92, or SITC "
     "rev. 1 / 3 to SITC2, with the Growth Lab conversion weights (totals kept).",
+)
+@click.option(
+    "--concordance",
+    "concordance_file",
+    type=click.Path(path_type=Path),
+    help="Convert with this conversion table instead (UNSD HS workbook .xlsx/.xls, WITS "
+    "concordance CSV); --convert-to then names its target (default: from its header).",
 )
 @click.option(
     "--country-codes",
@@ -104,6 +109,7 @@ def load_trade(
     level: int | None,
     region_level: str,
     convert_to: str | None,
+    concordance_file: Path | None,
     country_codes: Path | None,
     flow: str,
     duplicates: str,
@@ -152,6 +158,7 @@ def load_trade(
                 level=level,
                 country_codes=country_codes,
                 convert_to=convert_to,
+                concordance_file=concordance_file,
                 flow=flow,
                 progress=advance,
             )

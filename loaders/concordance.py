@@ -45,6 +45,7 @@ __all__ = [
     "classification_name",
     "conversion_table",
     "convert",
+    "read_concordance",
 ]
 
 #: Comtrade vintage codes -> the names smartspec records.
@@ -72,6 +73,8 @@ def classification_name(name: str | None) -> str | None:
 
     >>> classification_name("hs2017"), classification_name("SITC rev. 2"), classification_name("HS")
     ('HS17', 'SITC2', 'HS')
+    >>> classification_name("HS 1988/92"), classification_name("SITC Revision 2")
+    ('HS92', 'SITC2')
     """
     if name is None:
         return None
@@ -81,13 +84,14 @@ def classification_name(name: str | None) -> str | None:
     if text in SITC_REVISIONS:
         return SITC_REVISIONS[text]
     compact = re.sub(r"[\s._-]", "", text)
+    compact = re.sub(r"^HS(?:19)?88/(?:19)?92$", "HS92", compact)
     m = re.fullmatch(r"HS(\d{2}|\d{4})", compact)
     if m:
         digits = m.group(1)
         year = digits if len(digits) == 4 else ("19" if digits >= "88" else "20") + digits
         if year in _YEARS:
             return _YEARS[year]
-    m = re.fullmatch(r"SITC(?:REV)?([1-4])", compact)
+    m = re.fullmatch(r"SITC(?:REV(?:ISION)?)?([1-4])", compact)
     if m:
         return f"SITC{m.group(1)}"
     return text
@@ -143,6 +147,76 @@ def conversion_table(source: str, target: str, digits: int | None = None) -> pd.
     return agg.groupby(["from", "to"], as_index=False)["weight"].sum()
 
 
+def read_concordance(path: str | Path) -> tuple[pd.DataFrame, str, tuple[str, str]]:
+    """A user's conversion table: ``from, to, weight``, a description for the notes, and the
+    source and target classifications its header names (``HS 2012`` -> ``HS12``).
+
+    Reads the tables publishers distribute: UNSD's HS conversion workbooks (``.xlsx``, and the
+    old ``.xls``, whose header sits below a title block: the sheet whose name says
+    "Conversion" is used, its header found as the first row of two text cells above codes)
+    and WITS concordance CSVs (``HS 1988/92 Product Code, ..., SITC Revision 2 Product Code,
+    ...``: the first two columns whose names contain "code"). Codes keep their leading zeros.
+    A conversion table maps each source code to one target code; a source code listed with
+    ``k`` targets has its value split equally over them (weight ``1/k``), so totals are kept.
+    """
+    from ._io import read_table  # the shared reader: separator, encoding, gzip
+
+    path = Path(path)
+    if not path.exists():
+        raise LoaderError(f"{path}: file not found")
+    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
+        try:
+            book = pd.ExcelFile(path)
+        except Exception as exc:  # noqa: BLE001 - openpyxl / xlrd raise many kinds
+            raise LoaderError(f"{path}: not a readable workbook ({exc})") from None
+        sheets = [s for s in book.sheet_names if "conversion" in s.lower()] or book.sheet_names
+        sheet = sheets[0]
+        cells = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)
+        codes = cells.apply(lambda c: c.str.strip().str.fullmatch(r"\d{2,8}").fillna(False))
+        text = cells.notna() & ~codes
+        found = None
+        for r in range(min(len(cells) - 1, 60)):
+            for c in range(cells.shape[1] - 1):
+                if text.iat[r, c] and text.iat[r, c + 1] and codes.iat[r + 1, c] \
+                        and codes.iat[r + 1, c + 1]:
+                    found = (r, c)
+                    break
+            if found:
+                break
+        if found is None:
+            raise LoaderError(
+                f"{path}: sheet {sheet!r} has no header of two columns above product codes"
+            )
+        r, c = found
+        pairs = cells.iloc[r + 1 :, [c, c + 1]]
+        names = (str(cells.iat[r, c]).strip(), str(cells.iat[r, c + 1]).strip())
+        what = f"{path.name}, sheet {sheet!r} ({names[0]} -> {names[1]})"
+    else:
+        raw = read_table(path)
+        code_cols = [col for col in raw.columns if "code" in col.lower()]
+        cols = code_cols[:2] if len(code_cols) >= 2 else list(raw.columns[:2])
+        if len(cols) < 2:
+            raise LoaderError(f"{path}: a concordance needs a source and a target code column")
+        pairs = raw[cols]
+        names = (cols[0], cols[1])
+        what = f"{path.name} ({names[0]} -> {names[1]})"
+    pairs = pairs.set_axis(["from", "to"], axis=1).apply(lambda col: col.str.strip())
+    pairs = pairs.dropna().loc[lambda d: (d["from"] != "") & (d["to"] != "")].drop_duplicates()
+    if pairs.empty:
+        raise LoaderError(f"{path}: no code pairs found")
+    pairs["weight"] = 1.0 / pairs.groupby("from")["to"].transform("size")
+    split = int((pairs.groupby("from").size() > 1).sum())
+    if split:
+        what += f"; {split} source code(s) with several targets split equally"
+    labels = tuple(
+        classification_name(
+            re.sub(r"(?i)^(from|to)\s+|\s*product\s+code$", "", n).strip()
+        )
+        for n in names
+    )
+    return pairs.reset_index(drop=True), what, labels
+
+
 def convert(
     frame: pd.DataFrame,
     source: str,
@@ -150,13 +224,15 @@ def convert(
     *,
     keys: tuple[str, ...] = ("region", "year"),
     path: str | Path = "",
+    table: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, float]:
     """Convert ``frame`` (``product, value`` plus ``keys``) from ``source`` to ``target`` codes.
 
     Returns the converted frame (one row per ``keys`` and target product, values summed) and
     the share of the value carried by codes that left their own heading at 4 digits or fewer
     (0 for 6-digit input), for the notes. Codes that the source vintage does not have are
-    refused, naming them.
+    refused, naming them. ``table`` (``from, to, weight``, e.g. from :func:`read_concordance`)
+    replaces the shipped weights; its codes must have the length of the data's codes.
 
     >>> f = pd.DataFrame({"region": ["A"], "year": [2020], "product": ["854232"],
     ...                   "value": [100.0]})
@@ -169,6 +245,18 @@ def convert(
     source, target = classification_name(source), classification_name(target)
     if frame.empty:
         return frame.copy(), 0.0
+    if table is not None:
+        known = frame["product"].isin(table["from"])
+        if not known.all():
+            bad = pd.unique(frame.loc[~known, "product"])
+            raise LoaderError(
+                f"{path}: {len(bad)} product code(s) are not in the concordance and cannot be "
+                f"converted: {', '.join(map(str, bad[:5]))}"
+            )
+        merged = frame.merge(table, left_on="product", right_on="from", how="inner")
+        merged["value"] = merged["value"] * merged["weight"]
+        merged["product"] = merged["to"]
+        return merged.groupby([*keys, "product"], sort=False, as_index=False)["value"].sum(), 0.0
     lengths = frame["product"].str.len().unique()
     if len(lengths) != 1:
         raise LoaderError(

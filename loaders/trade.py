@@ -331,6 +331,7 @@ def read_trade(
     level: int | None = None,
     country_codes: str | Path | None = None,
     convert_to: str | None = None,
+    concordance_file: str | Path | None = None,
     flow: str = "export",
     progress: Callable[[int], None] | None = None,
 ) -> TradeTable:
@@ -369,6 +370,10 @@ def read_trade(
         built-in table).
     convert_to : {"HS92", "SITC2"}, optional
         Convert the values of other HS vintages (SITC revisions) to this one.
+    concordance_file : path-like, optional
+        A conversion table to use instead of the shipped weights (UNSD workbook, WITS CSV:
+        :func:`~smartspec.loaders.concordance.read_concordance`); ``convert_to`` then names any
+        target and defaults to the table's.
     flow : {"export", "re-export", "domestic-export"}
         Comtrade: the trade flow read.
 
@@ -394,9 +399,16 @@ def read_trade(
         raise LoaderError(f"flow must be one of {', '.join(TRADE_FLOWS)}, got {flow!r}")
     if level is not None and not 1 <= int(level) <= 6:
         raise LoaderError(f"level is a number of digits from 1 to 6, got {level!r}")
+    user_table = None
+    if concordance_file is not None:
+        table, what, (source_label, target_label) = concordance.read_concordance(
+            concordance_file
+        )
+        user_table = (table, what, source_label)
+        convert_to = convert_to or target_label
     if convert_to is not None:
         convert_to = concordance.classification_name(convert_to)
-        if convert_to not in concordance.CONVERSION_TARGETS:
+        if user_table is None and convert_to not in concordance.CONVERSION_TARGETS:
             raise LoaderError(
                 f"cannot convert to {convert_to}; --convert-to takes "
                 f"{', '.join(concordance.CONVERSION_TARGETS)}"
@@ -444,7 +456,8 @@ def read_trade(
         frame = frame.assign(vintage=classification)
     converted: list[str] = []
     if convert_to is not None:
-        frame, converted = _convert(frame, path, convert_to, notes)
+        frame, converted = _convert(frame, path, convert_to, notes, user_table)
+        _check_converted_levels(frame, level, path)
         classification = convert_to
     else:
         _refuse_mixed_vintages(frame, path, given, notes)
@@ -562,6 +575,12 @@ def _apply_level(frame: pd.DataFrame, level: int | None, notes: list[str]) -> pd
             f"{len(odd)} product code(s) are not digit codes and were kept as they are: "
             f"{', '.join(map(str, odd[:5]))}"
         )
+    shorter_u = digits_u & (len_u < level)
+    if shorter_u.any():  # only after a conversion: the file's own codes were checked
+        notes.append(
+            f"{int(shorter_u.sum())} product code(s) have fewer than {level} digits and were "
+            f"kept as they are: {', '.join(map(str, p_uniq[shorter_u][:5]))}"
+        )
     h_of_u, h_names = pd.factorize(p_uniq.where(~digits_u, p_uniq.str[:level]))
     heading = h_of_u[p_codes]
     exact = (digits_u & (len_u == level))[p_codes]
@@ -603,10 +622,53 @@ def _refuse_mixed_vintages(frame, path, classification, notes) -> None:
     )
 
 
-def _convert(frame, path, target, notes) -> tuple[pd.DataFrame, list[str]]:
-    """Convert every vintage of ``frame`` to ``target``; adds ``converted_from``."""
+def _check_converted_levels(frame, level, path) -> None:
+    """A concordance may give target codes of several lengths (WITS SITC: 3, 4, 5 digits)."""
+    lengths = frame["product"].str.len()
+    if level is None and lengths.nunique() > 1:
+        seen = ", ".join(map(str, sorted(lengths.unique())))
+        raise LoaderError(
+            f"{path}: the conversion gives product codes of {seen} digits; pass --level with "
+            "the number of digits to sum them to"
+        )
+
+
+def _convert(frame, path, target, notes, user_table=None) -> tuple[pd.DataFrame, list[str]]:
+    """Convert every vintage of ``frame`` to ``target``; adds ``converted_from``.
+
+    ``user_table`` is ``(table, description, source label)`` from a ``--concordance`` file:
+    every row is converted with it.
+    """
     parts = []
     converted = []
+    if user_table is not None:
+        table, what, label = user_table
+        source_len = table["from"].str.len().unique()
+        data_len = frame["product"].str.len().unique()
+        if len(source_len) == 1 and set(data_len) != set(source_len):
+            raise LoaderError(
+                f"{path}: the concordance converts {source_len[0]}-digit codes, the file has "
+                f"{', '.join(map(str, sorted(data_len)))}-digit codes; convert codes of the "
+                "concordance's length (and sum them with --level afterwards)"
+            )
+        sources = sorted({v for v in frame["vintage"].dropna().unique() if v}) or [label]
+        known = set(concordance.HS_VINTAGES.values()) | set(concordance.SITC_REVISIONS.values())
+        if label in known and set(sources) != {label}:
+            raise LoaderError(
+                f"{path}: the concordance converts {label} codes, the rows are "
+                f"{', '.join(sources)}; use a concordance from {', '.join(sources)}"
+            )
+        source = "+".join(sources)
+        before = float(frame["value"].sum())
+        out, _ = concordance.convert(
+            frame[["region", "product", "year", "value"]], source, target, path=path,
+            table=table,
+        )
+        notes.append(
+            f"{len(frame):,} values reported in {source} converted to {target} with {what} "
+            f"(total {before:,.0f} kept)"
+        )
+        return out.assign(converted_from=source), sources
     for source, part in frame.groupby("vintage", sort=True, dropna=False):
         if not isinstance(source, str) or not source:
             raise LoaderError(

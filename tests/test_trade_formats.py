@@ -536,3 +536,88 @@ def test_cli_refuses_mixed_levels_then_loads_with_level(tmp_path, env_home):
     )
     assert ok.exit_code == 0, ok.output
     assert "2 exports of 2 regions in 2 products" in ok.stdout
+
+
+# -- a user's own conversion table (--concordance) ----------------------------------------------
+
+CONC = REAL / "hs_concordance"
+
+
+def _pairs_by_hand(name: str) -> set[tuple[str, str]]:
+    """The code pairs of a real concordance file, read with openpyxl / xlrd / csv directly."""
+    path = CONC / name
+    if name.endswith(".xlsx"):
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        sheet = next(s for s in book.sheetnames if "conversion" in s.lower())
+        rows = list(book[sheet].iter_rows(min_row=2, values_only=True))
+        return {(str(a).strip(), str(b).strip()) for a, b, *_ in rows if a and b}
+    if name.endswith(".xls"):
+        import xlrd
+
+        sheet = xlrd.open_workbook(path).sheet_by_name("Conversion HS 2012-HS 1992")
+        out = set()
+        for r in range(sheet.nrows):
+            a, b = str(sheet.cell_value(r, 2)).strip(), str(sheet.cell_value(r, 3)).strip()
+            if a.isdigit() and b.isdigit():
+                out.add((a, b))
+        return out
+    text = path.read_bytes().decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    return {(r[0].strip(), r[2].strip()) for r in rows if r and r[0].strip() and r[2].strip()}
+
+
+@needs_real
+@pytest.mark.parametrize(
+    "name, labels",
+    [
+        ("HS2017toHS1992ConversionAndCorrelationTables.xlsx", ("HS17", "HS92")),
+        ("HS2022toHS1992ConversionAndCorrelationTables.xlsx", ("HS22", "HS92")),
+        ("HS 2012 to HS 1992 Correlation and conversion tables.xls", ("HS12", "HS92")),
+        ("JobID-10_Concordance_H0_to_S2.CSV", ("HS92", "SITC2")),
+        ("JobID-68_Concordance_HS_to_S2.CSV", ("HS - COMBINED", "SITC2")),
+    ],
+)
+def test_real_concordance_files_read(name, labels):
+    table, what, got_labels = concordance.read_concordance(CONC / name)
+    assert got_labels == labels and name in what
+    assert set(zip(table["from"], table["to"], strict=True)) == _pairs_by_hand(name)
+    assert np.allclose(table.groupby("from")["weight"].sum(), 1.0)
+
+
+@needs_real
+def test_load_with_a_user_concordance_by_hand(tmp_path):
+    name = "HS2017toHS1992ConversionAndCorrelationTables.xlsx"
+    pairs = sorted(_pairs_by_hand(name))[:: 50]  # one pair in 50: one target per source here
+    frame = pd.DataFrame({"region": "KOR", "product": [a for a, _ in pairs], "year": 2019,
+                          "value": np.arange(1.0, len(pairs) + 1)})
+    f = tmp_path / "hs17.csv"
+    frame.to_csv(f, index=False)
+    t = read_trade(f, classification="HS17", concordance_file=CONC / name)
+    assert t.classification == "HS92" and (t.data["converted_from"] == "HS17").all()
+    want: dict[str, float] = defaultdict(float)
+    for (_, b), v in zip(pairs, frame["value"], strict=True):
+        want[b] += v
+    assert dict(zip(t.data["product"], t.data["value"], strict=True)) == pytest.approx(want)
+    with pytest.raises(LoaderError, match="the concordance converts HS17 codes, the rows are HS12"):
+        read_trade(f, classification="HS12", concordance_file=CONC / name)
+
+
+@needs_real
+def test_wits_concordance_with_mixed_sitc_lengths_needs_a_level(tmp_path):
+    name = "JobID-10_Concordance_H0_to_S2.CSV"
+    pairs = sorted(_pairs_by_hand(name))
+    frame = pd.DataFrame({"region": "DEU", "product": [a for a, _ in pairs], "year": 1995,
+                          "value": 1.0})
+    f = tmp_path / "hs92.csv"
+    frame.to_csv(f, index=False)
+    with pytest.raises(LoaderError, match=r"gives product codes of 3, 4, 5 digits; pass --level"):
+        read_trade(f, classification="HS92", concordance_file=CONC / name)
+    t = read_trade(f, classification="HS92", concordance_file=CONC / name, level=4)
+    assert t.classification == "SITC2"
+    assert t.data["value"].sum() == pytest.approx(len(pairs))
+    want: dict[str, float] = defaultdict(float)
+    for _, b in pairs:
+        want[b[:4]] += 1.0
+    assert dict(zip(t.data["product"], t.data["value"], strict=True)) == pytest.approx(want)
