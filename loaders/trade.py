@@ -456,12 +456,13 @@ def read_trade(
         frame = frame.assign(vintage=classification)
     converted: list[str] = []
     if convert_to is not None:
+        frame = _apply_level(frame, level, notes, summing=False)
         frame, converted = _convert(frame, path, convert_to, notes, user_table)
         _check_converted_levels(frame, level, path)
         classification = convert_to
     else:
         _refuse_mixed_vintages(frame, path, given, notes)
-    frame = _apply_level(frame, level, notes)
+    frame = _apply_level(frame, level, notes, drop_covered=convert_to is None)
     cols = ["region", "product", "year", "value"]
     if convert_to is not None:
         cols.append("converted_from")
@@ -555,10 +556,20 @@ def _check_levels(products: pd.Series, level: int | None, path: Path) -> None:
         )
 
 
-def _apply_level(frame: pd.DataFrame, level: int | None, notes: list[str]) -> pd.DataFrame:
+def _apply_level(
+    frame: pd.DataFrame,
+    level: int | None,
+    notes: list[str],
+    *,
+    drop_covered: bool = True,
+    summing: bool = True,
+) -> pd.DataFrame:
     """Sum digit codes longer than ``level`` to it, preferring a heading's own row.
 
-    String work is done once per distinct product code (``pandas.factorize``).
+    ``drop_covered`` leaves out longer codes whose ``level``-digit heading has its own row (for
+    the same region and year); ``summing`` sums the rest to ``level`` digits. A conversion runs
+    between the two (the first on the file's codes, the second on the converted ones). String
+    work is done once per distinct product code (``pandas.factorize``).
     """
     if level is None:
         return frame
@@ -569,14 +580,14 @@ def _apply_level(frame: pd.DataFrame, level: int | None, notes: list[str]) -> pd
     longer = (digits_u & (len_u > level))[p_codes]
     if not longer.any():
         return frame
-    if not digits_u.all():
+    if not digits_u.all() and summing:
         odd = p_uniq[~digits_u]
         notes.append(
             f"{len(odd)} product code(s) are not digit codes and were kept as they are: "
             f"{', '.join(map(str, odd[:5]))}"
         )
     shorter_u = digits_u & (len_u < level)
-    if shorter_u.any():  # only after a conversion: the file's own codes were checked
+    if shorter_u.any() and summing:  # only after a conversion: the file's own codes were checked
         notes.append(
             f"{int(shorter_u.sum())} product code(s) have fewer than {level} digits and were "
             f"kept as they are: {', '.join(map(str, p_uniq[shorter_u][:5]))}"
@@ -585,7 +596,7 @@ def _apply_level(frame: pd.DataFrame, level: int | None, notes: list[str]) -> pd
     heading = h_of_u[p_codes]
     exact = (digits_u & (len_u == level))[p_codes]
     dropped = np.zeros(len(frame), dtype=bool)
-    if exact.any():
+    if exact.any() and drop_covered:
         keys = [frame["region"].to_numpy(), frame["year"].to_numpy(), heading]
         has_exact = pd.Series(exact).groupby(keys).transform("any").to_numpy(bool)
         dropped = longer & has_exact
@@ -594,6 +605,8 @@ def _apply_level(frame: pd.DataFrame, level: int | None, notes: list[str]) -> pd
             f"{int(dropped.sum()):,} rows of codes longer than {level} digits left out where "
             f"the file also has the {level}-digit heading's own row (not counted twice)"
         )
+    if not summing:
+        return frame[~dropped]
     notes.append(f"{int((longer & ~dropped).sum()):,} product rows summed to {level} digits")
     extra = [c for c in ("converted_from",) if c in frame.columns]
     out = frame[["region", "year", *extra, "value"]].assign(h=heading)[~dropped]
@@ -679,30 +692,35 @@ def _convert(frame, path, target, notes, user_table=None) -> tuple[pd.DataFrame,
             parts.append(part[["region", "product", "year", "value"]].assign(
                 converted_from=source))
             continue
-        before = float(part["value"].sum())
-        out, moved = concordance.convert(
-            part[["region", "product", "year", "value"]], source, target, path=path
-        )
         converted.append(source)
-        note = (
-            f"{len(part):,} values reported in {source} converted to {target} "
-            f"(Growth Lab conversion weights; total {before:,.0f} kept)"
-        )
-        if moved:
-            note += (
-                f"; {part['product'].str.len().iloc[0]}-digit codes converted with aggregated "
-                f"weights (their value spread equally over the heading's 6-digit codes): "
-                f"{moved:.1%} of the value is in headings that change"
+        # each code length on its own: 6-digit codes exactly, 4- or 2-digit ones with
+        # aggregated weights (a file with both is summed to --level afterwards)
+        for digits, piece in part.groupby(part["product"].str.len(), sort=True):
+            before = float(piece["value"].sum())
+            out, moved = concordance.convert(
+                piece[["region", "product", "year", "value"]], source, target, path=path
             )
-        notes.append(note)
-        parts.append(out.assign(converted_from=source))
+            note = (
+                f"{len(piece):,} values reported in {source} converted to {target} "
+                f"(Growth Lab conversion weights; total {before:,.0f} kept)"
+            )
+            if moved:
+                note += (
+                    f"; {digits}-digit codes converted with aggregated weights (their value "
+                    f"spread equally over the heading's 6-digit codes): {moved:.1%} of the "
+                    "value is in headings that change"
+                )
+            notes.append(note)
+            parts.append(out.assign(converted_from=source))
     out = pd.concat(parts, ignore_index=True)
     n_src = out.groupby(["region", "product", "year"])["converted_from"].transform("nunique")
-    if (n_src > 1).any():
-        joined = out.groupby(["region", "product", "year"])["converted_from"].transform(
+    several = (n_src > 1).to_numpy()
+    if several.any():  # a region and year reported in two vintages (rare): name both
+        sub = out[several]
+        joined = sub.groupby(["region", "product", "year"])["converted_from"].transform(
             lambda s: "+".join(sorted(set(s)))
         )
-        out["converted_from"] = out["converted_from"].where(n_src == 1, joined)
+        out.loc[several, "converted_from"] = joined
     out = out.groupby(
         ["region", "product", "year", "converted_from"], sort=False, as_index=False
     )["value"].sum()

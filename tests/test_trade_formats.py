@@ -374,6 +374,64 @@ def test_comtrade_monthly_refused(tmp_path):
         read_trade(f)
 
 
+def test_comtrade_mixed_vintages_and_levels_converted_then_summed(tmp_path):
+    f = write(
+        tmp_path / "c.csv",
+        LEGACY_HEADER
+        + "H5,2018,2,Export,276,DEU,0,WLD,854232,100\n"
+        "H5,2018,2,Export,276,DEU,0,WLD,8471,40\n"
+        "H0,1995,2,Export,276,DEU,0,WLD,854211,7\n",
+    )
+    with pytest.raises(LoaderError, match="--level"):
+        read_trade(f, convert_to="HS92")
+    t = read_trade(f, convert_to="HS92", level=4)
+    by_year = t.data.groupby("year")["value"].sum()
+    assert by_year[2018] == pytest.approx(140, rel=1e-12) and by_year[1995] == 7
+    assert (t.data["product"].str.len() == 4).all()
+    assert any("4-digit codes converted with aggregated weights" in n for n in t.notes)
+    # a heading's own row and its 6-digit codes: the heading counts, not both
+    g = write(
+        tmp_path / "d.csv",
+        LEGACY_HEADER
+        + "H5,2018,2,Export,276,DEU,0,WLD,8542,100\n"
+        "H5,2018,2,Export,276,DEU,0,WLD,854232,60\n",
+    )
+    both = read_trade(g, convert_to="HS92", level=4)
+    assert both.data["value"].sum() == pytest.approx(100, rel=1e-12)
+    assert any("not counted twice" in n for n in both.notes)
+
+
+@needs_real
+def test_comtrade_domestic_exports_when_asked():
+    path = LEGACY / "comtrade_cement_252310_bulkstyle.csv.gz"
+    t = read_trade(path, convert_to="HS92", flow="domestic-export")
+    rows = rows_of(path)
+    want = sum(
+        float(r["Trade Value (US$)"]) for r in rows
+        if r["Trade Flow"] == "DX" and r["Customs Proc. Code"] == "C00"
+        and r["Mode of Transport Code"] == "0" and r["2nd Partner Code"] == "0"
+    )
+    assert want > 0
+    assert t.data["value"].sum() + t.left_out["value"].sum() == pytest.approx(want, rel=1e-9)
+
+
+def test_baci_newer_vintage_converted_to_hs92(tmp_path):
+    f = write(
+        tmp_path / "BACI_HS17_Y2019_V202401.csv",
+        "t,i,j,k,v,q\n2019,410,842,854232,100.000,NA\n2019,410,156,854232,50.000,NA\n"
+        "2019,410,156,847130,5.000,NA\n",
+    )
+    t = read_trade(f, convert_to="HS92")
+    assert t.classification == "HS92" and t.converted_from == ["HS17"]
+    assert t.data["value"].sum() == pytest.approx(155_000, rel=1e-12)
+    w = concordance.conversion_table("HS17", "HS92")
+    w = w[w["from"] == "854232"]
+    want = 150_000 * w.groupby(w["to"].str[:4])["weight"].sum()
+    got = t.data.set_index("product")["value"]
+    assert got["8471"] == pytest.approx(5_000 + want.get("8471", 0.0))
+    assert got["8542"] == pytest.approx(want["8542"])
+
+
 # -- product levels -------------------------------------------------------------------------
 
 
