@@ -30,6 +30,7 @@ notes say how much value such headings carry.
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -166,12 +167,16 @@ def read_concordance(path: str | Path) -> tuple[pd.DataFrame, str, tuple[str, st
         raise LoaderError(f"{path}: file not found")
     if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
         try:
-            book = pd.ExcelFile(path)
+            with warnings.catch_warnings():  # pandas announces xlrd's retirement for .xls
+                warnings.filterwarnings("ignore", message=".*xlrd engine is deprecated")
+                book = pd.ExcelFile(path)
         except Exception as exc:  # noqa: BLE001 - openpyxl / xlrd raise many kinds
             raise LoaderError(f"{path}: not a readable workbook ({exc})") from None
         sheets = [s for s in book.sheet_names if "conversion" in s.lower()] or book.sheet_names
         sheet = sheets[0]
-        cells = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*xlrd engine is deprecated")
+            cells = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str)
         codes = cells.apply(lambda c: c.str.strip().str.fullmatch(r"\d{2,8}").fillna(False))
         text = cells.notna() & ~codes
         found = None
