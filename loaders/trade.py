@@ -792,6 +792,14 @@ def _from_baci(raw, path, classification, country_codes, level, notes, left):
             "exporter codes mapped to ISO 3166 alpha-3 with the built-in table (no "
             "country_codes_V*.csv beside the file; pass --country-codes to use the release's)"
         )
+    if codes_file is not None:  # codes the release's file lacks (V202001: Namibia, 516)
+        absent = [c for c in ex_uniq if c not in names and c in _numeric_table()]
+        if absent:
+            alpha3 = {**alpha3, **{c: _numeric_table()[c] for c in absent}}
+            notes.append(
+                f"exporter code(s) {', '.join(sorted(absent, key=int))} are not in "
+                f"{codes_file.name}: taken from the built-in table"
+            )
     ex_region = ex_uniq.map(alpha3)
     ex_value = np.bincount(ex_codes, weights=values, minlength=len(ex_uniq))
     ex_rows = np.bincount(ex_codes, minlength=len(ex_uniq))

@@ -161,6 +161,15 @@ def test_baci_country_codes_files_agree_with_the_built_in_table(name):
     assert alpha3["58"] == "BEL" and alpha3["251"] == "FRA" and alpha3["842"] == "USA"
 
 
+@needs_real
+def test_baci_codes_file_without_namibia_falls_back_to_iso(tmp_path):
+    f = write(tmp_path / "BACI_HS92_Y2019_V202001.csv",
+              "t,i,j,k,v,q\n2019,516,710,010121,1,NA\n2019,4,710,010121,2,NA\n")
+    t = read_trade(f, country_codes=BACI_DIR / "country_codes_V202001.csv")
+    assert sorted(t.data["region"]) == ["AFG", "NAM"]
+    assert any("516 are not in country_codes_V202001.csv" in n for n in t.notes)
+
+
 def test_baci_unmapped_codes_and_9999aa_reported_not_dropped_silently(tmp_path):
     f = write(
         tmp_path / "BACI_HS17_Y2020_V202401.csv",
