@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib
@@ -34,6 +35,7 @@ __all__ = [
     "HS_GROUPS",
     "sector_of",
     "sector_name",
+    "short_label",
     "save",
     "to_base64_png",
     "product_space",
@@ -73,6 +75,32 @@ def sector_name(sector: str, classification: str | None) -> str:
     """A readable name of a one-digit sector (SITC section or HS chapter group)."""
     table = SITC_SECTIONS if (classification or "").upper().startswith("SITC") else HS_GROUPS
     return f"{sector} {table[sector]}" if len(sector) == 1 and sector in table else sector
+
+
+def short_label(code: str, names: Mapping[str, str] | pd.Series | None = None,
+                width: int = 32) -> str:
+    """A label a reader understands: the code (without its ``XXX:`` prefix) and its name,
+    shortened to ``width`` characters at a word boundary.
+
+    ``names`` maps stored codes to names (a short name, where the classification has one, reads
+    best). A code without a name is shown alone.
+
+    >>> short_label("8542", {"8542": "Electronic integrated circuits and microassemblies"}, 30)
+    '8542 Electronic integrated…'
+    >>> short_label("SITC2:7641", {})
+    '7641'
+    """
+    shown = str(code).split(":")[-1]
+    name = names.get(code) if names is not None else None
+    if name is None or (isinstance(name, float) and np.isnan(name)) or not str(name).strip():
+        return shown
+    text = f"{shown} {' '.join(str(name).split())}"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[len(shown) + 1:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 def save(fig, stem: str | Path) -> list[Path]:
@@ -224,15 +252,17 @@ _QUAD_COLOURS = {"low risk, high gain": "#1b9e77", "low risk, low gain": "#7570b
 
 
 def opportunity_scatter(table: pd.DataFrame, *, labels: int = 10, title: str = "",
-                        log_y: bool | None = None):
+                        log_y: bool | None = None,
+                        names: Mapping[str, str] | pd.Series | None = None):
     """Branching opportunities: relatedness density (x) against complexity (y), quadrants drawn.
 
     ``table`` is one region and period of :func:`~smartspec.algorithms.opportunities.
-    opportunity_table`. The ``labels`` best-ranked points are labelled with their codes.
-    ``log_y`` defaults to True for Fitness-Complexity (``attrs["complexity"] == "fitness"``).
+    opportunity_table`. The ``labels`` best-ranked points are labelled with their codes and,
+    from ``names`` (code -> short name), their names (:func:`short_label`). ``log_y`` defaults to
+    True for Fitness-Complexity (``attrs["complexity"] == "fitness"``).
 
     Returns ``(Figure, meta)`` with ``n_points``, ``quadrants`` (count per quadrant),
-    ``x_cut``, ``y_cut`` and ``labelled``.
+    ``x_cut``, ``y_cut``, ``labelled`` (how many) and ``labels`` (their texts).
     """
     if log_y is None:
         log_y = table.attrs.get("complexity") == "fitness"
@@ -250,9 +280,9 @@ def opportunity_scatter(table: pd.DataFrame, *, labels: int = 10, title: str = "
     ax.axvline(x_cut, color="black", lw=0.8, ls="--")
     ax.axhline(y_cut, color="black", lw=0.8, ls="--")
     top = t.nsmallest(labels, "rank") if "rank" in t else t.head(labels)
-    for _, row in top.iterrows():
-        ax.annotate(str(row["activity"]).split(":")[-1], (row["density"], row["complexity"]),
-                    fontsize=7, xytext=(3, 3), textcoords="offset points")
+    texts = [short_label(a, names, width=28) for a in top["activity"]]
+    for text, xv, yv in zip(texts, top["density"], top["complexity"], strict=True):
+        ax.annotate(text, (xv, yv), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
     if log_y and (t["complexity"] > 0).all() and len(t):
         ax.set_yscale("log")
     ax.set_xlabel("relatedness density (risk: low on the right)")
@@ -260,21 +290,29 @@ def opportunity_scatter(table: pd.DataFrame, *, labels: int = 10, title: str = "
     ax.set_title(title or "Branching opportunities")
     ax.legend(fontsize=7, loc="best")
     return fig, {"n_points": int(len(t)), "quadrants": counts, "x_cut": x_cut, "y_cut": y_cut,
-                 "labelled": int(len(top))}
+                 "labelled": int(len(top)), "labels": texts}
 
 
 # -- spectrograph and matrix ---------------------------------------------------------------------
 
 
 def spectrograph_plot(specialisation: pd.DataFrame, activities: pd.DataFrame, *, region: str,
-                      year: object, order_by: str = "pci", title: str = ""):
+                      year: object, order_by: str = "pci", title: str = "",
+                      names: Mapping[str, str] | pd.Series | None = None, labels: int = 5,
+                      quantity: str = "exports"):
     """IPPR's spectrograph: a region's export shares with activities ordered by complexity.
 
     ``specialisation`` is ``region, activity, year, value, m``; ``activities`` holds
     ``activity, year`` and ``order_by`` (``pci`` or ``complexity``). Bars are the region's shares
     of its total at each activity's complexity rank (1 = most complex on the left), coloured
-    where the region is specialised. Returns ``(Figure, meta)`` with ``n_activities``,
-    ``n_bars`` (activities the region exports) and ``n_specialised``.
+    where the region is specialised. Each bar is a line at least one pixel wide at any
+    resolution: a real space has more activities than the figure has pixels, and bars one
+    activity wide (under a pixel) were dropped or kept by the rasteriser depending on where they
+    fell. The ``labels`` largest bars are labelled with code and name (``names``: code -> short
+    name). ``quantity`` names what the shares are of (exports, patents, jobs).
+
+    Returns ``(Figure, meta)`` with ``n_activities``, ``n_bars`` (activities the region has),
+    ``n_specialised`` and ``labelled`` (the label texts, largest share first).
     """
     acts = activities[activities["year"] == year].dropna(subset=[order_by])
     acts = acts.sort_values([order_by, "activity"], ascending=[False, True]).reset_index()
@@ -286,29 +324,45 @@ def spectrograph_plot(specialisation: pd.DataFrame, activities: pd.DataFrame, *,
                                           how="left").fillna({"share": 0.0, "m": 0})
     fig, ax = plt.subplots(figsize=(10, 4))
     spec = t["m"] == 1
-    ax.bar(t.loc[~spec, "rank"], t.loc[~spec, "share"] * 100, width=1.0, color="#9ecae1",
-           label="RCA < 1")
-    ax.bar(t.loc[spec, "rank"], t.loc[spec, "share"] * 100, width=1.0, color="#08519c",
-           label="RCA >= 1")
+    lw = max(0.75, min(3.0, 500.0 / max(len(t), 1)))  # points: >= 1 px from 96 dpi up
+    for sel, colour, label in ((~spec, "#9ecae1", "RCA < 1"), (spec, "#08519c", "RCA >= 1")):
+        part = t[sel & (t["share"] > 0)]
+        ax.vlines(part["rank"], 0, part["share"] * 100, colors=colour, linewidth=lw,
+                  label=label)
+    top = t[t["share"] > 0].nlargest(labels, "share")
+    texts = [short_label(a, names, width=26) for a in top["activity"]]
+    for text, xv, yv in zip(texts, top["rank"], top["share"] * 100, strict=True):
+        ax.annotate(text, (xv, yv), fontsize=6.5, xytext=(2, 2), textcoords="offset points")
     ax.set_xlabel(f"activities ordered by {'PCI' if order_by == 'pci' else 'Fitness-Complexity'}"
                   " (most complex on the left)")
-    ax.set_ylabel("share of the region's exports (%)")
+    ax.set_ylabel(f"share of the region's {quantity} (%)")
     ax.set_xlim(0, len(t) + 1)
+    ax.set_ylim(0, max(float(t["share"].max()) * 100 * 1.08, 1e-9))
     ax.set_title(title or f"Spectrograph of {region}, {year}")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper right")
     return fig, {"n_activities": int(len(t)), "n_bars": int((t["share"] > 0).sum()),
-                 "n_specialised": int(spec.sum())}
+                 "n_specialised": int(spec.sum()), "labelled": texts}
 
 
 def matrix_plot(specialisation: pd.DataFrame, regions: pd.DataFrame, activities: pd.DataFrame,
-                *, year: object, region: str | None = None, title: str = ""):
+                *, year: object, region: str | None = None, title: str = "",
+                region_name: str | None = None, max_cells: tuple[int, int] = (450, 600)):
     """The region-activity matrix M ordered by fitness (rows) and complexity (columns).
 
     Rows: regions by decreasing Fitness; columns: activities by increasing Fitness-Complexity,
     which shows the triangular (nested) shape of Tacchella et al. (2012). ``region``'s row is
-    marked. Returns ``(Figure, meta)`` with ``shape``, ``n_ones`` and ``region_row`` (0-based
-    position of ``region``, None when absent).
+    marked and labelled (with ``region_name`` when given).
+
+    M is drawn as an image of at most ``max_cells`` (rows, columns) cells, each the share of
+    ones among the matrix entries it covers (grey levels; black = all ones). A real space has
+    more activities than the figure has pixels: one marker per entry (the former drawing) fell
+    under a pixel and the embedded PNG came out as an empty frame.
+
+    Returns ``(Figure, meta)`` with ``shape``, ``n_ones``, ``cells`` (shape of the image) and
+    ``region_row`` (0-based position of ``region``, None when absent).
     """
+    from matplotlib.colors import PowerNorm
+
     reg = regions[(regions["year"] == year)].dropna(subset=["fitness"])
     reg = reg.sort_values(["fitness", "region"], ascending=[False, True])
     act = activities[(activities["year"] == year)].dropna(subset=["complexity"])
@@ -318,19 +372,28 @@ def matrix_plot(specialisation: pd.DataFrame, regions: pd.DataFrame, activities:
     m = specialisation[(specialisation["year"] == year) & (specialisation["m"] == 1)]
     r, a = ri.get_indexer(m["region"]), ai.get_indexer(m["activity"])
     ok = (r >= 0) & (a >= 0)
+    nr, na = max(len(ri), 1), max(len(ai), 1)
+    br, bc = min(nr, max_cells[0]), min(na, max_cells[1])
+    row_bin = np.arange(nr) * br // nr
+    col_bin = np.arange(na) * bc // na
+    ones = np.zeros((br, bc))
+    np.add.at(ones, (row_bin[r[ok]], col_bin[a[ok]]), 1.0)
+    size = np.outer(np.bincount(row_bin, minlength=br), np.bincount(col_bin, minlength=bc))
+    share = ones / size
     fig, ax = plt.subplots(figsize=(8, 6))
-    ax.scatter(a[ok], r[ok], s=0.3, marker="s", color="black", linewidths=0)
-    ax.set_xlim(-0.5, len(ai) - 0.5)
-    ax.set_ylim(len(ri) - 0.5, -0.5)
+    ax.imshow(share, cmap="Greys", norm=PowerNorm(0.5, vmin=0.0, vmax=1.0), aspect="auto",
+              interpolation="antialiased", extent=(-0.5, na - 0.5, nr - 0.5, -0.5))
     row = int(ri.get_loc(region)) if region is not None and region in ri else None
     if row is not None:
         ax.axhline(row, color="#d62728", lw=0.8)
-        ax.annotate(region, (len(ai) - 0.5, row), color="#d62728", fontsize=8,
+        label = f"{region_name} ({region})" if region_name else str(region)
+        ax.annotate(label, (na - 0.5, row), color="#d62728", fontsize=8,
                     xytext=(3, 0), textcoords="offset points", va="center")
     ax.set_xlabel("activities by increasing complexity")
     ax.set_ylabel("regions by decreasing fitness")
     ax.set_title(title or f"Region-activity matrix M, {year}")
-    return fig, {"shape": (len(ri), len(ai)), "n_ones": int(ok.sum()), "region_row": row}
+    return fig, {"shape": (len(ri), len(ai)), "n_ones": int(ok.sum()), "cells": share.shape,
+                 "region_row": row}
 
 
 # -- over time -----------------------------------------------------------------------------------
