@@ -205,11 +205,16 @@ def product_space(
 
 
 def product_space_svg(meta: dict, *, width: int = 900, height: int = 720,
-                      rca: pd.Series | None = None, classification: str | None = None) -> str:
+                      rca: pd.Series | None = None, classification: str | None = None,
+                      names: Mapping[str, str] | pd.Series | None = None,
+                      pci: pd.Series | None = None) -> str:
     """The product space of :func:`product_space` as a plain SVG with a tooltip per node.
 
-    Hovering a node shows its code, sector and (when ``rca`` is given, indexed by activity) the
-    region's RCA; highlighted nodes are drawn in their sector's colour. No script is needed.
+    Hovering a node shows its code and name (``names``: code -> full name), its sector, and,
+    where given (Series indexed by activity), the region's RCA and the activity's PCI;
+    highlighted nodes are drawn in their sector's colour. No script is needed.
+
+    >>> # <title>8542 Electronic integrated circuits - sector 8 ... - RCA 3.21 - PCI 1.04</title>
     """
     lay, bb = meta["layout"], meta["edges"]
     x, y = lay["x"].to_numpy(), lay["y"].to_numpy()
@@ -234,9 +239,11 @@ def product_space_svg(meta: dict, *, width: int = 900, height: int = 720,
     for act, sec, hi in zip(order["activity"], order["sector"], order["highlighted"],
                             strict=True):
         cx, cy = where[act]
-        tip = f"{act} - sector {sector_name(sec, classification)}"
+        tip = f"{short_label(act, names, width=120)} - sector {sector_name(sec, classification)}"
         if rca is not None and act in rca.index:
             tip += f" - RCA {rca[act]:.2f}"
+        if pci is not None and act in pci.index and pd.notna(pci[act]):
+            tip += f" - PCI {pci[act]:.2f}"
         fill, r = (colour[sec], 5) if hi else ("#e5e5e5", 3)
         out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{fill}" '
                    f'stroke="#999" stroke-width="0.4" class="{"spec" if hi else "other"}">'
@@ -257,9 +264,10 @@ def opportunity_scatter(table: pd.DataFrame, *, labels: int = 10, title: str = "
     """Branching opportunities: relatedness density (x) against complexity (y), quadrants drawn.
 
     ``table`` is one region and period of :func:`~smartspec.algorithms.opportunities.
-    opportunity_table`. The ``labels`` best-ranked points are labelled with their codes and,
-    from ``names`` (code -> short name), their names (:func:`short_label`). ``log_y`` defaults to
-    True for Fitness-Complexity (``attrs["complexity"] == "fitness"``).
+    opportunity_table`. The ``labels`` best-ranked points are numbered on the plot and listed
+    beside it with their codes and, from ``names`` (code -> short name), their names
+    (:func:`short_label`). ``log_y`` defaults to True for Fitness-Complexity
+    (``attrs["complexity"] == "fitness"``).
 
     Returns ``(Figure, meta)`` with ``n_points``, ``quadrants`` (count per quadrant),
     ``x_cut``, ``y_cut``, ``labelled`` (how many) and ``labels`` (their texts).
@@ -267,7 +275,7 @@ def opportunity_scatter(table: pd.DataFrame, *, labels: int = 10, title: str = "
     if log_y is None:
         log_y = table.attrs.get("complexity") == "fitness"
     t = table.dropna(subset=["density", "complexity"])
-    fig, ax = plt.subplots(figsize=(8, 6))
+    fig, ax = plt.subplots(figsize=(11, 6))
     counts = {}
     for q, col in _QUAD_COLOURS.items():
         part = t[t["quadrant"] == q]
@@ -280,9 +288,18 @@ def opportunity_scatter(table: pd.DataFrame, *, labels: int = 10, title: str = "
     ax.axvline(x_cut, color="black", lw=0.8, ls="--")
     ax.axhline(y_cut, color="black", lw=0.8, ls="--")
     top = t.nsmallest(labels, "rank") if "rank" in t else t.head(labels)
-    texts = [short_label(a, names, width=28) for a in top["activity"]]
-    for text, xv, yv in zip(texts, top["density"], top["complexity"], strict=True):
-        ax.annotate(text, (xv, yv), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
+    # the best-ranked candidates crowd one corner: number them on the plot, name them beside it
+    texts = [short_label(a, names, width=40) for a in top["activity"]]
+    ax.scatter(top["density"], top["complexity"], s=36, facecolors="none", edgecolors="black",
+               linewidths=0.8, zorder=3)
+    for k, (xv, yv) in enumerate(zip(top["density"], top["complexity"], strict=True), 1):
+        ax.annotate(str(k), (xv, yv), fontsize=7, fontweight="bold", xytext=(3, 2),
+                    textcoords="offset points")
+    if texts:
+        fig.subplots_adjust(right=0.64)
+        fig.text(0.66, 0.88, "best-ranked candidates\n" + "\n".join(
+            f"{k:>2}  {text}" for k, text in enumerate(texts, 1)), va="top", fontsize=7.5,
+            linespacing=1.5)
     if log_y and (t["complexity"] > 0).all() and len(t):
         ax.set_yscale("log")
     ax.set_xlabel("relatedness density (risk: low on the right)")
@@ -330,7 +347,7 @@ def spectrograph_plot(specialisation: pd.DataFrame, activities: pd.DataFrame, *,
         ax.vlines(part["rank"], 0, part["share"] * 100, colors=colour, linewidth=lw,
                   label=label)
     top = t[t["share"] > 0].nlargest(labels, "share")
-    texts = [short_label(a, names, width=26) for a in top["activity"]]
+    texts = [short_label(a, names, width=34) for a in top["activity"]]
     for text, xv, yv in zip(texts, top["rank"], top["share"] * 100, strict=True):
         ax.annotate(text, (xv, yv), fontsize=6.5, xytext=(2, 2), textcoords="offset points")
     ax.set_xlabel(f"activities ordered by {'PCI' if order_by == 'pci' else 'Fitness-Complexity'}"
@@ -399,13 +416,15 @@ def matrix_plot(specialisation: pd.DataFrame, regions: pd.DataFrame, activities:
 # -- over time -----------------------------------------------------------------------------------
 
 
-def complexity_over_time(regions: pd.DataFrame, *, focus: list[str], title: str = ""):
+def complexity_over_time(regions: pd.DataFrame, *, focus: list[str], title: str = "",
+                         names: Mapping[str, str] | pd.Series | None = None):
     """ECI, Fitness (log10) and diversification (number of RCAs) over time for some regions.
 
     ``regions`` is ``region, year, eci, fitness, diversity`` and optionally ``classification``
     (periods of different classifications are marked by the marker shape: the measures are
     computed within each classification, so levels of diversity are not comparable across
-    them). Returns ``(Figure, meta)`` with ``n_lines`` (regions drawn) and ``years``.
+    them). The legend names each region (``names``: code -> name). Returns ``(Figure, meta)``
+    with ``n_lines`` (regions drawn), ``years`` and ``legend`` (its texts).
     """
     t = regions[regions["region"].isin(focus)].sort_values("year")
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
@@ -421,7 +440,7 @@ def complexity_over_time(regions: pd.DataFrame, *, focus: list[str], title: str 
         for ax, col in zip(axes, ["eci", "fitness", "diversity"], strict=True):
             yv = np.log10(part[col]) if col == "fitness" else part[col]
             ax.plot(part["year"], yv, color=colour, lw=1.5 if i == 0 else 1,
-                    label=reg if col == "eci" else None)
+                    label=_region_label(reg, names) if col == "eci" else None)
             for c, mk in markers.items():
                 sel = (cls.loc[part.index] == c).to_numpy()
                 ax.scatter(part["year"][sel], np.asarray(yv)[sel], color=colour, marker=mk, s=25)
@@ -429,24 +448,38 @@ def complexity_over_time(regions: pd.DataFrame, *, focus: list[str], title: str 
                        strict=True):
         ax.set_title(lab, fontsize=10)
         ax.set_xlabel("year")
-    axes[0].legend(fontsize=8)
+    if drawn:
+        axes[0].legend(fontsize=8)
     if len(markers) > 1:
         note = ", ".join(f"{mk} {c}" for c, mk in markers.items())
         fig.text(0.5, -0.02, f"markers: {note} (measures within each classification)",
                  ha="center", fontsize=8)
     fig.suptitle(title or "Complexity and diversification over time")
     fig.tight_layout()
-    return fig, {"n_lines": drawn, "years": sorted(t["year"].unique().tolist())}
+    legend = [x.get_text() for x in axes[0].get_legend().get_texts()] if drawn else []
+    return fig, {"n_lines": drawn, "years": sorted(t["year"].unique().tolist()),
+                 "legend": legend}
+
+
+def _region_label(code: str, names: Mapping[str, str] | pd.Series | None) -> str:
+    """``Name (CODE)`` with the name shortened, or the code alone."""
+    name = names.get(code) if names is not None else None
+    if name is None or not isinstance(name, str) or not name.strip():
+        return str(code)
+    name = name if len(name) <= 24 else name[:23].rstrip() + "…"
+    return f"{name} ({code})"
 
 
 def rca_sector_trends(data: pd.DataFrame, *, region: str, digits: int = 1,
-                      classification: str | None = None, title: str = ""):
+                      classification: str | None = None, title: str = "",
+                      sector_names: Mapping[str, str] | None = None):
     """RCA of a region's sectors over time (sector = first digit(s) of the activity code).
 
     ``data`` is the long table ``region, activity, year, value`` of one classification. Values
     are summed to sectors first and Balassa's RCA is computed on the sector table, period by
-    period. Returns ``(Figure, meta)`` with ``n_sectors``, ``years`` and ``table`` (``sector,
-    year, rca``).
+    period. Sectors are named by ``sector_names`` (sector -> name) when given, else by
+    :func:`sector_name` (SITC sections, groups of HS chapters). Returns ``(Figure, meta)`` with
+    ``n_sectors``, ``years``, ``table`` (``sector, year, rca``) and ``legend``.
     """
     from ..algorithms.specialisation import rca
 
@@ -458,8 +491,9 @@ def rca_sector_trends(data: pd.DataFrame, *, region: str, digits: int = 1,
     sectors = sorted(mine["sector"].unique())
     for i, sec in enumerate(sectors):
         part = mine[mine["sector"] == sec].sort_values("year")
-        ax.plot(part["year"], part["rca"], marker="o", color=_PALETTE(i % 10),
-                label=sector_name(sec, classification))
+        label = (short_label(sec, sector_names, width=40) if sector_names and sec in sector_names
+                 else sector_name(sec, classification))
+        ax.plot(part["year"], part["rca"], marker="o", color=_PALETTE(i % 10), label=label)
     ax.axhline(1.0, color="black", lw=0.8, ls="--")
     ax.set_yscale("log")
     ax.set_xlabel("year")
@@ -467,5 +501,7 @@ def rca_sector_trends(data: pd.DataFrame, *, region: str, digits: int = 1,
     ax.set_title(title or f"RCA by sector, {region}")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     years = sorted(mine["year"].unique().tolist())
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
     return fig, {"n_sectors": len(sectors), "years": years,
-                 "table": mine[["sector", "year", "rca"]].reset_index(drop=True)}
+                 "table": mine[["sector", "year", "rca"]].reset_index(drop=True),
+                 "legend": legend}
