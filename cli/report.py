@@ -103,20 +103,33 @@ max-width:1100px;color:#222;line-height:1.45;padding:0 1em}
 h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #08519c;padding-bottom:.2em;
 margin-top:2em}h3{margin-top:1.6em}
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
-th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}th{background:#f0f4fa}
-td:first-child,th:first-child{text-align:left}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:left}th{background:#f0f4fa}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 img{max-width:100%;height:auto;border:1px solid #eee}
 .note{color:#555;font-size:.9em}.svgbox{border:1px solid #eee}
 figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
 """
 
 
-def _table_html(frame: pd.DataFrame, digits: int = 3) -> str:
-    shown = frame.copy()
-    for col in shown.columns:
-        if pd.api.types.is_float_dtype(shown[col]):
-            shown[col] = shown[col].round(digits)
-    return shown.to_html(index=False, border=0, na_rep="", escape=True)
+def _table_html(frame: pd.DataFrame, digits: int = 3, right: tuple[str, ...] = ()) -> str:
+    """A small table as HTML: numbers rounded and right-aligned (and the ``right`` columns of
+    formatted numbers), text (codes, names, routes) left-aligned, missing values empty, every
+    cell escaped."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    cols = []
+    for col in frame.columns:
+        values = frame[col]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        if pd.api.types.is_float_dtype(values):
+            values = values.round(digits)
+            text = values.map(lambda v: "" if pd.isna(v) else f"{v:.{digits}f}")
+        else:
+            text = values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
+                              else str(v))
+        css = "n" if numeric or col in right else "t"
+        cols.append([f"<td class='{css}'>{html.escape(v)}</td>" for v in text])
+    rows = "".join(f"<tr>{''.join(cells)}</tr>" for cells in zip(*cols, strict=True))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 class _Doc:
@@ -183,7 +196,7 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
                   f"{row['eci']:.3f}", f"{row['eci_rank']:.0f} of {n}", f"{row['fitness']:.3f}",
                   f"{row['fitness_rank']:.0f} of {n}", f"{row['coi']:.3f}"]})
     doc.add(f"<h3>Key figures of {html.escape(who)}, {html.escape(cls)} {y}</h3>"
-            + _table_html(key))
+            + _table_html(key, right=("value",)))
     if not specialised:
         doc.add(f"<p class='note'>{html.escape(who)} has no specialisation (RCA >= 1) in {y}: "
                 "no opportunities or pathways to compute.</p>")
