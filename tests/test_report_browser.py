@@ -96,8 +96,9 @@ def test_report_has_no_broken_image_in_chromium(report_page, tmp_path):
     assert "Product number" in done.stdout  # the names reached the browser's DOM
 
 
-def test_screenshot_helper_sees_a_blank_page(tmp_path):
-    """The checks above can fail: an empty page's screenshot is blank to them."""
+def test_the_checks_can_fail(tmp_path):
+    """An empty page's screenshot is blank to the checks above, and a truncated PNG counts as
+    a broken image."""
     empty = tmp_path / "empty.html"
     empty.write_text("<!DOCTYPE html><html><body></body></html>")
     shot = tmp_path / "empty.png"
@@ -105,3 +106,13 @@ def test_screenshot_helper_sees_a_blank_page(tmp_path):
              empty.resolve().as_uri())
     pixels = np.asarray(Image.open(io.BytesIO(shot.read_bytes())).convert("L")).astype(int)
     assert (pixels < 200).mean() == 0.0
+    broken = tmp_path / "broken.html"
+    broken.write_text('<!DOCTYPE html><html><body><img src="data:image/png;base64,iVBORw0KGgo='
+                      '"><img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAA'
+                      'fFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==">'
+                      + _PROBE + "</body></html>")
+    done = chromium(tmp_path / "profile", "--virtual-time-budget=10000", "--dump-dom",
+                    broken.resolve().as_uri())
+    attrs = dict(re.findall(r'data-(\w+)="(\d+)"', re.search(r"<body([^>]*)>",
+                                                              done.stdout).group(1)))
+    assert attrs["images"] == "2" and attrs["broken"] == "1"

@@ -224,10 +224,12 @@ def sitc_report(tmp_path_factory):
 
 
 def test_sitc_totals_are_the_files_own(sitc_report):
-    """The shipped 1998-2000 table is not in the 2017 table's units: its values are means over
-    the rows of a reporter and product (see loaders/data/NOTICE.md), 1/26 to 1/123 of a
-    country's yearly exports; the report shows the file's own totals and the region's share of
-    the world total in the file, the one number comparable across the two tables."""
+    """The shipped 1998-2000 table is not in the 2017 table's units: the R package built it
+    with ``mean(trade_value_usd)`` over the rows of a reporter and product
+    (economiccomplexity ``dev/world_trade_avg_1998_to_2000.R``), so its totals are 1/26 (Norway)
+    to 1/123 (Japan) of a country's yearly exports and no unit factor recovers them. The report
+    shows the file's own totals and the region's share of the file's world total, the number
+    comparable across the two tables."""
     raw = pd.read_csv(data_path(SITC), dtype={"country": str, "product": str})
     kor = raw.loc[raw["country"] == "kor", "value"].sum()
     key = key_figures(sitc_report, "SITC2")

@@ -93,3 +93,9 @@ def test_labels_are_short_names_next_to_codes():
     assert figures.short_label("8542", names, width=30) == "8542 Electronic integrated…"
     assert figures.short_label("SITC2:7641", {}) == "7641"
     assert figures.short_label("0101", {"0101": "Horses"}) == "0101 Horses"
+
+
+def test_figures_docstring_examples():
+    import doctest
+
+    assert doctest.testmod(figures, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
