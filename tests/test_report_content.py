@@ -256,3 +256,33 @@ def test_embedded_images_are_whole_pngs(sitc_report):
     assert all(base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
                for src in found)
     assert Path(data_path(SITC)).exists()
+
+
+def test_report_names_on_both_stores(cli_store, capsys, tmp_path, synthetic_trade):
+    """Names come from the graph on either store; an unnamed node shows its code (or its ISO
+    name), never a store's stand-in."""
+    from smartspec.cli._space import load_spaces
+    from smartspec.cli.report import read_report_names
+
+    f = tmp_path / "trade.csv"
+    synthetic_trade.rename(columns={"activity": "product"}).to_csv(f, index=False)
+    code, _, err = run(capsys, "load", "trade", str(f), "--classification", "HS92")
+    assert code == 0, err
+    with open_store(cli_store) as store:
+        store.upsert_nodes("Product", pd.DataFrame({
+            "code": ["8701", "8702"], "name": ["Tractors (other than tractors of heading 8709)",
+                                               "Motor vehicles for the transport of ten persons"],
+            "short_name": ["Tractors", ""]}))
+        store.upsert_nodes("Region", pd.DataFrame({"code": ["DEU"], "name": ["Deutschland"]}))
+        names = read_report_names(store, load_spaces(store), "Product")
+    assert names.regions["DEU"] == "Deutschland" and names.regions["GRC"] == "Greece"
+    assert names.activities == {"8701": "Tractors (other than tractors of heading 8709)",
+                                "8702": "Motor vehicles for the transport of ten persons"}
+    assert names.short == {"8701": "Tractors",
+                           "8702": "Motor vehicles for the transport of ten persons"}
+    code, _, err = run(capsys, "report", "--region", "GRC", "--output", str(tmp_path / "out"))
+    assert code == 0, err
+    page = (tmp_path / "out" / "smartspec_report_GRC.html").read_text()
+    assert "<h1>Smart specialisation report: Greece (GRC)</h1>" in page
+    assert "<title>8701 Tractors (other than tractors of heading 8709) - sector" in page
+    assert "<title>8703 - sector" in page and "Region_" not in page
