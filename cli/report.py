@@ -346,7 +346,7 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
 
 
 @click.command()
-@click.option("--region", required=True, help="Region code (e.g. KOR), or a country name.")
+@click.option("--region", required=True, help="Region code (e.g. KOR, UK), or a country name.")
 @click.option("--peers", help="Comma-separated peer regions [4 closest in ECI].")
 @click.option("--year", type=int, help="Year of the snapshot sections [each classification's "
               "latest].")
@@ -362,11 +362,16 @@ def report(ctx: click.Context, region: str, peers: str | None, year: int | None,
            activity: str, out_dir: Path, save_figures: bool) -> None:
     """One self-contained HTML report on a region (figures embedded, readable offline).
 
-    For each classification in the store: key figures (ECI, Fitness, diversity, COI), the
-    diversification opportunities and their quadrants, related pathways, the product space
-    with the region's specialisations (also as interactive SVG), the spectrograph, the matrix
-    ordered by fitness and complexity, RCA by sector over time; then ECI, Fitness and
-    diversification over time for the region and its peers.
+    For each classification in the store: key figures (the region's total and share of the
+    world's, in the activity's unit: exports (USD), patents (count) or jobs; ECI, Fitness,
+    diversity, COI), the diversification opportunities and their quadrants, related pathways,
+    the product space with the region's specialisations (also as interactive SVG), the
+    spectrograph, the matrix ordered by fitness and complexity, RCA by sector over time; then
+    ECI, Fitness and diversification over time for the region and its peers.
+
+    Names stand next to codes everywhere: the graph's region and activity names (after
+    `load trade --classification HS92`), ISO 3166 names for countries the graph does not name;
+    figure labels use short names.
 
     \b
     Examples:
