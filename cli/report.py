@@ -97,6 +97,7 @@ def read_report_names(store: Store | None, spaces: list[Space], label: str) -> R
         out.short = {**out.activities, **_short_names(store, label, acts)}
     return out
 
+
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em auto;
 max-width:1100px;color:#222;line-height:1.45;padding:0 1em}
