@@ -137,6 +137,11 @@ def test_report_names_regions_and_activities(named_store, capsys, tmp_path):
     # the over-time table names the regions
     last = page.rsplit("<table", 1)[1]
     assert "Deutschland" in last and "France" in last
+    # every figure (with the RCA-by-sector trends of two periods) draws in its plot area
+    shown = images(page)
+    assert len(shown) == 6
+    assert all(ink(pixels) > 0.002 for _, pixels in shown), [
+        (alt[:30], ink(pixels)) for alt, pixels in shown]
 
 
 def test_figures_label_with_short_names(named_store):
