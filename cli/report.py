@@ -182,13 +182,14 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
     row = reg_y[reg_y["region"] == region].iloc[0]
     n = int(reg_y["eci"].notna().sum())
     # totals are sums of the values as stored (the loaded file's own numbers): the region's,
-    # the world's (every region of this classification and year) and the region's share
+    # all regions' (every region of this classification and year: the world for trade data,
+    # the country for the NUTS regions of one country) and the region's share
     own = float(space.data.loc[(space.data["region"] == region) & (space.data["year"] == y),
                                "value"].sum())
     world = float(space.data.loc[space.data["year"] == y, "value"].sum())
     key = pd.DataFrame({
-        "indicator": ["year", words["row"], f"world {words['row']}",
-                      f"share of the world's {words['quantity']}", words["has"],
+        "indicator": ["year", words["row"], f"all regions' {words['row']}",
+                      f"share of all regions' {words['quantity']}", words["has"],
                       "diversity (RCA >= 1)", "ECI", "ECI rank", "Fitness", "Fitness rank",
                       "COI (z-score)"],
         "value": [str(y), _amount(own), _amount(world),
@@ -363,12 +364,12 @@ def report(ctx: click.Context, region: str, peers: str | None, year: int | None,
            activity: str, out_dir: Path, save_figures: bool) -> None:
     """One self-contained HTML report on a region (figures embedded, readable offline).
 
-    For each classification in the store: key figures (the region's total and share of the
-    world's, in the activity's unit: exports (USD), patents (count) or jobs; ECI, Fitness,
-    diversity, COI), the diversification opportunities and their quadrants, related pathways,
-    the product space with the region's specialisations (also as interactive SVG), the
-    spectrograph, the matrix ordered by fitness and complexity, RCA by sector over time; then
-    ECI, Fitness and diversification over time for the region and its peers.
+    For each classification in the store: key figures (the region's total, the total of all
+    regions and the region's share, in the activity's unit: exports (USD), patents (count) or
+    jobs; ECI, Fitness, diversity, COI), the diversification opportunities and their quadrants,
+    related pathways, the product space with the region's specialisations (also as interactive
+    SVG), the spectrograph, the matrix ordered by fitness and complexity, RCA by sector over
+    time; then ECI, Fitness and diversification over time for the region and its peers.
 
     Names stand next to codes everywhere: the graph's region and activity names (after
     `load trade --classification HS92`), ISO 3166 names for countries the graph does not name;

@@ -233,14 +233,14 @@ def test_sitc_totals_are_the_files_own(sitc_report):
     with ``mean(trade_value_usd)`` over the rows of a reporter and product
     (economiccomplexity ``dev/world_trade_avg_1998_to_2000.R``), so its totals are 1/26 (Norway)
     to 1/123 (Japan) of a country's yearly exports and no unit factor recovers them. The report
-    shows the file's own totals and the region's share of the file's world total, the number
+    shows the file's own totals and the region's share of the file's total, the number
     comparable across the two tables."""
     raw = pd.read_csv(data_path(SITC), dtype={"country": str, "product": str})
     kor = raw.loc[raw["country"] == "kor", "value"].sum()
     key = key_figures(sitc_report, "SITC2")
     assert key["exports (USD)"] == f"{kor:,.0f}" == "2,426,655,016"
-    assert key["world exports (USD)"] == f"{raw['value'].sum():,.0f}" == "119,740,265,088"
-    assert key["share of the world's exports"] == f"{100 * kor / raw['value'].sum():.2f} %"
+    assert key["all regions' exports (USD)"] == f"{raw['value'].sum():,.0f}" == "119,740,265,088"
+    assert key["share of all regions' exports"] == f"{100 * kor / raw['value'].sum():.2f} %"
     assert key["products exported"] == f"{(raw['country'] == 'kor').sum():,}"
 
 
