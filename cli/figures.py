@@ -33,6 +33,7 @@ from ..algorithms.projection import backbone  # noqa: E402
 __all__ = [
     "SITC_SECTIONS",
     "HS_GROUPS",
+    "IPC_SECTIONS",
     "sector_of",
     "sector_name",
     "short_label",
@@ -62,6 +63,13 @@ HS_GROUPS = {
     "6": "apparel, footwear, stone, glass (60-69)", "7": "pearls, metals (70-79)",
     "8": "metals, machinery, vehicles (80-89)", "9": "instruments, arms, misc. (90-99)",
 }
+#: IPC sections (CPC adds Y), WIPO's titles shortened.
+IPC_SECTIONS = {
+    "A": "human necessities", "B": "performing operations, transporting",
+    "C": "chemistry, metallurgy", "D": "textiles, paper", "E": "fixed constructions",
+    "F": "mechanical engineering, lighting, heating, weapons", "G": "physics",
+    "H": "electricity", "Y": "new technological developments (CPC tagging)",
+}
 _PALETTE = plt.get_cmap("tab10")
 
 
@@ -72,8 +80,24 @@ def sector_of(codes: pd.Series | list[str], digits: int = 1) -> pd.Series:
 
 
 def sector_name(sector: str, classification: str | None) -> str:
-    """A readable name of a one-digit sector (SITC section or HS chapter group)."""
-    table = SITC_SECTIONS if (classification or "").upper().startswith("SITC") else HS_GROUPS
+    """A readable name of a one-character sector: SITC section, group of HS chapters, IPC/CPC
+    section; for other classifications (NACE, NAICS ...), whose first digit is no level of
+    their hierarchy, the codes it stands for (``1…``).
+
+    >>> sector_name("7", "SITC2"), sector_name("H", "IPC"), sector_name("1", "NACE")
+    ('7 machinery and transport equipment', 'H electricity', 'codes 1…')
+    >>> sector_name("8", "HS92")
+    '8 metals, machinery, vehicles (80-89)'
+    """
+    cls = (classification or "HS").upper()
+    if cls.startswith("SITC"):
+        table = SITC_SECTIONS
+    elif cls.startswith("HS"):
+        table = HS_GROUPS
+    elif cls.startswith(("IPC", "CPC")) or sector in IPC_SECTIONS:
+        table = IPC_SECTIONS
+    else:
+        return f"codes {sector}…" if len(sector) == 1 else sector
     return f"{sector} {table[sector]}" if len(sector) == 1 and sector in table else sector
 
 

@@ -42,6 +42,9 @@ class ReportNames:
     regions: dict[str, str] = field(default_factory=dict)
     activities: dict[str, str] = field(default_factory=dict)
     short: dict[str, str] = field(default_factory=dict)
+    #: by classification: names of the one-character sectors where the graph holds them as
+    #: nodes of the hierarchy (SITC sections, IPC/CPC sections), e.g. ``{"SITC2": {"7": ...}}``
+    sectors: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def region(self, code: str) -> str:
         """``Name (CODE)``, or the code alone when it has no name."""
@@ -95,7 +98,23 @@ def read_report_names(store: Store | None, spaces: list[Space], label: str) -> R
         out.regions.update(_real_names(read_names(store, "Region", regions), "Region"))
         out.activities = _real_names(read_names(store, label, acts), label)
         out.short = {**out.activities, **_short_names(store, label, acts)}
+        for space in spaces:
+            out.sectors[space.classification or label] = _sector_names(store, space)
     return out
+
+
+def _sector_names(store: Store, space: Space) -> dict[str, str]:
+    """Graph names of a space's one-character sectors, for SITC (sections) and technologies
+    (IPC/CPC sections) only: elsewhere the first digit is no level of the hierarchy (an HS
+    node ``1`` is an Atlas sector, NACE's first digit no section)."""
+    cls = (space.classification or "").upper()
+    if not (cls.startswith("SITC") or space.label == "Technology"):
+        return {}
+    sectors = figures.sector_of(pd.Series(pd.unique(space.data["activity"]))).unique().tolist()
+    codes = [space.prefix + sec for sec in sectors]
+    full = _real_names(read_names(store, space.label, codes), space.label)
+    named = {**full, **_short_names(store, space.label, codes)}
+    return {code[len(space.prefix):]: name for code, name in named.items()}
 
 
 _CSS = """
@@ -264,7 +283,8 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
                "ones where several entries share a pixel).")
     if len(have) > 1:
         fig, meta = figures.rca_sector_trends(space.data, region=region, classification=cls,
-                                              title=f"RCA by sector, {who}")
+                                              title=f"RCA by sector, {who}",
+                                              sector_names=names.sectors.get(cls))
         doc.figure(fig, f"{cls}_rca_sectors", "RCA by sector (first character of the code), "
                    f"{', '.join(map(str, meta['years']))}.")
     return {"regions": regions, "year": y}

@@ -291,3 +291,33 @@ def test_report_names_on_both_stores(cli_store, capsys, tmp_path, synthetic_trad
     assert "<h1>Smart specialisation report: Greece (GRC)</h1>" in page
     assert "<title>8701 Tractors (other than tractors of heading 8709) - sector" in page
     assert "<title>8703 - sector" in page and "Region_" not in page
+
+
+def test_sector_names(env_home, capsys, tmp_path, synthetic_trade):
+    """Sectors named from the graph where its first character is a level of the hierarchy
+    (SITC sections), by the built-in tables otherwise; never HS chapter groups on NACE codes."""
+    from smartspec.cli import figures
+    from smartspec.cli._space import load_spaces
+    from smartspec.cli.report import read_report_names
+
+    f = tmp_path / "sitc.csv"
+    synthetic_trade.rename(columns={"activity": "product"}).to_csv(f, index=False)
+    code, _, err = run(capsys, "load", "trade", str(f), "--classification", "SITC2",
+                       "--code-prefix", "SITC2:")
+    assert code == 0, err
+    with open_store("embedded") as store:
+        store.upsert_nodes("Product", pd.DataFrame({
+            "code": ["SITC2:0", "SITC2:8"], "classification": "SITC2",
+            "name": ["Food and live animals chiefly for food",
+                     "Miscellaneous manufactured articles"], "short_name": ["Food", ""]}))
+        spaces = load_spaces(store)
+        names = read_report_names(store, spaces, "Product")
+    assert names.sectors == {"SITC2": {"0": "Food",
+                                       "8": "Miscellaneous manufactured articles"}}
+    _, meta = figures.rca_sector_trends(spaces[0].data, region="DEU", classification="SITC2",
+                                        sector_names=names.sectors["SITC2"])
+    assert meta["legend"][:3] == ["0 Food", "2 crude materials", "3 mineral fuels"]
+    assert "8 Miscellaneous manufactured articles" in meta["legend"]
+    nace = spaces[0].data.assign(activity="1" + spaces[0].data["activity"].str[-3:])
+    _, meta = figures.rca_sector_trends(nace, region="DEU", classification="NACE")
+    assert meta["legend"] == ["codes 1…"]
