@@ -372,8 +372,20 @@ def spectrograph_plot(specialisation: pd.DataFrame, activities: pd.DataFrame, *,
                   label=label)
     top = t[t["share"] > 0].nlargest(labels, "share")
     texts = [short_label(a, names, width=34) for a in top["activity"]]
+    placed: list[tuple[float, float]] = []
+    span_x, span_y = len(t) + 1, max(float(top["share"].max()) * 100, 1e-9) if len(top) else 1
     for text, xv, yv in zip(texts, top["rank"], top["share"] * 100, strict=True):
-        ax.annotate(text, (xv, yv), fontsize=6.5, xytext=(2, 2), textcoords="offset points")
+        # the largest bars often stand together: a label near an earlier (taller) one goes to
+        # the left of its bar when it stands left of it, else up a line
+        near = [px for px, py in placed
+                if abs(xv - px) < 0.12 * span_x and abs(yv - py) < 0.08 * span_y]
+        if near and all(xv < px for px in near):
+            ax.annotate(text, (xv, yv), fontsize=6.5, xytext=(-2, 2), ha="right",
+                        textcoords="offset points")
+        else:
+            ax.annotate(text, (xv, yv), fontsize=6.5, xytext=(2, 2 + 9 * len(near)),
+                        textcoords="offset points")
+        placed.append((xv, yv))
     ax.set_xlabel(f"activities ordered by {'PCI' if order_by == 'pci' else 'Fitness-Complexity'}"
                   " (most complex on the left)")
     ax.set_ylabel(f"share of the region's {quantity} (%)")
