@@ -69,7 +69,14 @@ _unknown_types = click.option(
 @click.option(
     "--programme-parts",
     type=click.Path(path_type=Path),
-    help="Project programme parts (cordis-shared; default: programme_parts.csv.gz next to FILE).",
+    help="Project programme parts: the shipped rcn,programme_part table, CORDIS legalBasis.csv "
+    "or topics.csv (default: programme_parts.csv.gz / legalBasis.csv next to FILE).",
+)
+@click.option(
+    "--programme-names",
+    type=click.Path(path_type=Path),
+    help="Titles for programme parts: CORDIS cordisref-H2020programmes.csv or "
+    "cordisref-H2020topics.csv.",
 )
 @click.option(
     "--projects",
@@ -105,6 +112,7 @@ def load_collaborations(
     layout: str,
     organisations: Path | None,
     programme_parts: Path | None,
+    programme_names: Path | None,
     projects: Path | None,
     duplicates: str,
     unknown_types: str,
@@ -138,6 +146,7 @@ def load_collaborations(
                 layout=layout,
                 organisations=organisations,
                 programme_parts=programme_parts,
+                programme_names=programme_names,
                 projects=projects,
                 duplicates=duplicates,
                 unknown_types=unknown_types,

@@ -64,6 +64,7 @@ __all__ = [
     "map_types",
     "city_code",
     "read_collaborations",
+    "read_programme_names",
     "write_collaborations",
     "upsert_organisations",
     "place_organisations",
@@ -132,6 +133,9 @@ class CollaborationTable:
     layout: str
     rows_read: int
     notes: list[str] = field(default_factory=list)
+    topic_names: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["code", "name"])
+    )
 
     def ties(self) -> pd.DataFrame:
         """Pair-year ties from shared projects (``source, target, year, projects``)."""
@@ -350,6 +354,7 @@ def read_collaborations(
     organisations: str | Path | None = None,
     programme_parts: str | Path | None = None,
     projects: str | Path | None = None,
+    programme_names: str | Path | None = None,
     duplicates: str = "reject",
     unknown_types: str = "error",
     missing_country: str = "error",
@@ -366,7 +371,12 @@ def read_collaborations(
     layout : {"auto", "cordis-shared", "cordis", "partners"}
         File layout (module docstring); ``auto`` recognises it from the header.
     organisations, programme_parts, projects : path-like, optional
-        Companion files of the CORDIS layouts; by default the shipped names next to ``path``.
+        Companion files of the CORDIS layouts; by default the shipped names next to ``path``
+        (``legalBasis.csv`` and ``project.csv`` for the CORDIS layout). Programme parts may be
+        the shipped ``rcn, programme_part`` table, CORDIS ``legalBasis.csv`` or ``topics.csv``.
+    programme_names : path-like, optional
+        Titles for the programme parts / topics (:func:`read_programme_names`): CORDIS
+        ``cordisref-H2020programmes.csv`` or ``cordisref-H2020topics.csv``.
     duplicates : {"reject", "merge"}
         Duplicate participations or partner-list rows: refuse the file, or merge them.
     unknown_types : {"error", "other"}
@@ -397,9 +407,21 @@ def read_collaborations(
     if layout == "cordis-shared":
         tables = _from_shared(raw, path, organisations, programme_parts, encoding, notes, **opts)
     elif layout == "cordis":
-        tables = _from_cordis(raw, path, projects, encoding, notes, **opts)
+        tables = _from_cordis(raw, path, projects, programme_parts, encoding, notes, **opts)
     else:
         tables = _from_partners(raw, path, notes, **opts)
+    if programme_names is not None:
+        named = read_programme_names(programme_names)
+        topics = tables.get("topics")
+        have = set(topics["topic"]) if topics is not None else set()
+        named = named[named["code"].isin(have)]
+        known = tables.get("topic_names", _empty_tables()["topic_names"])
+        tables["topic_names"] = pd.concat([known, named]).drop_duplicates("code", keep="first")
+        notes.append(
+            f"programme names from {Path(programme_names).name}: {len(named):,} of "
+            f"{len(have):,} programme parts named"
+            + ("" if len(named) else " (none of its codes is a programme part of the file)")
+        )
     return CollaborationTable(path=path, layout=layout, rows_read=len(raw), notes=notes, **tables)
 
 
@@ -410,6 +432,7 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
         ),
         "participations": pd.DataFrame(columns=["organisation", "project", "role", "contribution"]),
         "topics": pd.DataFrame(columns=["project", "topic"]),
+        "topic_names": pd.DataFrame(columns=["code", "name"]),
         "partnerships": pd.DataFrame(
             columns=["organisation", "partner", "year", "known_before", "channel"]
         ),
@@ -492,28 +515,104 @@ def _from_shared(
             f"names and cities from {org_path.name}: {orgs['name'].notna().sum():,} of "
             f"{len(orgs):,} organisations ({covered:.0%} of participations)"
         )
-    topics = _empty_tables()["topics"]
-    parts_path = _sibling(path, _SHARED_PARTS, programme_parts)
-    if parts_path is not None:
-        parts = read_table(parts_path, encoding=encoding)
-        require_columns(parts, ["rcn", "programme_part"], path=parts_path)
-        topics = pd.DataFrame(
-            {
-                "project": require_codes(parts, "rcn", path=parts_path),
-                "topic": require_codes(parts, "programme_part", path=parts_path),
-            }
-        ).drop_duplicates()
-        topics = topics[topics["project"].isin(projects["id"])].reset_index(drop=True)
-        notes.append(
-            f"programme parts from {parts_path.name}: {topics['project'].nunique():,} of "
-            f"{len(projects):,} projects"
-        )
+    topics, names = _read_programme_parts(
+        _sibling(path, _SHARED_PARTS, programme_parts), projects, encoding, notes
+    )
     out = _empty_tables()
-    out.update(organisations=orgs, projects=projects, participations=participations, topics=topics)
+    out.update(organisations=orgs, projects=projects, participations=participations, topics=topics,
+               topic_names=names)
     return out
 
 
-def _from_cordis(raw, path, projects_path, encoding, notes, *, duplicates, unknown_types, missing):
+def _read_programme_parts(parts_path, projects, encoding, notes):
+    """``topics (project, topic)`` and ``topic_names (code, name)`` from a programme-parts file.
+
+    Three shapes: the shipped ``rcn, programme_part``; CORDIS Horizon Europe ``legalBasis.csv``
+    (``projectID, legalBasis, title, uniqueProgrammePart``: the row marked ``true`` is the
+    project's programme part, the other rows are further legal bases and are left out); and
+    CORDIS ``topics.csv`` (``projectID, topic, title``: the call topic).
+    """
+    empty = _empty_tables()
+    if parts_path is None:
+        return empty["topics"], empty["topic_names"]
+    parts = read_table(parts_path, encoding=encoding)
+    cols = set(parts.columns)
+    if {"rcn", "programme_part"} <= cols:
+        project, code, title = "rcn", "programme_part", None
+    elif {"projectID", "legalBasis"} <= cols:
+        project, code, title = "projectID", "legalBasis", "title"
+        if "uniqueProgrammePart" in cols:
+            main = parts["uniqueProgrammePart"].str.strip().str.lower().eq("true")
+            # projects whose file marks no row keep all their rows
+            marked = set(parts.loc[main, "projectID"])
+            parts = parts[main | ~parts["projectID"].isin(marked)]
+    elif {"projectID", "topic"} <= cols:
+        project, code, title = "projectID", "topic", "title"
+    else:
+        raise LoaderError(
+            f"{parts_path}: not a programme-parts file; expected the columns rcn, programme_part "
+            "(shipped), projectID, legalBasis, title (CORDIS legalBasis.csv) or projectID, "
+            f"topic, title (CORDIS topics.csv); found: {', '.join(parts.columns)}"
+        )
+    topics = pd.DataFrame(
+        {
+            "project": require_codes(parts, project, path=parts_path),
+            "topic": require_codes(parts, code, path=parts_path),
+        }
+    )
+    names = empty["topic_names"]
+    if title is not None and title in cols:
+        names = pd.DataFrame({"code": topics["topic"], "name": _titles(parts[title])})
+        names = names.dropna().drop_duplicates("code").reset_index(drop=True)
+    topics = topics.drop_duplicates()
+    topics = topics[topics["project"].isin(projects["id"])].reset_index(drop=True)
+    names = names[names["code"].isin(topics["topic"])].reset_index(drop=True)
+    notes.append(
+        f"programme parts from {parts_path.name}: {topics['project'].nunique():,} of "
+        f"{len(projects):,} projects"
+        + (f", {len(names):,} programme part(s) named" if len(names) else "")
+    )
+    return topics, names
+
+
+def _titles(values: pd.Series) -> pd.Series:
+    """Titles with inner newlines and tabs collapsed to single spaces, empty ones missing."""
+    text = values.str.replace(r"\s+", " ", regex=True).str.strip()
+    return text.where(text != "")
+
+
+def read_programme_names(path: str | Path, *, encoding: str = "utf-8",
+                         sep: str | None = None) -> pd.DataFrame:
+    """Topic names (``code, name``) from a CORDIS reference table.
+
+    Accepted: ``cordisref-H2020programmes.csv`` (``rcn;code;title;shortTitle;language``: a
+    programme or topic code and its title; rows in other languages than English are dropped
+    when a ``language`` column says so) and ``cordisref-H2020topics.csv`` (``title;topicRcn;
+    topicCode;...``). A code listed twice keeps its first title. Titles lose inner newlines.
+    """
+    table = read_table(path, encoding=encoding, sep=sep)
+    cols = set(table.columns)
+    if {"code", "title"} <= cols:
+        code = "code"
+    elif {"topicCode", "title"} <= cols:
+        code = "topicCode"
+    else:
+        raise LoaderError(
+            f"{path}: not a CORDIS programme or topic reference table; expected the columns "
+            "code, title (cordisref-H2020programmes.csv) or topicCode, title "
+            f"(cordisref-H2020topics.csv); found: {', '.join(table.columns)}"
+        )
+    if "language" in cols:
+        lang = table["language"].str.strip().str.lower()
+        if lang.eq("en").any():
+            table = table[lang.eq("en") | lang.isna()]
+    out = pd.DataFrame({"code": table[code].str.strip(), "name": _titles(table["title"])})
+    return out.dropna().drop_duplicates("code").reset_index(drop=True)
+
+
+def _from_cordis(
+    raw, path, projects_path, parts_path, encoding, notes, *, duplicates, unknown_types, missing
+):
     require_columns(raw, [*_CORDIS_COLS, "name"], path=path)
     contribution = (
         _numbers(raw, "ecContribution", path=path)
@@ -581,8 +680,12 @@ def _from_cordis(raw, path, projects_path, encoding, notes, *, duplicates, unkno
     else:
         notes.append("no project table (project.csv) next to the file: projects have no dates")
     projects = _projects(proj, path=path, notes=notes)
+    topics, names = _read_programme_parts(
+        _sibling(path, "legalBasis.csv", parts_path), projects, encoding, notes
+    )
     out = _empty_tables()
-    out.update(organisations=orgs, projects=projects, participations=participations)
+    out.update(organisations=orgs, projects=projects, participations=participations,
+               topics=topics, topic_names=names)
     return out
 
 
@@ -907,7 +1010,15 @@ def write_collaborations(
     if len(table.topics):
         topics = pd.DataFrame({"code": pd.unique(table.topics["topic"])})
         topics["classification"] = "programme part"
-        store.upsert_nodes("Topic", topics)
+        if len(table.topic_names):  # names only where known: a missing one keeps the stored
+            names = table.topic_names.drop_duplicates("code").set_index("code")["name"]
+            topics["name"] = topics["code"].map(names)
+            named = topics["name"].notna()
+            if (~named).any():
+                store.upsert_nodes("Topic", topics.loc[~named, ["code", "classification"]])
+            topics = topics[named]
+        if len(topics):
+            store.upsert_nodes("Topic", topics)
         store.upsert_relationships(
             "ADDRESSES",
             table.topics.rename(columns={"project": "start", "topic": "end"}),
