@@ -289,17 +289,22 @@ def _organisations(rows: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
         notes.append(
             f"{n:,} organisation(s) listed with different {col} values: kept the most frequent"
         )
+    _repair_names(out, notes)
+    return out
+
+
+def _repair_names(orgs: pd.DataFrame, notes: list[str]) -> None:
+    """Repair mojibake in ``name``, ``short_name`` and ``city`` in place; count it in the notes."""
     repaired = 0
     for col in ("name", "short_name", "city"):
-        if out[col].notna().any():
-            out[col], n = repair_text(out[col])
+        if col in orgs.columns and orgs[col].notna().any():
+            orgs[col], n = repair_text(orgs[col])
             repaired += n
     if repaired:
         notes.append(
             f"repaired {repaired:,} name(s) or cit(ies) with mojibake (UTF-8 read as another "
             "encoding, e.g. 'MÃ¼nchen' -> 'München')"
         )
-    return out
 
 
 def _participations(frame: pd.DataFrame, *, path, duplicates: str, notes: list[str]):
@@ -510,6 +515,7 @@ def _from_shared(
         if "shortName" in names.columns:
             orgs["short_name"] = orgs["id"].map(names["shortName"].str.strip())
         orgs["city"] = orgs["id"].map(names["city"].str.strip())
+        _repair_names(orgs, notes)
         covered = rows["organisation"].isin(names.index).mean()
         notes.append(
             f"names and cities from {org_path.name}: {orgs['name'].notna().sum():,} of "
