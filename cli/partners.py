@@ -292,7 +292,10 @@ def resolve_organisation(data: PartnerData, index: rec.PartnerIndex, text: str) 
              f"\n{lines}{more}")
     near = cands[cands["score"] >= 60].head(5)
     hint = "; ".join(f"{r.id} {r.name}" for r in near.itertuples())
-    fail(f"unknown organisation {text!r}: no id or name matches"
+    ids = rec.close_matches(text, index.organisations)
+    when = f" up to {index.until}" if index.until is not None else ""
+    fail(f"unknown organisation {text!r} (no id or name with a participation{when})"
+         + (f"; did you mean {', '.join(ids)}?" if ids else "")
          + (f"; closest names: {hint}" if hint else ""))
     raise AssertionError("unreachable")
 
