@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..algorithms import collaboration as collab
+from ..graph_models.results import add_names, read_names
 from ..graph_models.store import Store
 from ..loaders import clusters as cluster_loader
 from ..loaders import collaborations as collab_loader
@@ -451,6 +452,7 @@ def _write_profiles(store: Store, summary: pd.DataFrame, period_length, sources)
 
 _TABLE_COLUMNS = [
     "actor_set",
+    "actor_set_name",
     "year",
     "actors",
     "ties",
@@ -574,7 +576,9 @@ def compute_collaboration(
             betweenness_sources=betweenness_sources or None,
             write=write,
         )
-    summary = result["summary"]
+        summary = set_names(store, result["summary"])
+        if "actor" in result["actors"].columns and len(result["actors"]):
+            result["actors"] = add_names(store, result["actors"], "actor", "Organisation")
     if fmt == "table":
         emit(summary[[c for c in _TABLE_COLUMNS if c in summary.columns]].round(3), fmt, output)
     else:
@@ -586,6 +590,25 @@ def compute_collaboration(
     if figures is not None:
         paths = draw_figures(result, actors, figures)
         click.echo(f"wrote {len(paths)} figures to {figures}", err=True)
+
+
+def set_names(store: Store, summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with ``actor_set_name`` after ``actor_set``: the Region name of a country or
+    region set (``DE21 (Germany)``, ``München``), the Cluster name of a cluster, the type of a
+    type set; empty where the store has no name."""
+    kind = summary["set_kind"].astype(str).to_numpy()
+    codes = summary["actor_set"].astype(str)
+    name = pd.Series("", index=summary.index, dtype=object)
+    for label, kinds in (("Region", ("region", "country")), ("Cluster", ("cluster",))):
+        rows = np.isin(kind, kinds)
+        if rows.any():
+            names = read_names(store, label, codes[rows].unique().tolist())
+            name[rows] = codes[rows].map(names).fillna("").to_numpy()
+    name[kind == "type"] = codes[kind == "type"].to_numpy()
+    out = summary.copy()
+    out.insert(out.columns.get_loc("actor_set") + 1, "actor_set_name", name.to_numpy())
+    out.attrs = dict(summary.attrs)
+    return out
 
 
 # -- figures -----------------------------------------------------------------------------------

@@ -144,6 +144,7 @@ def test_compute_collaboration_on_a_nuts2_region(cli_store, organization_csv, tm
     assert r.exit_code == 0, r.output
     table = pd.read_csv(out)
     assert set(table["actor_set"]) == {"DE21"}
+    assert set(table["actor_set_name"]) == {"DE21 (Germany)"}  # names next to codes
     assert table["actors"].max() == 2
 
 
