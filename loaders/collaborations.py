@@ -11,15 +11,19 @@ Layouts
     named with ``organisations=`` / ``programme_parts=``. ``NA`` in a number or date column is
     missing; in the country column it is Namibia.
 ``cordis``
-    The current CORDIS open-data organisation table (``projectID, organisationID, name, country,
-    city, nutsCode, activityType, role, ecContribution``, usually ``;``-separated, optionally
-    ``shortName, SME, geolocation``). Project dates come from the CORDIS project table
-    (``id, startDate, endDate``, optionally ``frameworkProgramme``), picked up as ``project.csv``
-    next to FILE or named with ``projects=``.
+    The CORDIS open-data organisation table of H2020 and Horizon Europe, as downloaded
+    (``organization.csv``: ``projectID;projectAcronym;organisationID;vatNumber;name;shortName;
+    SME;activityType;street;postCode;city;country;nutsCode;geolocation;...;role;ecContribution;
+    ...``, ``;``-separated, every field quoted; the required columns are ``projectID,
+    organisationID, name, country, activityType, role``). Project dates come from the CORDIS
+    project table (``id, startDate, endDate``, optionally ``frameworkProgramme``), picked up as
+    ``project.csv`` next to FILE or named with ``projects=``; programme parts from
+    ``legalBasis.csv`` (or ``topics.csv``) next to it or named with ``programme_parts=``.
 ``partners``
     A plain partner list as a cluster management's survey or CRM export gives it: ``organisation,
-    partner, year`` and optionally ``partner_country, partner_type, partner_city, known_before,
-    channel`` and the reporting organisation's own ``country, type, city``.
+    partner, year`` and optionally ``partner_name, partner_country, partner_type, partner_city,
+    known_before, channel`` and the reporting organisation's own ``name, country, type, city``.
+    An organisation without a name column has no name (its id is not a name).
 
 Rules (also in ``smartspec load collaborations --help``)
 ----------------------------------------------------------
@@ -27,6 +31,14 @@ Rules (also in ``smartspec load collaborations --help``)
   and EL become GBR and GRC). An unknown code refuses the file, naming the lines. A missing
   country refuses the file unless ``missing_country="unlocated"``: such organisations are loaded
   without ``LOCATED_IN`` and the measures count their ties as of unknown geography.
+- Location: each organisation has ONE ``LOCATED_IN``: its NUTS 3 region when ``nutsCode`` is
+  usable (``PART_OF`` NUTS 2, NUTS 1, country; extra-regio ``..ZZZ`` codes and codes of another
+  country are not used, and counted), else its city (one Region per city however it is spelt,
+  :mod:`smartspec.loaders.localities`), else its country. A load replaces a stored location only
+  with one at least as precise (country < NUTS 1 < NUTS 2 < city < NUTS 3).
+- A load never replaces a stored value with a missing one: names, short names, types an
+  organisation's row does not give keep what the store has. Mojibake in names and cities is
+  repaired where ftfy is sure, and counted in the notes.
 - Organisation types map onto firm / university / research organisation / public body / cluster
   management / other (:data:`TYPE_CODES`); the source's code is kept as ``type_code``. An unknown
   type refuses the file unless ``unknown_types="other"``; an empty type is ``other``.
@@ -209,14 +221,13 @@ def _countries(codes: pd.Series, *, path, column: str, missing: str) -> pd.Serie
 
 
 def city_code(country: pd.Series, city: pd.Series) -> pd.Series:
-    """The Region code of a city: ``<alpha-3>-<CITY>`` (upper case, spaces collapsed).
+    """The Region code of a city: ``<alpha-3>-<KEY>``, one per city however it is spelt
+    (:func:`smartspec.loaders.localities.city_localities`).
 
-    >>> city_code(pd.Series(["DEU"]), pd.Series([" München "])).tolist()
-    ['DEU-MÜNCHEN']
+    >>> city_code(pd.Series(["DEU", "DEU"]), pd.Series([" München ", "MUENCHEN"])).tolist()
+    ['DEU-MUNICH', 'DEU-MUNICH']
     """
-    name = city.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
-    ok = country.notna() & name.notna() & (name != "")
-    return (country + "-" + name).where(ok)
+    return city_localities(country, city)[0]
 
 
 def _dates(frame: pd.DataFrame, column: str, *, path) -> pd.Series:
