@@ -56,7 +56,7 @@ Rules (also in ``smartspec load collaborations --help``)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -993,6 +993,33 @@ def place_organisations(store: Store, orgs: pd.DataFrame) -> dict[str, int]:
     return {"regions": len(regions), "located": len(located), "moved": moved}
 
 
+def _with_stored_dates(store: Store, table: CollaborationTable) -> CollaborationTable:
+    """The table with the stored dates of projects the file gives none for (a CORDIS file
+    loaded without its project table keeps the dates an earlier load stored, and so do the
+    years of ``COLLABORATES_WITH``)."""
+    proj = table.projects
+    undated = proj["start_year"].isna()
+    if proj.empty or not undated.any():
+        return table
+    stored = store.read_table(
+        "MATCH (p:Project) WHERE p.id IN $ids AND p.start_year IS NOT NULL "
+        "RETURN p.id AS id, p.start AS start, p.`end` AS end, p.start_year AS start_year, "
+        "p.end_year AS end_year",
+        {"ids": proj.loc[undated, "id"].tolist()},
+    )
+    if stored.empty:
+        return table
+    stored = stored.drop_duplicates("id").set_index("id")
+    proj = proj.copy()
+    for col in ("start_year", "end_year"):
+        proj[col] = proj[col].fillna(proj["id"].map(stored[col])).astype("Int64")
+    for col in ("start", "end"):
+        proj[col] = proj[col].fillna(pd.to_datetime(proj["id"].map(stored[col]), errors="coerce"))
+    table.notes.append(f"{int(proj['start_year'].notna().sum() - (~undated).sum()):,} project(s) "
+                       "without dates in the file keep the dates stored before")
+    return replace(table, projects=proj)
+
+
 def write_collaborations(
     store: Store,
     table: CollaborationTable,
@@ -1014,6 +1041,7 @@ def write_collaborations(
     Returns the counts written.
     """
     store.create_schema()
+    table = _with_stored_dates(store, table)
     orgs = table.organisations
     counts: dict[str, int] = {}
     upsert_organisations(store, orgs)
@@ -1022,7 +1050,10 @@ def write_collaborations(
     counts["regions"] = placed["regions"]
     counts["located"] = placed["located"]
     if len(table.projects):
-        store.upsert_nodes("Project", table.projects)
+        # a column the file does not have (no project table: no dates) keeps the stored values
+        proj = table.projects
+        proj = proj.loc[:, [c for c in proj.columns if c == "id" or proj[c].notna().any()]]
+        store.upsert_nodes("Project", proj)
     counts["projects"] = len(table.projects)
     if len(table.topics):
         topics = pd.DataFrame({"code": pd.unique(table.topics["topic"])})

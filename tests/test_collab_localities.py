@@ -189,3 +189,13 @@ def test_more_precise_location_replaces_a_stored_one(store, tmp_path, organizati
         "RETURN o.id AS id, r.code AS code ORDER BY id"
     )
     assert loc.values.tolist() == [["9001", "DE212"], ["9002", "DE271"]]
+
+
+def test_a_file_without_project_dates_keeps_stored_dates(store, organization_csv):
+    write_collaborations(store, read_collaborations(organization_csv))
+    (organization_csv.parent / "project.csv").rename(organization_csv.parent / "elsewhere.csv")
+    again = read_collaborations(organization_csv)
+    assert again.projects["start_year"].isna().all()
+    write_collaborations(store, again)
+    got = store.run("MATCH (p:Project) RETURN p.id AS id, p.start_year AS y ORDER BY id")
+    assert got.values.tolist() == [["101", 2021], ["102", 2022]]
