@@ -224,20 +224,19 @@ def _types(values: tuple[str, ...]) -> list[str]:
 
 
 def _fold(values: pd.Series) -> pd.Series:
-    """Names for comparison: accents, case and punctuation folded (``Université`` ->
-    ``universite``)."""
-    from unidecode import unidecode
+    """Names for comparison: case, accents, punctuation and the German / Nordic
+    transliterations folded (``Universität München`` = ``UNIVERSITAET MUENCHEN``)."""
+    from ..loaders.localities import city_key
 
-    distinct = {v: " ".join("".join(ch if ch.isalnum() else " " for ch in unidecode(v).lower())
-                            .split()) for v in pd.unique(values.dropna().astype(str))}
-    return values.astype("object").map(distinct)
+    return city_key(values.astype("object"))
 
 
 def match_names(query: str, ids: pd.Series, names: pd.Series) -> pd.DataFrame:
     """Candidates for a name typed by a user: ``id, name, score`` (0-100), best first.
 
-    Case and accents are ignored; the score is rapidfuzz's ``WRatio`` (whole and partial
-    similarity) on the folded names, 100 for an exact folded match. Rows without a name (or
+    Case, accents and transliterations (ue for ü) are ignored; the score is rapidfuzz's
+    ``WRatio`` (whole and partial similarity) on the folded names, 100 for an exact folded
+    match. Rows without a name (or
     :data:`NO_NAME`) never match.
 
     >>> match_names("universite de lyon", pd.Series(["1", "2"]),

@@ -44,6 +44,9 @@ def test_match_names_ignores_case_and_accents():
                       pd.Series(["Université de Lyon", "Lyon Biopôle", NO_NAME]))
     assert got["id"].tolist()[0] == "u1" and got["exact"].iloc[0]
     assert "x" not in set(got["id"])  # no name never matches
+    tum = match_names("Technische Universität München", pd.Series(["t"]),
+                      pd.Series(["TECHNISCHE UNIVERSITAET MUENCHEN"]))
+    assert tum["exact"].tolist() == [True]  # transliteration folded
 
 
 def test_partners_by_name_and_no_name_shown(participations):
