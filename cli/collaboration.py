@@ -172,7 +172,10 @@ def load_collaborations(
         f"{written['partnerships']:,} reported partnerships"
     )
     if written.get("moved"):
-        click.echo(f"{written['moved']:,} organisation(s) moved to a more precise location")
+        click.echo(
+            f"{written['moved']:,} organisation(s) located anew (the file's location is as or "
+            "more precise than the stored one, which was removed: one location each)"
+        )
     for note in table.notes:
         click.echo(note)
 

@@ -1049,6 +1049,7 @@ def write_collaborations(
     placed = place_organisations(store, orgs)
     counts["regions"] = placed["regions"]
     counts["located"] = placed["located"]
+    counts["moved"] = placed["moved"]
     if len(table.projects):
         # a column the file does not have (no project table: no dates) keeps the stored values
         proj = table.projects

@@ -199,3 +199,28 @@ def test_a_file_without_project_dates_keeps_stored_dates(store, organization_csv
     write_collaborations(store, again)
     got = store.run("MATCH (p:Project) RETURN p.id AS id, p.start_year AS y ORDER BY id")
     assert got.values.tolist() == [["101", 2021], ["102", 2022]]
+
+
+def test_partner_names_and_sep_options(cli_store, tmp_path):
+    survey = tmp_path / "survey.csv"
+    survey.write_text(
+        "organisation;name;partner;partner_name;year;partner_country;country\n"
+        "a;Acme GmbH;u;Universit\u00c3\u00a9 de Lyon;2023;FR;DE\n"
+    )
+    runner = CliRunner()
+    r = runner.invoke(cli, ["load", "collaborations", str(survey), "--layout", "partners",
+                            "--sep", "semicolon"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "repaired 1 name(s)" in r.output
+    members = tmp_path / "members.tsv"
+    members.write_text("organisation\tcluster\tsince\na\tC1\t2015\n")
+    r = runner.invoke(cli, ["load", "clusters", str(members), "--sep", "tab"],
+                      catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["load", "clusters", str(members), "--sep", "::"],
+                      catch_exceptions=False)
+    assert r.exit_code != 0 and "not one character" in r.output
+    r = runner.invoke(cli, ["query", "run", "--cypher",
+                            "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name ORDER BY id",
+                            "--format", "csv"], catch_exceptions=False)
+    assert r.output.splitlines()[1:] == ["a,Acme GmbH", "u,Université de Lyon"]
