@@ -606,7 +606,7 @@ def set_names(store: Store, summary: pd.DataFrame) -> pd.DataFrame:
         rows = np.isin(kind, kinds)
         if rows.any():
             names = read_names(store, label, codes[rows].unique().tolist())
-            name[rows] = codes[rows].map(names).fillna("").to_numpy()
+            name[rows] = codes[rows].map(names).astype(object).fillna("").to_numpy()
     name[kind == "type"] = codes[kind == "type"].to_numpy()
     out = summary.copy()
     out.insert(out.columns.get_loc("actor_set") + 1, "actor_set_name", name.to_numpy())
