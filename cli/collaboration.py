@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..algorithms import collaboration as collab
-from ..graph_models.results import add_names, read_names
+from ..graph_models.results import read_names
 from ..graph_models.store import Store
 from ..loaders import clusters as cluster_loader
 from ..loaders import collaborations as collab_loader
@@ -580,8 +580,14 @@ def compute_collaboration(
             write=write,
         )
         summary = set_names(store, result["summary"])
-        if "actor" in result["actors"].columns and len(result["actors"]):
-            result["actors"] = add_names(store, result["actors"], "actor", "Organisation")
+        members = result["actors"]
+        if "actor" in members.columns and len(members):
+            ids = members["actor"].astype(str)
+            names = read_names(store, "Organisation", ids.unique().tolist())
+            members = members.copy()
+            members.insert(members.columns.get_loc("actor") + 1, "actor_name",
+                           ids.map(names).astype(object).fillna("").to_numpy())
+            result["actors"] = members
     if fmt == "table":
         emit(summary[[c for c in _TABLE_COLUMNS if c in summary.columns]].round(3), fmt, output)
     else:
