@@ -29,6 +29,7 @@ __all__ = [
     "read_activity",
     "read_names",
     "add_names",
+    "insert_names",
     "NO_NAME",
     "write_pair_measures",
     "write_scores",
@@ -122,12 +123,33 @@ def add_names(
 
     >>> # add_names(store, table, "region", "Region")  ->  region, region_name, ...
     """
+    codes = frame[column].astype(str).unique().tolist() if len(frame) else []
+    names = read_names(store, label, codes) if codes else pd.Series(dtype=object)
+    return insert_names(frame, column, names, name_column=name_column)
+
+
+def insert_names(
+    frame: pd.DataFrame,
+    column: str,
+    names: pd.Series,
+    *,
+    name_column: str | None = None,
+) -> pd.DataFrame:
+    """``frame`` with ``names`` (code -> name, e.g. from :func:`read_names`) of the codes in
+    ``column`` right after it, as ``name_column`` (default ``<column>_name``); a code without a
+    name shows :data:`NO_NAME`. The frame's ``attrs`` are kept.
+
+    >>> t = pd.DataFrame({"region": ["DEU", "XXX"], "eci": [1.9, 0.1]})
+    >>> insert_names(t, "region", pd.Series({"DEU": "Germany"})).columns.tolist()
+    ['region', 'region_name', 'eci']
+    >>> insert_names(t, "region", pd.Series({"DEU": "Germany"}))["region_name"].tolist()
+    ['Germany', '']
+    """
     name_column = name_column or f"{column}_name"
     out = frame.copy()
     if name_column in out.columns:
         out = out.drop(columns=name_column)
     codes = out[column].astype(str) if len(out) else out[column]
-    names = read_names(store, label, codes.unique().tolist()) if len(out) else pd.Series()
     values = codes.map(names).fillna(NO_NAME).astype(object) if len(out) else []
     out.insert(out.columns.get_loc(column) + 1, name_column, values)
     out.attrs = dict(frame.attrs)
