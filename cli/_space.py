@@ -181,9 +181,10 @@ def resolve_region(text: str, regions: Sequence[str], names: pd.Series | None = 
         return by_name[_plain(wanted)]
     if isinstance(alpha3, str):  # a country code that has no data here
         fail(f"region {wanted!r} is {alpha3} ({country_name(alpha3)}), which is not in {where}")
-    close = difflib.get_close_matches(wanted.upper(), list(regions), n=3, cutoff=0.5)
-    close += [by_name[n] for n in difflib.get_close_matches(
+    by_code = difflib.get_close_matches(wanted.upper(), list(regions), n=3, cutoff=0.5)
+    by_names = [by_name[n] for n in difflib.get_close_matches(
         _plain(wanted), list(by_name), n=3, cutoff=0.6)]
+    close = by_names + by_code if len(wanted) > 3 else by_code + by_names  # a name, or a code
     hint = f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
     fail(f"unknown region {text!r} in {where}{hint}")
     raise AssertionError  # pragma: no cover

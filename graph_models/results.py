@@ -150,7 +150,7 @@ def insert_names(
     if name_column in out.columns:
         out = out.drop(columns=name_column)
     codes = out[column].astype(str) if len(out) else out[column]
-    values = codes.map(names).fillna(NO_NAME).astype(object) if len(out) else []
+    values = codes.map(names).astype(object).fillna(NO_NAME) if len(out) else []
     out.insert(out.columns.get_loc(column) + 1, name_column, values)
     out.attrs = dict(frame.attrs)
     return out
