@@ -167,7 +167,10 @@ def specialisation(
 
     RCA and M land on each observed relationship (with rca_method and rca_threshold);
     diversity and ubiquity on (:Region|:Product)-[:SCORED {year}]->(:Measure
-    {id: 'Product:specialisation'}).
+    {id: 'Product:specialisation'}), for the regions and activities with data in the year
+    (replacing earlier scores of the years computed). The summary's mean_diversity averages
+    the regions with data in each year. The pairs, regions and activities tables carry
+    region_name and activity_name right after the codes (empty where a node has no name).
 
     \b
     Examples:
