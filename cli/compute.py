@@ -491,6 +491,10 @@ def _data_from(ctx: click.Context, opts: dict[str, Any], store) -> pd.DataFrame:
     return data
 
 
+#: The region and activity filters of compute complexity|relatedness, as recorded.
+FILTER_KEYS = ("min_region_total", "min_activity_total", "exclude_activities")
+
+
 def _filters(opts: dict[str, Any]) -> dict[str, Any]:
     """The region and activity filters asked for, as recorded with the results."""
     chosen = {
@@ -810,12 +814,14 @@ def _write_relatedness(store, tables: dict[str, pd.DataFrame], data: pd.DataFram
         n_pairs = results.write_pair_measures(store, observed, activity=label,
                                               measures=["rca", "m", "density", "cog"],
                                               parameters=on_rel, progress=advance)
-    # pairs of these years that an earlier run covered and this one left out (filters) lose
-    # that run's density and COG
-    results.clear_pair_measures(store, observed, activity=label,
-                                measures=["density", "cog", "proximity_method", "density_diagonal",
-                                          "density_scale", "cog_normaliser"],
-                                years=params["years"] or [])
+    if any(k in params for k in FILTER_KEYS):
+        # pairs of these years that this run's filters left out lose an earlier run's density
+        # and COG (without filters every observed pair was written just now)
+        results.clear_pair_measures(store, observed, activity=label,
+                                    measures=["density", "cog", "proximity_method",
+                                              "density_diagonal", "density_scale",
+                                              "cog_normaliser"],
+                                    years=params["years"] or [])
     t_pairs = time.perf_counter() - t0
     prox = tables["proximity"]
     if len(prox):
