@@ -258,11 +258,13 @@ def load_space(
 
 
 def _names(store, data: pd.DataFrame, activity: str) -> dict[str, pd.Series]:
-    """The stored names of the regions and activities of ``data``."""
+    """The stored names of the regions and activities of ``data`` (short names where the
+    nodes have them)."""
     return {
-        "region_names": results.read_names(store, "Region", pd.unique(data["region"]).tolist()),
+        "region_names": results.read_names(store, "Region", pd.unique(data["region"]).tolist(),
+                                           short=True),
         "activity_names": results.read_names(store, activity,
-                                             pd.unique(data["activity"]).tolist()),
+                                             pd.unique(data["activity"]).tolist(), short=True),
     }
 
 

@@ -552,12 +552,12 @@ NAMED_COLUMNS = {"region": "Region", "activity": None, "activity_a": None, "acti
 
 def with_names(store, frame: pd.DataFrame, activity: str = "Product") -> pd.DataFrame:
     """``frame`` with ``<code column>_name`` right after each code column (``region``,
-    ``activity``, ``activity_a``, ``activity_b``), read from the graph's nodes (empty where a
-    node has no name)."""
+    ``activity``, ``activity_a``, ``activity_b``), read from the graph's nodes: the short name
+    where a node has one (the Atlas's short product names), else its name, else empty."""
     out = frame
     for column, label in NAMED_COLUMNS.items():
         if column in out.columns:
-            out = results.add_names(store, out, column, label or activity)
+            out = results.add_names(store, out, column, label or activity, short=True)
     return out
 
 

@@ -47,7 +47,7 @@ def demo(ctx: click.Context, top: int, region: str) -> None:
             f"{written['products']:,} products (2017; {table.missing_values:,} missing values "
             "skipped)"
         )
-        region_names = results.read_names(store, "Region")
+        region_names = results.read_names(store, "Region", short=True)
         data = results.read_activity(store, activity="Product")
         code = resolve_region(region, pd.unique(data["region"]).tolist(), region_names,
                               where="the 2017 data")
@@ -57,7 +57,7 @@ def demo(ctx: click.Context, top: int, region: str) -> None:
         _write_complexity(store, tables, "Product", params)
         _write_relatedness(store, tables, data, "Product", params, DEFAULT_MIN_PROXIMITY, 0.55)
         counts = store.counts()
-        product_names = results.read_names(store, "Product")
+        product_names = results.read_names(store, "Product", short=True)
 
     def regions(frame):
         return results.insert_names(frame, "region", region_names)

@@ -80,26 +80,30 @@ def read_activity(
 NO_NAME = ""
 
 
-def read_names(store: Store, label: str, codes: Sequence[str] | None = None) -> pd.Series:
+def read_names(
+    store: Store, label: str, codes: Sequence[str] | None = None, *, short: bool = False
+) -> pd.Series:
     """Names of ``label`` nodes by their key (``code``, or ``id`` for organisations, projects).
 
     Returns a Series indexed by key; nodes without a name are left out. ``codes`` limits the
-    read to those keys (one parameterised query either way).
+    read to those keys (one parameterised query either way). With ``short``, a node's
+    ``short_name`` is preferred where it has one.
 
     >>> # read_names(store, "Region", ["DEU"])  ->  DEU    Germany
     """
     key = schema.quote(schema.node(label).key)
-    where = "n.name IS NOT NULL"
     params: dict[str, Any] = {}
+    conditions = ["(n.name IS NOT NULL OR n.short_name IS NOT NULL)" if short
+                  else "n.name IS NOT NULL"]
     if codes is not None:
-        where += f" AND n.{key} IN $codes"
+        conditions.insert(0, f"n.{key} IN $codes")
         params["codes"] = [str(c) for c in dict.fromkeys(codes)]
     # the embedded store (kglite) answers an unset name with '<Label>_<id>': not a name
-    query = (
-        f"MATCH (n:{schema.quote(label)}) WHERE {where} RETURN n.{key} AS key, "
-        "CASE WHEN n.name = labels(n)[0] + '_' + toString(n.id) THEN null ELSE n.name END "
-        "AS name"
-    )
+    name = "CASE WHEN n.name = labels(n)[0] + '_' + toString(n.id) THEN null ELSE n.name END"
+    if short:
+        name = f"CASE WHEN n.short_name <> '' THEN n.short_name ELSE {name} END"
+    query = (f"MATCH (n:{schema.quote(label)}) WHERE {' AND '.join(conditions)} "
+             f"RETURN n.{key} AS key, {name} AS name")
     table = store.run(query, params)
     if not table.empty:
         table = table[table["name"].notna()]
@@ -115,16 +119,19 @@ def add_names(
     label: str,
     *,
     name_column: str | None = None,
+    short: bool = False,
 ) -> pd.DataFrame:
     """``frame`` with the names of the codes in ``column`` right after it.
 
     The new column is ``name_column`` (default ``<column>_name``, e.g. ``region_name``); a code
-    whose node has no name shows :data:`NO_NAME`. The frame's ``attrs`` are kept.
+    whose node has no name shows :data:`NO_NAME`. With ``short``, a node's ``short_name`` is
+    used where it has one (the Atlas's short product names, e.g. "Photographic film in rolls"
+    for 3702). The frame's ``attrs`` are kept.
 
     >>> # add_names(store, table, "region", "Region")  ->  region, region_name, ...
     """
     codes = frame[column].astype(str).unique().tolist() if len(frame) else []
-    names = read_names(store, label, codes) if codes else pd.Series(dtype=object)
+    names = read_names(store, label, codes, short=short) if codes else pd.Series(dtype=object)
     return insert_names(frame, column, names, name_column=name_column)
 
 

@@ -273,14 +273,17 @@ def test_region_and_activity_filters_are_applied_and_recorded(tmp_path):
 
 
 def _named_store(tmp_path) -> None:
-    """TRADE loaded, with names on some nodes (A, B and x, y); C and z stay unnamed."""
+    """TRADE loaded, with names on some nodes (A, B and x, y; x with a short name); C and z
+    stay unnamed."""
     f = tmp_path / "trade.csv"
     f.write_text(TRADE)
     assert invoke("load", "trade", str(f))[0] == 0
     with open_store() as store:
         store.upsert_nodes("Region", pd.DataFrame({"code": ["A", "B"], "name": ["Aland", "Bor"]}))
         store.upsert_nodes("Product", pd.DataFrame({"code": ["x", "y"],
-                                                    "name": ["Horses", "Cattle"]}))
+                                                    "name": ["Live horses", "Cattle"]}))
+        # a short name (the Atlas's name_short_en) is what the tables show where there is one
+        store.run("MATCH (p:Product {code: 'x'}) SET p.short_name = 'Horses'", write=True)
 
 
 def named(text: str) -> pd.DataFrame:
@@ -332,6 +335,11 @@ def test_tables_show_names_next_to_codes(cli_store, tmp_path):
     spec = named(text)
     assert list(spec.columns) == ["code", "name", "rca", "amount", "share"]
     assert dict(zip(spec["code"], spec["name"], strict=True)) == {"y": "Cattle", "z": ""}
+    code, text, err = invoke("query", "run", "activity_specialists", "-p", "code=x",
+                             "-p", "year=2000", "--format", "csv")
+    assert code == 0, err
+    assert dict(zip(*named(text)[["region", "name"]].T.values, strict=True)) == {"B": "Bor",
+                                                                                "C": ""}
 
 
 def test_file_tables_name_iso_countries(tmp_path):

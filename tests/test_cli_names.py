@@ -70,6 +70,9 @@ def world(cli_store, tmp_path):
                                                    "name": ["United Kingdom", "Ukraine"]}))
         store.upsert_nodes("Product", pd.DataFrame({"code": list(PRODUCT_NAMES),
                                                     "name": list(PRODUCT_NAMES.values())}))
+        # the tables show a node's short name where it has one (Atlas name_short_en)
+        store.run("MATCH (p:Product {code: '8471'}) SET p.name = 'Automatic data processing "
+                  "machines and units thereof', p.short_name = 'Computers'", write=True)
     return rows
 
 
