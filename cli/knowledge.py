@@ -18,6 +18,7 @@ from ..loaders import employment as emp_loader
 from ..loaders import patents as pat_loader
 from ..loaders._io import LoaderError
 from ._common import emit, fail, format_option, output_option, progress_bar, store_from
+from .compute import with_names
 
 __all__ = ["load_patents", "load_employment", "clusters", "run_clusters", "CLUSTER_METHOD"]
 
@@ -387,7 +388,7 @@ def clusters(ctx: click.Context, activity: str, year: int | None, level: str | N
                            lq_min=lq_min, focus_top=focus_top, min_value=min_value,
                            min_stars=min_stars, variety_level=variety_level,
                            write=not no_write)
-    frame = out[table]
+        frame = with_names(store, out[table], label)  # region_name, activity_name
     if fmt == "table":
         frame = frame.copy()
         for c in frame.columns:
