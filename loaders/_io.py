@@ -24,8 +24,12 @@ __all__ = [
     "parse_numeric",
     "parse_year",
     "require_codes",
+    "normalise_codes",
     "check_duplicates",
+    "file_lines",
+    "keep_lines",
     "CHUNK_ROWS",
+    "YEAR_RANGE",
 ]
 
 CHUNK_ROWS = 250_000
@@ -35,10 +39,79 @@ class LoaderError(ValueError):
     """A file that cannot be loaded; the message names the file and what is wrong."""
 
 
-def _lines(index: pd.Index | np.ndarray, limit: int = 5) -> str:
-    """File line numbers of data rows (0-based row positions -> header is line 1)."""
-    rows = np.asarray(index)[:limit] + 2
-    return ", ".join(map(str, rows))
+#: Years every loader accepts (inclusive); ``parse_year(year_range=...)`` widens it.
+YEAR_RANGE = (1800, 2100)
+
+
+class _LineMap:
+    """The file line of each data record, kept in ``frame.attrs["lines"]``.
+
+    A wrapper rather than the bare array: pandas deep-copies and compares ``attrs`` on every
+    operation, which would copy (and fail to compare) a large array.
+    """
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: np.ndarray):
+        self.lines = lines
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __eq__(self, other):
+        return self is other
+
+    __hash__ = object.__hash__
+
+
+def file_lines(frame: pd.DataFrame | pd.Series | None) -> np.ndarray | None:
+    """The file line of each record of a table read by :func:`read_table`, when blank lines
+    or quoted newlines make it differ from the record number (else None: record ``i`` is
+    line ``i + 2``)."""
+    found = getattr(frame, "attrs", {}).get("lines") if frame is not None else None
+    return found.lines if isinstance(found, _LineMap) else None
+
+
+def keep_lines(frame: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
+    """Give ``frame`` (built from the columns of ``source``, same row positions in its index)
+    the file lines of ``source``, so that errors about it name the right lines."""
+    if "lines" in source.attrs:
+        frame.attrs["lines"] = source.attrs["lines"]
+    return frame
+
+
+def _records(frame: pd.DataFrame | pd.Series, mask: np.ndarray) -> np.ndarray:
+    """The record numbers of the rows of ``mask``: the index labels when the index is one of
+    integers (a table built from the file's rows keeps their numbers), else the positions."""
+    mask = np.asarray(mask, dtype=bool)
+    if pd.api.types.is_integer_dtype(frame.index.dtype):
+        return np.asarray(frame.index)[mask]
+    return np.flatnonzero(mask)
+
+
+def _lines(
+    index: pd.Index | np.ndarray,
+    limit: int = 5,
+    *,
+    frame: pd.DataFrame | pd.Series | np.ndarray | None = None,
+) -> str:
+    """File line numbers of data rows, from their 0-based record numbers.
+
+    ``index`` holds record numbers (row positions of the table as read; a boolean mask is
+    turned into them); ``frame`` is the table they come from, or its :func:`file_lines`.
+    Without a line map record ``i`` is line ``i + 2`` (line 1 is the header).
+
+    >>> _lines(np.array([0, 3])), _lines(np.array([False, True]))
+    ('2, 5', '3')
+    """
+    rows = np.asarray(index)
+    if rows.dtype == bool:
+        rows = np.flatnonzero(rows)
+    rows = rows[:limit].astype("int64")
+    lines = frame if isinstance(frame, np.ndarray) else file_lines(frame)
+    if lines is not None and len(rows) and rows.max() < len(lines):
+        return ", ".join(map(str, lines[rows]))
+    return ", ".join(map(str, rows + 2))
 
 
 #: Encodings tried, in order, when a file is read with the default ``encoding="utf-8"``.
@@ -208,12 +281,13 @@ def read_table(
     if used in ("cp1252", "latin-1"):
         notes.append(f"{path.name} is not UTF-8: read as {_ENCODING_NAMES[used]}")
     frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
+    lines = _record_lines(path, gzipped, sep, used, len(frame))
     if trailing:
         extra = frame[_TRAILING].notna() & (frame[_TRAILING].str.strip() != "")
         if extra.any():
             raise LoaderError(
                 f"{path}: {int(extra.sum())} row(s) have one field more than the header, "
-                f"with a value, at line(s) {_lines(np.flatnonzero(extra.to_numpy()))}"
+                f"with a value, at line(s) {_lines(extra.to_numpy(), frame=lines)}"
             )
         frame = frame.drop(columns=_TRAILING)
         notes.append(f"{path.name}: every line ends with a separator; the empty last field is "
@@ -221,7 +295,42 @@ def read_table(
     if frame.empty:
         raise LoaderError(f"{path}: file has a header but no rows")
     frame.attrs.update(encoding=used, sep=sep, notes=notes)
+    if lines is not None:
+        frame.attrs["lines"] = _LineMap(lines)
     return frame
+
+
+def _record_lines(
+    path: Path, gzipped: bool, sep: str, encoding: str, n_records: int
+) -> np.ndarray | None:
+    """The file line each data record starts on, when it is not simply record + 2.
+
+    A first pass counts the file's lines: one per record plus the header means no blank line
+    and no quoted newline, and nothing is kept (None). Otherwise the file is read again with
+    :mod:`csv`, which counts lines as pandas does not, skipping blank lines as pandas does.
+    """
+    opener = gzip.open if gzipped else open
+    newlines, last = 0, b""
+    with opener(path, "rb") as fh:
+        while chunk := fh.read(1 << 24):
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if newlines + (last not in (b"\n", b"")) == n_records + 1:
+        return None
+    starts: list[int] = []
+    with opener(path, "rt", encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=sep, skipinitialspace=True)
+        previous = 0
+        try:
+            for record in reader:
+                if record and not (len(record) == 1 and not record[0].strip()):
+                    starts.append(previous + 1)
+                previous = reader.line_num
+        except csv.Error:
+            return None  # pandas read it; without a line map, record + 2 is the best guess
+    if len(starts) != n_records + 1:
+        return None
+    return np.asarray(starts[1:], dtype="int64")
 
 
 _SAMPLE_BYTES = 65536
@@ -280,7 +389,8 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, path: str | 
 def parse_numeric(
     frame: pd.DataFrame, column: str, *, path: str | Path, allow_negative: bool = False
 ) -> pd.Series:
-    """A column as float64: empty cells stay missing (NaN); text or negative values raise."""
+    """A column as float64: empty cells stay missing (NaN); text, infinite or (unless
+    ``allow_negative``) negative values raise, naming the file lines."""
     raw = frame[column]
     text = raw.str.strip()
     values = pd.to_numeric(text, errors="coerce")
@@ -290,69 +400,199 @@ def parse_numeric(
         examples = ", ".join(repr(v) for v in raw.iloc[where[:3]])
         raise LoaderError(
             f"{path}: column {column!r} has {len(where)} non-numeric value(s) at line(s) "
-            f"{_lines(where)} (e.g. {examples})"
+            f"{_lines(_records(frame, bad.to_numpy()), frame=frame)} (e.g. {examples})"
         )
     values = values.astype("float64")
     if np.isinf(values).any():
-        where = np.flatnonzero(np.isinf(values.to_numpy()))
-        raise LoaderError(f"{path}: column {column!r} is infinite at line(s) {_lines(where)}")
+        where = _records(frame, np.isinf(values.to_numpy()))
+        raise LoaderError(
+            f"{path}: column {column!r} is infinite at line(s) {_lines(where, frame=frame)}"
+        )
     if not allow_negative and (values < 0).any():
         where = np.flatnonzero((values < 0).to_numpy())
         examples = ", ".join(repr(v) for v in raw.iloc[where[:3]])
         raise LoaderError(
             f"{path}: column {column!r} has {len(where)} negative value(s) at line(s) "
-            f"{_lines(where)} (e.g. {examples})"
+            f"{_lines(_records(frame, (values < 0).to_numpy()), frame=frame)} (e.g. {examples})"
         )
     return values
 
 
-def parse_year(frame: pd.DataFrame, column: str, *, path: str | Path) -> pd.Series:
-    """A year column as int64; missing or non-integer years raise."""
+def parse_year(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    path: str | Path,
+    missing_ok: bool = False,
+    year_range: tuple[int, int] = YEAR_RANGE,
+) -> pd.Series:
+    """A year column as int64 (``Int64`` with ``missing_ok``, empty cells missing).
+
+    Missing (unless ``missing_ok``), non-integer, non-finite years and years outside
+    ``year_range`` (inclusive; :data:`YEAR_RANGE`, 1800-2100) raise, naming the file, the
+    column and the lines: ``1e20`` is no year, and would not fit a 64-bit integer.
+
+    >>> parse_year(pd.DataFrame({"y": ["2019", " 2020 "]}), "y", path="f.csv").tolist()
+    [2019, 2020]
+    >>> try:
+    ...     parse_year(pd.DataFrame({"y": ["2019", "1e20"]}), "y", path="f.csv")
+    ... except LoaderError as exc:
+    ...     print(exc)
+    f.csv: column 'y' has 1 year(s) outside 1800-2100 at line(s) 3 (e.g. '1e20')
+    """
     raw = frame[column].str.strip()
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna() | (values != np.round(values))
+    values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    empty = (raw.isna() | (raw == "")).to_numpy()
+    number = values.to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = (np.isnan(number) & ~(empty & missing_ok)) | (
+            np.isfinite(number) & (number != np.round(number))
+        ) | np.isinf(number)
     if bad.any():
-        where = np.flatnonzero(bad.to_numpy())
+        where = np.flatnonzero(bad)
+        examples = ", ".join(repr(v) for v in frame[column].iloc[where[:3]])
+        what = "non-integer" if missing_ok else "missing or non-integer"
+        raise LoaderError(
+            f"{path}: column {column!r} has {len(where)} {what} year(s) at "
+            f"line(s) {_lines(_records(frame, bad), frame=frame)} (e.g. {examples})"
+        )
+    low, high = year_range
+    with np.errstate(invalid="ignore"):
+        outside = ~np.isnan(number) & ((number < low) | (number > high))
+    if outside.any():
+        where = np.flatnonzero(outside)
         examples = ", ".join(repr(v) for v in frame[column].iloc[where[:3]])
         raise LoaderError(
-            f"{path}: column {column!r} has {len(where)} missing or non-integer year(s) at "
-            f"line(s) {_lines(where)} (e.g. {examples})"
+            f"{path}: column {column!r} has {len(where)} year(s) outside {low}-{high} at "
+            f"line(s) {_lines(_records(frame, outside), frame=frame)} (e.g. {examples})"
         )
+    if missing_ok:
+        return values.astype("Int64")
     return values.astype("int64")
 
 
-def require_codes(frame: pd.DataFrame, column: str, *, path: str | Path) -> pd.Series:
-    """A code column as stripped text; missing codes raise."""
-    codes = frame[column].str.strip()
+#: Characters stripped from both ends of a code besides white space: zero-width spaces and
+#: joiners, the word joiner and a stray byte-order mark (copy-paste from web pages and Excel).
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def normalise_codes(
+    codes: pd.Series,
+    *,
+    path: str | Path,
+    column: str,
+    upper: bool = False,
+    frame: pd.DataFrame | None = None,
+) -> pd.Series:
+    """Codes as every loader stores them: one normaliser for all.
+
+    Surrounding white space (including no-break spaces) and zero-width characters are
+    stripped; ``upper=True`` upper-cases codes that are case-insensitive (ISO country codes,
+    NUTS and other region codes), so ``deu``, ``DEU`` and `` Deu `` are one region. A NUL
+    character anywhere refuses the file, naming the lines. Missing cells stay missing.
+    ``frame`` is the table ``codes`` come from (for its file lines).
+
+    >>> normalise_codes(pd.Series(["deu", " DEU", "\u200bDeu\u00a0"]), path="f.csv",
+    ...                 column="region", upper=True).tolist()
+    ['DEU', 'DEU', 'DEU']
+    """
+    text = codes.str.strip().str.strip(_ZERO_WIDTH).str.strip()
+    nul = text.str.contains("\x00", regex=False).fillna(False).to_numpy(bool)
+    if nul.any():
+        raise LoaderError(
+            f"{path}: column {column!r} has a NUL character at {int(nul.sum())} line(s): "
+            f"{_lines(_records(codes, nul), frame=frame if frame is not None else codes)}"
+        )
+    return text.str.upper() if upper else text
+
+
+def require_codes(
+    frame: pd.DataFrame, column: str, *, path: str | Path, upper: bool = False
+) -> pd.Series:
+    """A code column normalised (:func:`normalise_codes`); missing codes raise."""
+    codes = normalise_codes(frame[column], path=path, column=column, upper=upper, frame=frame)
     bad = codes.isna() | (codes == "")
     if bad.any():
         where = np.flatnonzero(bad.to_numpy())
         raise LoaderError(
-            f"{path}: column {column!r} is empty at {len(where)} line(s): {_lines(where)}"
+            f"{path}: column {column!r} is empty at {len(where)} line(s): "
+            f"{_lines(_records(frame, bad.to_numpy()), frame=frame)}"
         )
     return codes
 
 
 def check_duplicates(
-    frame: pd.DataFrame, keys: Sequence[str], *, path: str | Path, how: str
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    path: str | Path,
+    how: str,
+    values: Sequence[str] | None = None,
+    allow_negative: bool = False,
 ) -> pd.DataFrame:
     """Apply the duplicate-key rule: ``"reject"`` raises naming the lines, ``"sum"`` adds up.
 
-    ``frame`` must carry the file line order in its index (row 0 = line 2). With ``"sum"``, a
-    key whose values are all missing stays missing.
+    ``frame`` must carry the file's record numbers in its index (row 0 = line 2; the lines of
+    :func:`keep_lines` when blank lines shift them). With ``"sum"`` only the ``values``
+    columns are added up (default: the numeric columns that are not keys); every other
+    column keeps its first row's value, and must be equal within a key (else the file is
+    refused). A key whose values are all missing stays missing. A sum is checked like a
+    value: an infinite one (overflow), or a negative one unless ``allow_negative``, refuses
+    the file, naming the key and its lines.
+
+    >>> f = pd.DataFrame({"r": ["A", "A"], "t": ["H01L", "H01L"], "n": [1.0, 2.0]})
+    >>> check_duplicates(f, ["r"], path="f.csv", how="sum")
+       r     t    n
+    0  A  H01L  3.0
     """
-    dup = frame.duplicated(list(keys), keep=False)
+    keys = list(keys)
+    dup = frame.duplicated(keys, keep=False)
     if not dup.any():
         return frame
     if how == "reject":
-        first = frame[dup].sort_values(list(keys)).head(2)
+        first = frame[dup].sort_values(keys).head(2)
         key = ", ".join(str(first.iloc[0][k]) for k in keys)
-        n = int(frame.duplicated(list(keys)).sum())
+        n = int(frame.duplicated(keys).sum())
         raise LoaderError(
             f"{path}: {n} duplicate ({', '.join(keys)}) key(s), e.g. ({key}) at lines "
-            f"{_lines(first.index)}; pass --duplicates sum to add them up"
+            f"{_lines(first.index, frame=frame)}; pass --duplicates sum to add them up"
         )
     if how != "sum":
         raise LoaderError(f"duplicates must be 'reject' or 'sum', got {how!r}")
-    value_cols = [c for c in frame.columns if c not in keys]
-    return frame.groupby(list(keys), sort=False, as_index=False)[value_cols].sum(min_count=1)
+    if values is None:
+        values = [c for c in frame.columns
+                  if c not in keys and pd.api.types.is_numeric_dtype(frame[c])]
+    values = list(values)
+    others = [c for c in frame.columns if c not in keys and c not in values]
+    groups = frame.groupby(keys, sort=False, dropna=False)
+    if others:
+        varies = groups[others].nunique(dropna=False).gt(1)
+        if varies.to_numpy().any():
+            col = varies.columns[varies.any().to_numpy()][0]
+            bad_key = varies.index[varies[col].to_numpy()][0]
+            bad_key = bad_key if isinstance(bad_key, tuple) else (bad_key,)
+            rows = frame.index[(frame[keys] == pd.Series(bad_key, index=keys)).all(axis=1)]
+            raise LoaderError(
+                f"{path}: rows with the same ({', '.join(keys)}) key "
+                f"({', '.join(map(str, bad_key))}) differ in {col!r}, at lines "
+                f"{_lines(rows, frame=frame)}; they cannot be summed"
+            )
+    summed = groups[values].sum(min_count=1)
+    for col in values:
+        sums = summed[col].to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(sums) | (~allow_negative & (sums < 0))
+        if bad.any():
+            bad_key = summed.index[bad][0]
+            bad_key = bad_key if isinstance(bad_key, tuple) else (bad_key,)
+            rows = frame.index[(frame[keys] == pd.Series(bad_key, index=keys)).all(axis=1)]
+            what = "infinite (too large)" if np.isinf(sums[bad][0]) else "negative"
+            raise LoaderError(
+                f"{path}: the sum of column {col!r} over the duplicate "
+                f"({', '.join(keys)}) key ({', '.join(map(str, bad_key))}) is {what}, at "
+                f"lines {_lines(rows, frame=frame)}"
+            )
+    out = summed.reset_index()
+    if others:
+        out = out.merge(groups[others].first().reset_index(), on=keys, how="left")
+    return out[[c for c in frame.columns]]

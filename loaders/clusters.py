@@ -28,7 +28,15 @@ import numpy as np
 import pandas as pd
 
 from ..graph_models.store import Store
-from ._io import LoaderError, read_table, require_codes, require_columns
+from ._io import (
+    LoaderError,
+    _lines,
+    normalise_codes,
+    parse_year,
+    read_table,
+    require_codes,
+    require_columns,
+)
 from .collaborations import _countries, map_types, place_organisations, upsert_organisations
 from .countries import to_alpha3
 from .localities import city_localities, nuts_chain
@@ -54,14 +62,15 @@ class ClusterTable:
     notes: list[str] = field(default_factory=list)
 
 
-def region_level(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
+def region_level(codes: pd.Series, *, path="", column: str = "region"
+                 ) -> tuple[pd.Series, pd.Series]:
     """Normalised Region codes and levels for cluster regions (see the module docstring).
 
     >>> c, lv = region_level(pd.Series(["de", "DE21", "DEU-MUNICH", "FRA"]))
     >>> c.tolist(), lv.tolist()
     (['DEU', 'DE21', 'DEU-MUNICH', 'FRA'], ['country', 'nuts2', 'city', 'country'])
     """
-    text = codes.str.strip().str.upper()
+    text = normalise_codes(codes, path=path, column=column, upper=True)
     letters = text.str.fullmatch(r"[A-Z]{2,3}").fillna(False)
     alpha3 = to_alpha3(text.where(letters))
     nuts = text.str.fullmatch(r"[A-Z]{2}[0-9A-Z]{1,3}").fillna(False) & ~letters
@@ -131,7 +140,7 @@ def read_clusters(
                     f"{path}: {int(members.duplicated(key).sum())} duplicate (organisation, "
                     f"cluster) row(s), e.g. ({first.iloc[0]['organisation']}, "
                     f"{first.iloc[0]['cluster']}) at lines "
-                    f"{', '.join(str(i + 2) for i in first.index)}; pass --duplicates merge to "
+                    f"{_lines(first.index, frame=raw)}; pass --duplicates merge to "
                     "keep the earliest since"
                 )
             members = members.groupby(key, as_index=False, sort=False)["since"].min()
@@ -166,21 +175,21 @@ def read_clusters(
         if dup.any():
             raise LoaderError(
                 f"{path}: cluster {ids[dup].iloc[0]!r} is listed more than once (lines "
-                f"{', '.join(str(i + 2) for i in np.flatnonzero(dup)[:5])}); an attributes "
+                f"{_lines(np.flatnonzero(dup), frame=raw)}); an attributes "
                 "file has one row per cluster"
             )
         clusters = pd.DataFrame({"id": ids})
         if "name" in cols:
             clusters["name"] = raw["name"].str.strip()
         if "region" in cols:
-            code, level = region_level(raw["region"])
+            code, level = region_level(raw["region"], path=path)
             given = raw["region"].notna().to_numpy() & (raw["region"].str.strip() != "").to_numpy()
             bad = given & code.isna().to_numpy()
             if bad.any():
                 raise LoaderError(
                     f"{path}: column 'region' has {int(bad.sum())} code(s) that are neither an "
                     f"ISO country nor a NUTS or city code at line(s) "
-                    f"{', '.join(str(i + 2) for i in np.flatnonzero(bad)[:5])} "
+                    f"{_lines(np.flatnonzero(bad), frame=raw)} "
                     f"(e.g. {raw['region'][bad].iloc[0]!r})"
                 )
             clusters["region"], clusters["level"] = code, level
@@ -215,16 +224,7 @@ def read_clusters(
 def _since(raw: pd.DataFrame, path) -> pd.Series:
     if "since" not in raw.columns:
         return pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    text = raw["since"].str.strip()
-    years = pd.to_numeric(text, errors="coerce")
-    bad = (text.notna() & (text != "") & (years.isna() | (years != np.round(years)))).to_numpy()
-    if bad.any():
-        raise LoaderError(
-            f"{path}: column 'since' has {int(bad.sum())} value(s) that are not a year at "
-            f"line(s) {', '.join(str(i + 2) for i in np.flatnonzero(bad)[:5])} "
-            f"(e.g. {raw['since'][bad].iloc[0]!r})"
-        )
-    return years.astype("Int64")
+    return parse_year(raw, "since", path=path, missing_ok=True)
 
 
 def write_clusters(store: Store, table: ClusterTable) -> dict[str, int]:

@@ -64,7 +64,17 @@ import pandas as pd
 
 from ..algorithms.collaboration import collaboration_pairs, project_ties
 from ..graph_models.store import Store
-from ._io import LoaderError, parse_numeric, read_table, require_codes, require_columns
+from ._io import (
+    LoaderError,
+    keep_lines,
+    normalise_codes,
+    parse_numeric,
+    parse_year,
+    read_table,
+    require_codes,
+    require_columns,
+)
+from ._io import _lines as _file_lines
 from .countries import country_table, to_alpha3
 from .localities import LOCATION_PRECISION, city_localities, nuts_chain, repair_text, valid_nuts
 
@@ -174,8 +184,10 @@ def detect_layout(columns: list[str]) -> str:
     )
 
 
-def _lines(mask: np.ndarray, limit: int = 5) -> str:
-    return ", ".join(str(i + 2) for i in np.flatnonzero(mask)[:limit])
+def _lines(mask: np.ndarray, limit: int = 5, *, frame=None) -> str:
+    """File lines of the rows of a boolean ``mask`` over a table read from a file (``frame``:
+    that table or one of its columns, for lines shifted by blank lines or quoted newlines)."""
+    return _file_lines(np.flatnonzero(mask), limit, frame=frame)
 
 
 def map_types(codes: pd.Series, *, path, column: str, unknown: str = "error") -> pd.Series:
@@ -194,7 +206,8 @@ def map_types(codes: pd.Series, *, path, column: str, unknown: str = "error") ->
             values = ", ".join(sorted(map(repr, pd.unique(codes[bad])))[:5])
             raise LoaderError(
                 f"{path}: column {column!r} has {int(bad.sum())} unknown organisation type(s) "
-                f"at line(s) {_lines(bad)} ({values}); known: {', '.join(sorted(TYPE_CODES))}; "
+                f"at line(s) {_lines(bad, frame=codes)} ({values}); "
+                f"known: {', '.join(sorted(TYPE_CODES))}; "
                 "pass --unknown-types other to load them as 'other'"
             )
     return mapped.fillna("other")
@@ -202,7 +215,7 @@ def map_types(codes: pd.Series, *, path, column: str, unknown: str = "error") ->
 
 def _countries(codes: pd.Series, *, path, column: str, missing: str) -> pd.Series:
     """Alpha-3 codes; unknown codes raise; missing ones raise unless ``missing='unlocated'``."""
-    text = codes.str.strip()
+    text = normalise_codes(codes, path=path, column=column, upper=True)
     out = to_alpha3(text)
     empty = (text.isna() | (text == "")).to_numpy()
     bad = out.isna().to_numpy() & ~empty
@@ -210,11 +223,13 @@ def _countries(codes: pd.Series, *, path, column: str, missing: str) -> pd.Serie
         values = ", ".join(sorted(map(repr, pd.unique(text[bad])))[:5])
         raise LoaderError(
             f"{path}: column {column!r} has {int(bad.sum())} unknown country code(s) at line(s) "
-            f"{_lines(bad)} ({values}); expected ISO 3166 alpha-2 or alpha-3 (UK, EL accepted)"
+            f"{_lines(bad, frame=codes)} ({values}); expected ISO 3166 alpha-2 or alpha-3 "
+            "(UK, EL accepted)"
         )
     if empty.any() and missing != "unlocated":
         raise LoaderError(
-            f"{path}: column {column!r} is empty at {int(empty.sum())} line(s): {_lines(empty)}; "
+            f"{path}: column {column!r} is empty at {int(empty.sum())} line(s): "
+            f"{_lines(empty, frame=codes)}; "
             "pass --missing-country unlocated to load those organisations without a location"
         )
     return out
@@ -239,7 +254,7 @@ def _dates(frame: pd.DataFrame, column: str, *, path) -> pd.Series:
         examples = ", ".join(repr(v) for v in raw[bad].head(3))
         raise LoaderError(
             f"{path}: column {column!r} has {int(bad.sum())} unreadable date(s) at line(s) "
-            f"{_lines(bad)} (e.g. {examples})"
+            f"{_lines(bad, frame=frame)} (e.g. {examples})"
         )
     return out
 
@@ -329,7 +344,7 @@ def _participations(frame: pd.DataFrame, *, path, duplicates: str, notes: list[s
         raise LoaderError(
             f"{path}: {n} duplicate participation(s) (one organisation twice in a project), e.g. "
             f"organisation {first.iloc[0]['organisation']} in project {first.iloc[0]['project']} "
-            f"at lines {', '.join(str(i + 2) for i in first.index)}; pass --duplicates merge to "
+            f"at lines {_file_lines(first.index, frame=frame)}; pass --duplicates merge to "
             "add their contributions up"
         )
     before = len(frame)
@@ -340,19 +355,30 @@ def _participations(frame: pd.DataFrame, *, path, duplicates: str, notes: list[s
         _coord=("_coord", "any"),
         contribution=("contribution", lambda s: s.sum(min_count=1)),
     )
+    overflow = np.isinf(merged["contribution"].to_numpy(dtype="float64", na_value=np.nan))
+    if overflow.any():
+        at = merged[overflow].iloc[0]
+        rows = frame.index[((frame["project"] == at["project"])
+                            & (frame["organisation"] == at["organisation"])).to_numpy()]
+        raise LoaderError(
+            f"{path}: the contributions of organisation {at['organisation']} in project "
+            f"{at['project']} sum to infinity (too large), at lines "
+            f"{_file_lines(rows, frame=frame)}"
+        )
     merged.loc[merged["_coord"], "role"] = "coordinator"
     notes.append(f"merged {before - len(merged):,} duplicate participation row(s)")
     return merged.drop(columns="_coord")
 
 
-def _check_dates(projects: pd.DataFrame, *, path, lines: np.ndarray) -> None:
+def _check_dates(projects: pd.DataFrame, *, path, lines: np.ndarray, frame=None) -> None:
+    """``lines``: the record number of each project row in ``frame``, the table read."""
     bad = (projects["end"] < projects["start"]).to_numpy()
     if bad.any():
         first = projects[bad].iloc[0]
         raise LoaderError(
             f"{path}: {int(bad.sum())} project(s) end before they start, e.g. project "
             f"{first['id']} ({first['start'].date()} to {first['end'].date()}) at line(s) "
-            f"{', '.join(str(i + 2) for i in lines[bad][:5])}"
+            f"{_file_lines(lines[bad], frame=frame)}"
         )
 
 
@@ -504,6 +530,7 @@ def _from_shared(
             "programme": "H2020",
         }
     )
+    keep_lines(rows, raw)
     participations = _participations(
         rows[["organisation", "project", "role", "contribution"]],
         path=path,
@@ -650,6 +677,7 @@ def _from_cordis(
             "country": _countries(raw["country"], path=path, column="country", missing=missing),
         }
     )
+    keep_lines(rows, raw)
     if "city" in raw.columns:
         rows["city"] = raw["city"].str.strip()
     if "nutsCode" in raw.columns:
@@ -687,7 +715,8 @@ def _from_cordis(
         _check_dates(
             ptab.rename(columns={"id": "id"})[["id", "start", "end"]].reset_index(drop=True),
             path=proj_path,
-            lines=np.arange(len(ptab)),
+            lines=ptab.index.to_numpy(),
+            frame=ptab,
         )
         ptab = ptab.set_index("id")
         proj["start"] = proj["project"].map(ptab["start"])
@@ -736,15 +765,14 @@ def _bools(raw: pd.DataFrame, column: str, *, path) -> pd.Series:
     if bad.any():
         raise LoaderError(
             f"{path}: column {column!r} has {int(bad.sum())} value(s) that are not yes/no at "
-            f"line(s) {_lines(bad)} (e.g. {raw[column][bad].iloc[0]!r}); use true/false, yes/no "
+            f"line(s) {_lines(bad, frame=raw)} (e.g. {raw[column][bad].iloc[0]!r}); "
+            "use true/false, yes/no "
             "or 1/0"
         )
     return out.astype("boolean")
 
 
 def _from_partners(raw, path, notes, *, duplicates, unknown_types, missing):
-    from ._io import parse_year
-
     require_columns(raw, list(_PARTNER_COLS), path=path)
     org = require_codes(raw, "organisation", path=path)
     partner = require_codes(raw, "partner", path=path)
@@ -753,7 +781,7 @@ def _from_partners(raw, path, notes, *, duplicates, unknown_types, missing):
     if self_tie.any():
         raise LoaderError(
             f"{path}: {int(self_tie.sum())} self-tie(s) (organisation listed as its own partner) "
-            f"at line(s) {_lines(self_tie)}, e.g. {org[self_tie].iloc[0]!r}"
+            f"at line(s) {_lines(self_tie, frame=raw)}, e.g. {org[self_tie].iloc[0]!r}"
         )
     ties = pd.DataFrame(
         {
@@ -766,6 +794,7 @@ def _from_partners(raw, path, notes, *, duplicates, unknown_types, missing):
             "channel": raw["channel"].str.strip() if "channel" in raw.columns else pd.NA,
         }
     )
+    keep_lines(ties, raw)
     key = ["organisation", "partner", "year"]
     dup = ties.duplicated(key, keep=False).to_numpy()
     if dup.any():
@@ -774,7 +803,7 @@ def _from_partners(raw, path, notes, *, duplicates, unknown_types, missing):
             raise LoaderError(
                 f"{path}: {int(ties.duplicated(key).sum())} duplicate (organisation, partner, "
                 f"year) row(s), e.g. ({', '.join(map(str, first.iloc[0][key]))}) at lines "
-                f"{', '.join(str(i + 2) for i in first.index)}; pass --duplicates merge to keep "
+                f"{_file_lines(first.index, frame=ties)}; pass --duplicates merge to keep "
                 "one"
             )
         before = len(ties)

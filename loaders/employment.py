@@ -81,7 +81,10 @@ from ..graph_models.store import Store
 from . import codes as code_mod
 from ._io import (
     LoaderError,
+    _lines,
     check_duplicates,
+    keep_lines,
+    normalise_codes,
     parse_numeric,
     parse_year,
     read_table,
@@ -250,8 +253,9 @@ def read_employment(
     table.notes[:0] = raw.attrs.get("notes", [])  # what the reader did (e.g. the encoding)
     before = len(table.data)
     industry_of = table.data.drop_duplicates("code").set_index("code")["industry"]
-    table.data = check_duplicates(table.data[["region", "code", "year", "jobs"]],
-                                  ["region", "code", "year"], path=path, how=duplicates)
+    table.data = check_duplicates(
+        keep_lines(table.data[["region", "code", "year", "jobs"]], raw),
+        ["region", "code", "year"], path=path, how=duplicates, values=["jobs"])
     table.data["industry"] = table.data["code"].map(industry_of)
     if len(table.data) < before:
         table.notes.append(f"summed {before - len(table.data):,} duplicate rows")
@@ -357,10 +361,11 @@ def _from_long(raw, path, classification, level, region_level, region_col, indus
                year_col, jobs_col, year) -> EmploymentTable:
     require_columns(raw, [region_col, industry_col, jobs_col], path=path)
     frame = pd.DataFrame({
-        "region": require_codes(raw, region_col, path=path),
+        "region": require_codes(raw, region_col, path=path, upper=True),
         "code": require_codes(raw, industry_col, path=path),
         "jobs": parse_numeric(raw, jobs_col, path=path),
     })
+    keep_lines(frame, raw)
     frame["year"] = _years(raw, year_col, path, year)
     frame = _keep_year(frame, year, path)
     frame["industry"], level = code_mod.normalise(
@@ -373,8 +378,6 @@ def _from_long(raw, path, classification, level, region_level, region_col, indus
                            missing_values=n_missing, notes=notes)
 
 
-def _lines(mask: np.ndarray, limit: int = 5) -> str:
-    return ", ".join(map(str, np.flatnonzero(mask)[:limit] + 2))
 
 
 def cbp_cells(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
@@ -399,7 +402,8 @@ def cbp_cells(raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     if unknown_flag.any():
         raise LoaderError(
             f"{path}: column 'empflag' has unknown size classes at line(s) "
-            f"{_lines(unknown_flag.to_numpy())} (e.g. {empflag[unknown_flag].iloc[0]!r}); "
+            f"{_lines(unknown_flag.to_numpy(), frame=raw)} "
+            f"(e.g. {empflag[unknown_flag].iloc[0]!r}); "
             f"expected one of {', '.join(CBP_SIZE_CLASSES)}")
     mid = empflag.map({k: (lo if hi is None else (lo + hi) / 2)
                        for k, (lo, hi) in CBP_SIZE_CLASSES.items()}).astype("float64")
@@ -575,7 +579,8 @@ def _from_sbs(raw, path, level, region_level, year, indicator, suppressed,
         bad = (n_keys != len(dims)).to_numpy()
         if bad.any():
             raise LoaderError(f"{path}: column 1 ({first!r}) does not hold {len(dims)} comma-"
-                              f"separated keys ({', '.join(dims)}) at line(s) {_lines(bad)} "
+                              f"separated keys ({', '.join(dims)}) at line(s) "
+                              f"{_lines(bad, frame=raw)} "
                               f"(e.g. {raw[first][bad].iloc[0]!r})")
         keys.columns = dims
         year_cols = [c for c in raw.columns[1:] if re.fullmatch(r"\d{4}", c.strip())]
@@ -597,7 +602,8 @@ def _from_sbs(raw, path, level, region_level, year, indicator, suppressed,
         if bad.any():
             at = long[bad].iloc[0]
             raise LoaderError(f"{path}: {int(bad.sum())} cell(s) that are neither a number with "
-                              f"flags nor ':' , first at line {at['_line'] + 2}, column "
+                              f"flags nor ':' , first at line "
+                              f"{_lines(np.array([at['_line']]), frame=raw)}, column "
                               f"{at['TIME_PERIOD'].strip()!r}: {at['cell']!r}")
         long["OBS_VALUE"] = num.where(num != ":")
         long["OBS_FLAG"] = flag
@@ -619,22 +625,27 @@ def _from_sbs(raw, path, level, region_level, year, indicator, suppressed,
     if unit is not None and _NOT_COUNT_UNIT.match(unit):
         raise LoaderError(f"{path}: unit {unit} is a percentage, rate or index, not a count; "
                           "choose a unit of counts with --select unit=... (NR, THS ...)")
-    frame = pd.DataFrame({
-        "region": frame["geo"].str.strip().str.upper(), "code": frame["nace_r2"].str.strip(),
+    frame = keep_lines(pd.DataFrame({  # the index holds the file's record numbers
+        "region": normalise_codes(frame["geo"], path=path, column="geo", upper=True),
+        "code": frame["nace_r2"].str.strip(),
         "value": frame["OBS_VALUE"], "flag": frame["OBS_FLAG"].fillna(""),
         "TIME_PERIOD": frame["TIME_PERIOD"], "column": column_of,
-    }, index=frame.index)
+    }, index=frame.index), raw)
     values = pd.to_numeric(frame["value"].str.strip(), errors="coerce")
     bad = (values.isna() & frame["value"].notna()).to_numpy()
     if bad.any():
         at = frame[bad].iloc[0]
         raise LoaderError(f"{path}: {int(bad.sum())} value(s) that are not numbers, first at line "
-                          f"{frame.index[bad][0] + 2}, column {at['column']!r}: {at['value']!r}")
+                          f"{_lines(frame.index[bad][:1], frame=frame)}, "
+                          f"column {at['column']!r}: "
+                          f"{at['value']!r}")
     neg = (values < 0).to_numpy()
     if neg.any():
         at = frame[neg].iloc[0]
         raise LoaderError(f"{path}: {int(neg.sum())} negative value(s), first at line "
-                          f"{frame.index[neg][0] + 2}, column {at['column']!r}: {at['value']!r}; "
+                          f"{_lines(frame.index[neg][:1], frame=frame)}, "
+                          f"column {at['column']!r}: "
+                          f"{at['value']!r}; "
                           "jobs cannot be negative (a change or a rate? choose a unit of counts "
                           "with --select unit=...)")
     frame["jobs"] = values.astype("float64")

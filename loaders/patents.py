@@ -79,7 +79,9 @@ from ..graph_models.store import Store
 from . import codes as code_mod
 from ._io import (
     LoaderError,
+    _lines,
     check_duplicates,
+    keep_lines,
     parse_numeric,
     parse_year,
     read_table,
@@ -276,10 +278,11 @@ def _from_long(raw, path, classification, level, region_col, technology_col, yea
              ("count", count_col))}
     require_columns(raw, [cols["region"], cols["technology"], cols["count"]], path=path)
     frame = pd.DataFrame({
-        "region": require_codes(raw, cols["region"], path=path),
+        "region": require_codes(raw, cols["region"], path=path, upper=True),
         "code": require_codes(raw, cols["technology"], path=path),
         "count": parse_numeric(raw, cols["count"], path=path),
     })
+    keep_lines(frame, raw)
     frame["year"] = _years(raw, cols["year"], path, year)
     notes: list[str] = []
     if year is not None:
@@ -289,7 +292,8 @@ def _from_long(raw, path, classification, level, region_col, technology_col, yea
     frame["technology"], level = code_mod.normalise(
         frame["code"], classification, level, path=path, column=cols["technology"],
         single_level=True)
-    frame = check_duplicates(frame, ["region", "code", "year"], path=path, how=duplicates)
+    frame = check_duplicates(frame, ["region", "code", "year"], path=path, how=duplicates,
+                             values=["count"])
     n_missing = int(frame["count"].isna().sum())
     frame = frame[frame["count"].notna()]
     before = frame["code"].nunique()
@@ -328,9 +332,8 @@ def _patent_years(frames: list[tuple[pd.DataFrame, Path]], patent_col: str, year
                 yr = pd.to_datetime(text, errors="coerce").dt.year
                 bad = yr.isna()
                 if bad.any():
-                    pos = np.flatnonzero(bad.to_numpy())[:5] + 2
                     raise LoaderError(f"{where}: column {col!r} has dates that cannot be read at "
-                                      f"line(s) {', '.join(map(str, pos))}")
+                                      f"line(s) {_lines(bad.to_numpy(), frame=frame)}")
                 years = yr.astype("int64")
                 return _one_year_per_patent(frame[patent_col].str.strip(), years, where, col)
         if col is not None:
@@ -383,15 +386,14 @@ def _from_patent_level(raw, class_raw, path, class_path, layout, classification,
     require_codes(class_src, patent_col, path=class_where)
     # -- inventors: patent, region, weight ------------------------------------------------------
     inv = pd.DataFrame({"patent": raw[patent_col].str.strip(),
-                        "region": require_codes(raw, region_col, path=path)})
+                        "region": require_codes(raw, region_col, path=path, upper=True)})
     if layout == "regpat":
         share_col = _col(share_col, layout, "share")
         require_columns(raw, [share_col], path=path)
         share = parse_numeric(raw, share_col, path=path)
         if share.isna().any():
-            pos = np.flatnonzero(share.isna().to_numpy())[:5] + 2
             raise LoaderError(f"{path}: column {share_col!r} is empty at line(s) "
-                              f"{', '.join(map(str, pos))}")
+                              f"{_lines(share.isna().to_numpy(), frame=raw)}")
         inv["share"] = share
         if "reg_share" in raw.columns and share_col != "reg_share":
             reg = parse_numeric(raw, "reg_share", path=path)
@@ -438,7 +440,7 @@ def _from_patent_level(raw, class_raw, path, class_path, layout, classification,
         if none.any():
             notes.append(f"left out {int(none.sum()):,} class rows whose code is in no WIPO "
                          f"technology field (e.g. {cls['code'][none].iloc[0]!r}, line "
-                         f"{cls.index[none][0] + 2})")
+                         f"{_lines(cls.index[none][:1], frame=class_src)})")
         cls = cls[~none]
         classification, level = WIPO_FIELDS, "field"
     cls = cls[["patent", "technology"]].drop_duplicates()
@@ -508,7 +510,7 @@ def read_technology_fields(path: str | Path, *, encoding: str = "utf-8",
     bad = (number.isna() | (number != np.round(number)) | (number < 1)).to_numpy()
     if bad.any():
         raise LoaderError(f"{path}: column 'Field_number' is not a field number 1, 2, ... at "
-                          f"line(s) {', '.join(map(str, np.flatnonzero(bad)[:5] + 2))}")
+                          f"line(s) {_lines(bad, frame=raw)}")
     text = require_codes(raw, "IPC_code", path=path)
     pattern = text.str.replace(r"\s+", "", regex=True).str.upper()
     ok = pattern.str.fullmatch(r"[A-H]\d{2}[A-Z](?:\d{1,4}/)?%").to_numpy(dtype=bool)
@@ -516,7 +518,7 @@ def read_technology_fields(path: str | Path, *, encoding: str = "utf-8",
         pos = np.flatnonzero(~ok)
         raise LoaderError(
             f"{path}: column 'IPC_code' has {len(pos)} pattern(s) that are not an IPC subclass "
-            f"or main group followed by % at line(s) {', '.join(map(str, pos[:5] + 2))} (e.g. "
+            f"or main group followed by % at line(s) {_lines(pos, frame=raw)} (e.g. "
             f"{text.iloc[pos[0]]!r}; expected e.g. 'F21H%' or 'H04N   3/%')")
     out = pd.DataFrame({"pattern": pattern.str.rstrip("%"), "number": number.astype("int64"),
                         "field_name": raw["Field_en"].str.strip(),
@@ -525,15 +527,15 @@ def read_technology_fields(path: str | Path, *, encoding: str = "utf-8",
     if dup.any():
         pos = np.flatnonzero(dup)
         raise LoaderError(f"{path}: pattern {text.iloc[pos[0]]!r} given more than once (lines "
-                          f"{', '.join(map(str, pos[:5] + 2))})")
+                          f"{_lines(pos, frame=raw)})")
     for col, source in (("field_name", "Field_en"), ("sector_name", "Sector_en")):
         names = out.groupby("number")[col].transform("nunique")
         if (names > 1).any():
             first = out.index[(names > 1).to_numpy()][0]
             number = int(out["number"].loc[first])
-            lines = np.flatnonzero((out["number"] == number).to_numpy()) + 2
+            rows = (out["number"] == number).to_numpy()
             raise LoaderError(f"{path}: column {source!r} names field {number} in more than one "
-                              f"way (lines {', '.join(map(str, lines[:5]))})")
+                              f"way (lines {_lines(rows, frame=raw)})")
     order = out.sort_values("number").drop_duplicates("sector_name")["sector_name"].tolist()
     if len(order) > len(_ROMAN):
         raise LoaderError(f"{path}: more than {len(_ROMAN)} sectors")

@@ -78,7 +78,10 @@ from ..graph_models.store import Store
 from . import concordance
 from ._io import (
     LoaderError,
+    _lines,
     check_duplicates,
+    file_lines,
+    keep_lines,
     parse_numeric,
     parse_year,
     read_table,
@@ -429,8 +432,11 @@ def read_trade(
         frame, found = _from_comtrade(raw, path, classification, level, flow, notes, left)
         classification = classification or found
     else:
-        frame = _from_long(raw, path, layout, region_col, product_col, year_col, value_col, year)
-        _check_levels(frame["product"], level, path)
+        frame = keep_lines(
+            _from_long(raw, path, layout, region_col, product_col, year_col, value_col, year),
+            raw,
+        )
+        _check_levels(frame["product"], level, path, file_lines(raw))
     if "year" not in frame.columns:
         frame["year"] = np.int64(year)
     elif year is not None:
@@ -439,10 +445,10 @@ def read_trade(
             raise LoaderError(f"{path}: no rows for year {year}")
     n_missing = int(frame["value"].isna().sum())
     if n_missing and missing == "error":
-        where = np.flatnonzero(frame["value"].isna().to_numpy())[:5] + 2
+        where = frame.index[frame["value"].isna().to_numpy()]
         raise LoaderError(
             f"{path}: {n_missing} row(s) without a value, e.g. at line(s) "
-            f"{', '.join(map(str, where))}; pass --missing skip to leave them out"
+            f"{_lines(where, frame=raw)}; pass --missing skip to leave them out"
         )
     before = len(frame)
     keys = ["region", "product", "year"]
@@ -463,6 +469,14 @@ def read_trade(
     else:
         _refuse_mixed_vintages(frame, path, given, notes)
     frame = _apply_level(frame, level, notes, drop_covered=convert_to is None)
+    overflow = ~np.isfinite(frame["value"].to_numpy(dtype="float64"))
+    if overflow.any():  # sums over importers, partners or longer codes are values too
+        row = frame[overflow].iloc[0]
+        raise LoaderError(
+            f"{path}: the value of region {row['region']}, product {row['product']}, year "
+            f"{row['year']} sums to {row['value']} (too large); {int(overflow.sum())} such "
+            "key(s)"
+        )
     cols = ["region", "product", "year", "value"]
     if convert_to is not None:
         cols.append("converted_from")
@@ -504,7 +518,7 @@ def _from_long(raw, path, layout, region_col, product_col, year_col, value_col, 
     require_columns(raw, [cols["region"], cols["product"], cols["value"]], path=path)
     frame = pd.DataFrame(
         {
-            "region": require_codes(raw, cols["region"], path=path).str.upper(),
+            "region": require_codes(raw, cols["region"], path=path, upper=True),
             "product": require_codes(raw, cols["product"], path=path),
             "value": parse_numeric(raw, cols["value"], path=path),
         }
@@ -522,10 +536,13 @@ def _from_long(raw, path, layout, region_col, product_col, year_col, value_col, 
 # -- product levels --------------------------------------------------------------------------
 
 
-def _check_levels(products: pd.Series, level: int | None, path: Path) -> None:
+def _check_levels(
+    products: pd.Series, level: int | None, path: Path, lines: np.ndarray | None = None
+) -> None:
     """Refuse digit codes of several lengths without ``level``, and codes shorter than it.
 
-    ``products`` carries the file row positions in its index (row 0 = line 2).
+    ``products`` carries the file row positions in its index (row 0 = line 2; ``lines``: the
+    file line of each row when blank lines or quoted newlines shift them).
     """
     lengths = products.str.len().to_numpy()
     if level is None and (len(lengths) == 0 or (lengths == lengths[0]).all()):
@@ -538,7 +555,9 @@ def _check_levels(products: pd.Series, level: int | None, path: Path) -> None:
             examples = []
             for n in seen[:3]:
                 i = np.flatnonzero(digits & (lengths == n))[0]
-                examples.append(f"{products.iloc[i]!r} ({n} digits) at line {pos[i] + 2}")
+                examples.append(
+                    f"{products.iloc[i]!r} ({n} digits) at line {_lines(pos[i:i + 1], frame=lines)}"
+                )
             raise LoaderError(
                 f"{path}: product codes of {', '.join(map(str, seen))} digits are mixed, e.g. "
                 f"{', '.join(examples)}; pass --level with the number of digits to sum every "
@@ -548,10 +567,10 @@ def _check_levels(products: pd.Series, level: int | None, path: Path) -> None:
     short = digits & (lengths < level)
     if short.any():
         where = np.flatnonzero(short)
-        lines = ", ".join(str(p + 2) for p in pos[where[:5]])
         raise LoaderError(
             f"{path}: {len(where)} product code(s) have fewer than {level} digits (e.g. "
-            f"{products.iloc[where[0]]!r}) at line(s) {lines}; choose a --level of at most "
+            f"{products.iloc[where[0]]!r}) at line(s) {_lines(pos[where], frame=lines)}; "
+            "choose a --level of at most "
             f"{int(lengths[where].min())} digits"
         )
 
@@ -860,7 +879,7 @@ def _from_baci(raw, path, classification, country_codes, level, notes, left):
     first = np.unique(pr_codes[keep], return_index=True)
     kept_codes = pr_uniq.iloc[first[0]]
     kept_codes.index = np.flatnonzero(keep)[first[1]]  # file rows, for the messages
-    _check_levels(kept_codes, level, path)
+    _check_levels(kept_codes, level, path, file_lines(raw))
     # distinct regions (58 and 56 are both BEL) and products after padding, as integer keys
     reg_of_u, reg_names = pd.factorize(ex_region.fillna(""))
     prod_of_u, prod_names = pd.factorize(pr_uniq)
@@ -1030,7 +1049,7 @@ def _from_comtrade(raw, path, classification, level, flow, notes, left):
         vintage = text("classification").map(concordance.classification_name)
     else:
         vintage = pd.Series(classification, index=raw.index, dtype="object")
-    _check_levels(product[keep], level, path)
+    _check_levels(product[keep], level, path, file_lines(raw))
     frame = pd.DataFrame(
         {
             "region": region[keep],

@@ -247,8 +247,7 @@ def test_cluster_files_and_bad_input(tmp_path):
     assert levels.tolist() == ["nuts1", "nuts3", "country"]
     with pytest.raises(
         LoaderError,
-        match=r"'since' has 1 value\(s\) that are not a year at "
-        r"line\(s\) 2",
+        match=r"'since' has 1 non-integer year\(s\) at line\(s\) 2",
     ):
         read_clusters(write(tmp_path / "b.csv", "organisation,cluster,since\na,C1,soon\n"))
     with pytest.raises(LoaderError, match=r"duplicate \(organisation, cluster\)"):

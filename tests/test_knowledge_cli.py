@@ -41,8 +41,8 @@ CBP_2017 = """fipstate,fipscty,naics,emp_nf,emp,est
 """
 
 JOBS = ("region,industry,year,jobs\nr1,10.11,2020,100\nr1,20.11,2020,50\nr1,29.10,2020,50\n"
-        "r2,10.11,2020,20\nr2,20.11,2020,160\nr2,29.10,2020,20\nr3,10.11,2020,10\n"
-        "r3,20.11,2020,10\nr3,29.10,2020,380\nr4,10.11,2020,70\nr4,20.11,2020,30\n")
+        "R2,10.11,2020,20\nr2,20.11,2020,160\nr2,29.10,2020,20\nr3,10.11,2020,10\n"
+        "R3,20.11,2020,10\nr3,29.10,2020,380\nr4,10.11,2020,70\nr4,20.11,2020,30\n")
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -96,25 +96,25 @@ def test_load_employment_and_compute_clusters(env_home, capsys, tmp_path):
                                        "activity_name"]
     # the hand-worked star rating of test_knowledge_clusters with a, b, c = 10.11, 20.11, 29.10
     assert table[["cluster", "stars"]].values.tolist() == [
-        ["industry:r2:20.11", 3], ["industry:r3:29.10", 2], ["industry:r4:10.11", 1],
-        ["industry:r1:10.11", 1]]
+        ["industry:R2:20.11", 3], ["industry:R3:29.10", 2], ["industry:R4:10.11", 1],
+        ["industry:R1:10.11", 1]]
     with EmbeddedStore(env_home / "graph.kgl") as store:
         back = store.run(
             "MATCH (c:Cluster)-[:LOCATED_IN]->(r:Region), (c)-[s:SPECIALISES_IN]->(i:Industry) "
             "RETURN c.id AS id, c.name AS name, r.code AS region, i.code AS industry, "
             "s.stars AS stars, s.year AS year, s.parameters AS parameters ORDER BY id")
     assert back["id"].tolist() == sorted(table["cluster"])
-    assert back["name"].iloc[0] == "10.11 in r1"
+    assert back["name"].iloc[0] == "10.11 in R1"
     assert json.loads(back["parameters"].iloc[0])["lq_min"] == 2.0
     code, out, err = run(capsys, "compute", "clusters", "--table", "regions", "--variety-level",
                          "division", "--format", "csv", "--no-write")
     assert code == 0, err
     regions = pd.read_csv(io.StringIO(out)).set_index("region")
-    assert regions.loc["r1", "hoover"] == pytest.approx(5 / 18)
-    assert regions.loc["r1", "krugman"] == pytest.approx(5 / 7)
+    assert regions.loc["R1", "hoover"] == pytest.approx(5 / 18)
+    assert regions.loc["R1", "krugman"] == pytest.approx(5 / 7)
     # three divisions of one class each: all variety is unrelated
-    assert regions.loc["r1", "related_variety"] == 0
-    assert regions.loc["r1", "unrelated_variety"] == pytest.approx(1.5)
+    assert regions.loc["R1", "related_variety"] == 0
+    assert regions.loc["R1", "unrelated_variety"] == pytest.approx(1.5)
     code, _, err = run(capsys, "compute", "clusters", "--activity", "technology")
     assert code == 1 and "no PATENTS data" in err
     code, out, err = run(capsys, "compute", "specialisation", "--activity", "industry")
@@ -131,12 +131,12 @@ def test_cluster_mapping_is_idempotent_and_replaces_stale_clusters(store, tmp_pa
     assert (counts["Cluster"], counts["LOCATED_IN"], counts["SPECIALISES_IN"]) == (4, 4, 4)
     # stricter cut-offs: only r2's 3-star cluster stays, the others are removed
     out = run_clusters(store, activity="Industry", min_stars=3)
-    assert out["clusters"]["cluster"].tolist() == ["industry:r2:20.11"]
+    assert out["clusters"]["cluster"].tolist() == ["industry:R2:20.11"]
     back = store.run("MATCH (c:Cluster)-[s:SPECIALISES_IN]->(i:Industry) RETURN c.id AS id, "
                      "s.stars AS stars, s.lq AS lq, s.size AS size, s.focus AS focus, "
                      "s.value AS value, s.method AS method")
     assert back.drop(columns="lq").values.tolist() == [
-        ["industry:r2:20.11", 3, 0.64, 0.8, 160.0, "star rating"]]
+        ["industry:R2:20.11", 3, 0.64, 0.8, 160.0, "star rating"]]
     assert back["lq"].iloc[0] == pytest.approx(2.88)
     assert store.counts().set_index("name")["count"]["LOCATED_IN"] == 1
 
