@@ -266,11 +266,14 @@ def _new_and_changed(
         existing[k] = existing[k].astype(rows[k].dtype, errors="ignore")
     both = rows.merge(existing, on=keys, how="left", suffixes=("", "__old"), indicator=True)
     is_new = (both["_merge"] == "left_only").to_numpy()
-    same = pd.Series(True, index=both.index)
+    same = np.ones(len(both), dtype=bool)
     for c in props:
         a, b = both[c], both[f"{c}__old"]
-        same &= (a == b) | (a.isna() & b.isna())
-    return rows[is_new], rows[~is_new & ~same.to_numpy()]
+        # nullable columns (Int64, boolean, Float64) compare to NA where either side is missing:
+        # a property that becomes or stops being missing has changed, two missing ones have not
+        equal = pd.array(a == b, dtype="boolean").fillna(False).to_numpy(dtype=bool)
+        same &= equal | (a.isna() & b.isna()).to_numpy(dtype=bool)
+    return rows[is_new], rows[~is_new & ~same]
 
 
 class Store(ABC):

@@ -581,7 +581,7 @@ def check_duplicates(
     for col in values:
         sums = summed[col].to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):
-            bad = np.isinf(sums) | (~allow_negative & (sums < 0))
+            bad = np.isinf(sums) if allow_negative else np.isinf(sums) | (sums < 0)
         if bad.any():
             bad_key = summed.index[bad][0]
             bad_key = bad_key if isinstance(bad_key, tuple) else (bad_key,)
