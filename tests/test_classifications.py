@@ -302,3 +302,23 @@ def test_cli_load_classification(env_home, capsys):
     assert counts == {"Product": 868, "Region": 306, "PART_OF": 858 + 964}
     code, _, err = _run(capsys, "--store", "embedded", "load", "classification", "NACE")
     assert code == 1 and "unknown classification 'NACE'" in err and "countries" in err
+
+
+def test_naics_2022_titles(store):
+    from smartspec.loaders.codes import write_hierarchy
+
+    write_hierarchy(store, "Industry", ["311313", "541511", "4521"], "NAICS")
+    got = store.run("MATCH (i:Industry) RETURN i.code AS code, i.name AS name ORDER BY code")
+    names = {c: _name_any(n) for c, n in zip(got["code"], got["name"], strict=True)}
+    assert names["311313"] == "Beet Sugar Manufacturing"
+    assert names["3113"] == "Sugar and Confectionery Product Manufacturing"
+    assert names["541511"] == "Custom Computer Programming Services"
+    assert names["31-33"] == "Manufacturing"
+    assert names["4521"] is None  # NAICS 2017's Department Stores: not a NAICS 2022 code
+    assert names["44-45"] == "Retail Trade"
+
+
+def _name_any(value) -> str | None:
+    if not isinstance(value, str) or value.startswith("Industry_"):
+        return None
+    return value
