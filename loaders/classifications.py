@@ -100,6 +100,7 @@ __all__ = [
     "PRODUCT_CLASSIFICATIONS",
     "PRODUCT_LEVELS",
     "GROUP_LEVELS",
+    "LEGACY_CODES",
     "product_classification",
     "product_table",
     "product_space",
@@ -266,38 +267,61 @@ def product_space(classification: str = "HS92", *, prefix: str = "") -> tuple[
 # -- countries -----------------------------------------------------------------------------------
 
 
+#: Alpha-3 codes that ISO replaced for the same country, still written in older trade tables
+#: (the shipped 1998-2000 table has ROM): named and grouped as the country they became.
+LEGACY_CODES = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
+
+
 @lru_cache(maxsize=1)
 def _country_reference() -> pd.DataFrame:
+    import pycountry
+
     atlas = _read("country")
     m49 = _read("country_m49_codes")
     iso = country_table()
     iso = iso.assign(numeric=pd.to_numeric(iso["numeric"]).astype("Int64"))
+    old = pd.DataFrame(
+        [(c.alpha_3, getattr(c, "alpha_2", None), c.name, int(c.numeric)) for c in
+         pycountry.historic_countries if getattr(c, "numeric", None)],
+        columns=["alpha3", "alpha2", "name", "numeric"],
+    ).drop_duplicates("alpha3").astype({"numeric": "Int64"})
     codes = pd.Index(pd.unique(pd.concat([iso["alpha3"], atlas["iso3_code"], m49["iso3"]])))
+    codes = codes.append(pd.Index(old["alpha3"]).difference(codes))
     out = pd.DataFrame(index=codes)
     atlas_i = atlas.set_index("iso3_code")
     m49_i = m49.drop_duplicates("iso3").set_index("iso3")
     iso_i = iso.set_index("alpha3")
+    old_i = old.set_index("alpha3")
     out["name"] = (atlas_i["name_short_en"].reindex(codes)
                    .fillna(m49_i["name_short_en"].reindex(codes))
-                   .fillna(iso_i["name"].reindex(codes)))
-    out["iso2"] = iso_i["alpha2"].reindex(codes).fillna(atlas_i["iso2_code"].reindex(codes))
+                   .fillna(iso_i["name"].reindex(codes))
+                   .fillna(old_i["name"].reindex(codes)))
+    out["iso2"] = (iso_i["alpha2"].reindex(codes).fillna(atlas_i["iso2_code"].reindex(codes))
+                   .fillna(old_i["alpha2"].reindex(codes)))
     atlas_m49 = pd.to_numeric(m49_i["m49_code"]).reindex(codes).astype("Int64")
-    out["m49"] = iso_i["numeric"].reindex(codes).fillna(atlas_m49).astype("Int64")
+    out["m49"] = (iso_i["numeric"].reindex(codes).fillna(atlas_m49)
+                  .fillna(old_i["numeric"].reindex(codes)).astype("Int64"))
     out["atlas_id"] = pd.to_numeric(atlas_i["country_id"]).reindex(codes).astype("Int64")
-    out.index.name = "code"
-    out = out.reset_index().sort_values("code", ignore_index=True)
-    out["iso3"] = out["code"]
-    return out[["code", "name", "iso2", "iso3", "m49", "atlas_id"]]
+    out["iso3"] = out.index
+    out["listed"] = ~out.index.isin(old["alpha3"]) | out.index.isin(m49["iso3"])
+    legacy = out.loc[list(LEGACY_CODES.values())].set_axis(list(LEGACY_CODES), axis=0)
+    legacy["listed"] = False
+    out = pd.concat([out.drop(index=list(LEGACY_CODES), errors="ignore"), legacy])
+    out = out.rename_axis("code").reset_index().sort_values("code", ignore_index=True)
+    return out[["code", "name", "iso2", "iso3", "m49", "atlas_id", "listed"]]
 
 
 def country_reference() -> pd.DataFrame:
     """Countries: ``code`` (ISO alpha-3 as Regions are keyed), ``name``, ``iso2``, ``iso3``,
-    ``m49`` and the Atlas ``atlas_id``; ISO 3166-1, Kosovo ``XKX`` and the former countries and
-    pseudo-codes the Atlas lists (``SUN``, ``YUG``, ``ANS`` "Undeclared" ...).
+    ``m49`` and the Atlas ``atlas_id``; ISO 3166-1, Kosovo ``XKX``, the former countries and
+    pseudo-codes the Atlas lists (``SUN``, ``YUG``, ``ANS`` "Undeclared" ...), the rest of
+    ISO 3166-3 (pycountry's historic countries), and the replaced codes of
+    :data:`LEGACY_CODES` (``ROM`` is Romania, with ``iso3`` ``ROU``); ``listed`` is False for
+    these last two kinds, which name codes found in data but are not written by default.
 
     >>> t = country_reference().set_index("code")
     >>> t.loc[["DEU", "KOR", "SUN"], ["name", "iso2", "m49"]].values.tolist()
-    [['Germany', 'DE', 276], ['South Korea', 'KR', 410], ['Soviet Union', nan, <NA>]]
+    [['Germany', 'DE', 276], ['South Korea', 'KR', 410], ['Soviet Union', 'SU', 810]]
     """
     return _country_reference().copy()
 
@@ -349,6 +373,9 @@ def _country_groups() -> tuple[pd.DataFrame, pd.DataFrame]:
         on="group_id",
     )
     member = pd.DataFrame({"country": member["iso3_code"], "group": member["code"]})
+    legacy = pd.DataFrame({"country": list(LEGACY_CODES), "now": list(LEGACY_CODES.values())})
+    legacy = legacy.merge(member, left_on="now", right_on="country", suffixes=("", "_now"))
+    member = pd.concat([member, legacy[["country", "group"]]], ignore_index=True)
     member = member.drop_duplicates().sort_values(["country", "group"], ignore_index=True)
     return table.drop(columns="group_id"), member
 
@@ -490,23 +517,24 @@ not know, left unnamed: 0000
 def write_countries(store: Store, codes=None) -> ClassificationWrite:
     """Name country Regions and link them to their groups (``PART_OF``).
 
-    ``codes`` are country Region codes (ISO alpha-3), or None for every country of
-    :func:`country_reference`. Known codes get ``level`` 'country', ``name``, ``iso2``,
-    ``iso3``, ``m49`` and ``PART_OF`` links to their groups, which are written with ``name``
-    and ``level`` (and UN subregions ``PART_OF`` their UN region); see the module docstring.
+    ``codes`` are country Region codes (ISO alpha-3), or None for every ``listed`` country of
+    :func:`country_reference` (ISO 3166-1 and the Atlas's countries and former countries).
+    Known codes get ``level`` 'country', ``name``, ``iso2``, ``iso3``, ``m49`` and ``PART_OF``
+    links to their groups, which are written with ``name`` and ``level`` (and UN subregions
+    ``PART_OF`` their UN region); see the module docstring.
     Codes the reference does not know (``WLD``, ``EU2``) are counted and listed, not written.
     Idempotent.
     """
     ref = _country_reference()
     if codes is None:
-        given = pd.Series(ref["code"], dtype=object)
+        given = pd.Series(ref.loc[ref["listed"], "code"], dtype=object)
     else:
         given = pd.Series(pd.unique(pd.Series(list(codes), dtype=object).dropna().astype(str)),
                           dtype=object)
     known = given.isin(ref["code"])
     result = ClassificationWrite("countries", "groups", named=int(known.sum()),
                                  unknown=sorted(given[~known].tolist()))
-    countries = ref[ref["code"].isin(given[known])].drop(columns="atlas_id")
+    countries = ref[ref["code"].isin(given[known])].drop(columns=["atlas_id", "listed"])
     if countries.empty:
         return result
     groups, members = _country_groups()

@@ -102,15 +102,19 @@ def test_countries_and_groups_by_hand():
     assert t.loc["DEU", ["name", "iso2", "iso3", "m49"]].tolist() == ["Germany", "DE", "DEU", 276]
     assert t.loc["KOR", "name"] == "South Korea" and t.loc["TWN", "iso2"] == "TW"
     assert t.loc["AFG", "m49"] == 4 and t.loc["LIE", "name"] == "Liechtenstein"  # not in Atlas
-    assert t.loc["SUN", "name"] == "Soviet Union"  # a former country of historical trade data
+    assert t.loc["SUN", ["name", "m49"]].tolist() == ["Soviet Union", 810]  # a former country
+    # ROM: Romania's alpha-3 until 2002, in the shipped 1998-2000 table
+    assert t.loc["ROM", ["name", "iso2", "iso3", "m49"]].tolist() == ["Romania", "RO", "ROU", 642]
     groups, members = ref.country_groups()
     g = groups.set_index("code")
     assert g.loc["EU27", ["name", "level"]].tolist() == ["European Union", "country_group"]
     assert g.loc["M49_155", ["name", "level", "parent"]].tolist() == [
         "Western Europe", "un_subregion", "M49_150"]
     assert set(groups["level"]) == set(ref.GROUP_LEVELS)
-    eu = set(members.loc[members["group"] == "EU27", "country"])
+    eu = set(members.loc[members["group"] == "EU27", "country"]) - set(ref.LEGACY_CODES)
     assert len(eu) == 27 and "GBR" not in eu and {"DEU", "FRA", "HRV"} <= eu
+    assert set(members.loc[members["country"] == "ROM", "group"]) == {
+        "EU27", "EUROPE", "M49_150", "M49_151", "WB_ECS"}
     # one continent and one UN subregion for every country the Atlas places
     placed = members.merge(groups, left_on="group", right_on="code")
     assert not placed[placed["level"] == "continent"]["country"].duplicated().any()
