@@ -72,7 +72,7 @@ def test_killed_load_leaves_whole_batches_and_converges(neo4j_store, neo4j_uri, 
     assert cut % batch == 0, f"{cut} relationships: a batch was half-written"
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     counts = dict(zip(neo4j_store.counts()["name"], neo4j_store.counts()["count"], strict=True))
-    assert counts == {"EXPORTS": 176_971, "Product": 1_222, "Region": 224}
+    assert counts == {"EXPORTS": 176_971, "Product": 1_222, "Region": 224 + 44, "PART_OF": 927}
 
 
 def test_killed_embedded_load_leaves_the_file_unchanged(tmp_path):
