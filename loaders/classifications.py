@@ -126,9 +126,10 @@ GROUP_LEVELS = ("continent", "un_region", "un_subregion", "country_group", "wb_r
 
 _FILES = {"HS92": "hs92", "HS12": "hs12", "HS22": "hs22", "SITC2": "sitc"}
 _ALIASES = {
-    "HS92": "HS92", "HS1992": "HS92", "H0": "HS92", "HS0": "HS92",
-    "HS12": "HS12", "HS2012": "HS12", "H4": "HS12", "HS4": "HS12",
-    "HS22": "HS22", "HS2022": "HS22", "H6": "HS22", "HS6": "HS22",
+    # not HS4 / HS6: people write those for HS at 4 or 6 digits, of any vintage
+    "HS92": "HS92", "HS1992": "HS92", "H0": "HS92",
+    "HS12": "HS12", "HS2012": "HS12", "H4": "HS12",
+    "HS22": "HS22", "HS2022": "HS22", "H6": "HS22",
     "SITC2": "SITC2", "SITCREV2": "SITC2", "SITCR2": "SITC2", "S2": "SITC2",
 }
 

@@ -80,8 +80,8 @@ def test_shipped_tables_are_the_atlas_files():
 
 def test_classification_names():
     assert [ref.product_classification(c) for c in
-            ["HS92", "hs12", "H6", "SITC2:", "sitc-2", "HS", "SITC", "NACE", None]] == [
-        "HS92", "HS12", "HS22", "SITC2", "SITC2", None, None, None, None]
+            ["HS92", "hs12", "H6", "SITC2:", "sitc-2", "HS", "HS6", "SITC", "NACE", None]] == [
+        "HS92", "HS12", "HS22", "SITC2", "SITC2", None, None, None, None, None]
 
 
 def test_product_space():
