@@ -48,8 +48,11 @@ Country Regions (``level`` 'country', keyed by ISO alpha-3) get ``name``, ``iso2
 (``South Korea``, ``Russia``, ``Iran``, ``Democratic Republic of the Congo``, ``East Germany``):
 the name people read in the Atlas and the trade literature, and it also names former countries
 of historical trade data (``SUN``, ``YUG``, ``CSK``, ``DDR``); countries the Atlas does not list
-take pycountry's common name (``Liechtenstein``, ``Puerto Rico``). Codes and ``m49`` come from
-ISO (pycountry) first, the Atlas second.
+take pycountry's common name (``Liechtenstein``, ``Puerto Rico``), and the other withdrawn codes
+of ISO 3166-3 pycountry's name. Codes and ``m49`` come from ISO (pycountry) first, the Atlas
+second. Alpha-3 codes ISO replaced for the same country (``ROM`` Romania until 2002, ``ZAR``,
+``TMP``: :data:`LEGACY_CODES`), still found in older trade tables, are named and grouped as the
+country they became.
 
 Each country is ``PART_OF`` its groups, Region nodes with these codes and levels:
 
