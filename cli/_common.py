@@ -16,6 +16,7 @@ from ..graph_models.store import STORE_KINDS, Store, open_store
 __all__ = [
     "FORMATS",
     "format_option",
+    "sep_option",
     "output_option",
     "emit",
     "store_from",
@@ -43,6 +44,23 @@ def output_option():
         "-o",
         type=click.Path(dir_okay=False, writable=True, path_type=Path),
         help="Write the result to this file instead of standard output.",
+    )
+
+
+def sep_option():
+    """``--sep``: the input file's separator (``, ; |`` or ``tab``); sniffed when not given."""
+    from ..loaders._io import LoaderError, parse_sep
+
+    def convert(ctx, param, value):
+        try:
+            return parse_sep(value)
+        except LoaderError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return click.option(
+        "--sep",
+        callback=convert,
+        help="Separator of FILE: ',', ';', '|' or 'tab' (default: sniffed from the header).",
     )
 
 

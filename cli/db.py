@@ -39,14 +39,33 @@ _home = click.option(
 def start(port: int, home: Path | None, timeout: float) -> None:
     """Start embedded Neo4j 5.26 (built with Maven on first use) and print its URI.
 
-    Needs Java 17+ and Maven; users with Docker can run `docker compose up -d` instead.
+    The server listens on 127.0.0.1 only, with authentication on: user neo4j, with a password
+    generated at the first start and kept in <home>/password (mode 0600). smartspec reads it
+    when NEO4J_URI names this server and NEO4J_PASSWORD is unset; to change it, write another
+    (8 characters or more) into that file and restart. LOAD CSV reads files under <home>/import
+    only. Needs Java 17+ and Maven; users with Docker can run `docker compose up -d` instead.
     """
     try:
         info = neo4j_server.start(port=port, home=home, timeout=timeout)
     except neo4j_server.Neo4jServerError as exc:
         fail(str(exc))
+    _describe(info)
+
+
+def _describe(info: neo4j_server.ServerInfo) -> None:
+    """Where the server runs, and how to reach it (user, password file, import folder)."""
     click.echo(f"Neo4j is running at {info.uri} (pid {info.pid}, data in {info.home})")
-    click.echo(f"use it with: export NEO4J_URI={info.uri}")
+    click.echo(
+        f"user neo4j, password in {neo4j_server.password_file(info.home)} (readable by you "
+        "only); LOAD CSV reads files under "
+        f"{info.home / neo4j_server.IMPORT_DIR} only"
+    )
+    if info.home == neo4j_server.default_home():
+        click.echo(f"use it with: export NEO4J_URI={info.uri}  (smartspec reads the password "
+                   "file itself; other clients need it)")
+    else:
+        click.echo(f"use it with: export NEO4J_URI={info.uri} "
+                   f"NEO4J_PASSWORD=$(cat {neo4j_server.password_file(info.home)})")
 
 
 @db.command()
@@ -67,7 +86,7 @@ def status(home: Path | None) -> None:
     if info is None:
         click.echo("Neo4j is not running")
         raise SystemExit(1)
-    click.echo(f"Neo4j is running at {info.uri} (pid {info.pid}, data in {info.home})")
+    _describe(info)
 
 
 @db.command()

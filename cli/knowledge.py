@@ -17,7 +17,15 @@ from ..graph_models.store import Store
 from ..loaders import employment as emp_loader
 from ..loaders import patents as pat_loader
 from ..loaders._io import LoaderError
-from ._common import emit, fail, format_option, output_option, progress_bar, store_from
+from ._common import (
+    emit,
+    fail,
+    format_option,
+    output_option,
+    progress_bar,
+    sep_option,
+    store_from,
+)
 
 __all__ = ["load_patents", "load_employment", "clusters", "run_clusters", "CLUSTER_METHOD"]
 
@@ -65,13 +73,21 @@ def _echo_notes(notes: Sequence[str]) -> None:
                    "(association strength) as PROXIMITY.")
 @click.option("--duplicates", type=click.Choice(["reject", "sum"]), default="reject",
               show_default=True, help="Long layout: several rows for one key.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of FILE.")
+@click.option("--technology-fields", type=click.Path(path_type=Path),
+              help="WIPO IPC -> 35 technology fields concordance (PatentsView "
+                   "ipc_technology.csv): count applications in the 35 named fields instead of "
+                   "IPC classes (regpat, patentsview).")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="Text encoding of FILE (UTF-8, with a BOM or not, falls back to "
+                   "Windows-1252).")
+@sep_option()
 @click.pass_context
 def load_patents(ctx: click.Context, file: Path, layout: str, classes: Path | None,
                  classification: str | None, level: str, region_col, technology_col, count_col,
                  year_col, patent_col, share_col, class_col, year: int | None, counting: str,
                  tolerance: float, code_prefix: str, region_level: str | None,
-                 knowledge_space: bool, duplicates: str, encoding: str) -> None:
+                 knowledge_space: bool, duplicates: str, technology_fields: Path | None,
+                 encoding: str, sep: str | None) -> None:
     """Load patent counts into (:Region)-[:PATENTS {year, count}]->(:Technology).
 
     IPC / CPC codes are normalised to --level (default subclass: "H01L 21/00" -> H01L), the
@@ -88,6 +104,8 @@ def load_patents(ctx: click.Context, file: Path, layout: str, classes: Path | No
       smartspec load patents counts.csv --level class
       smartspec load patents 202001_EPO_Inv_reg.txt --layout regpat \\
           --classes 202001_EPO_IPC.txt --region-level nuts3
+      smartspec load patents 202001_EPO_Inv_reg.txt --layout regpat \\
+          --classes 202001_EPO_IPC.txt --technology-fields ipc_technology.csv
       smartspec load patents inventors_cpc.csv --layout patentsview --region-level county
     """
     try:
@@ -98,8 +116,8 @@ def load_patents(ctx: click.Context, file: Path, layout: str, classes: Path | No
                 region_col=region_col, technology_col=technology_col, year_col=year_col,
                 count_col=count_col, patent_col=patent_col, share_col=share_col,
                 class_col=class_col, year=year, counting=counting, tolerance=tolerance,
-                code_prefix=code_prefix, duplicates=duplicates, encoding=encoding,
-                progress=advance)
+                code_prefix=code_prefix, duplicates=duplicates, encoding=encoding, sep=sep,
+                technology_fields=technology_fields, progress=advance)
         space = None
         if knowledge_space and table.classes is not None:
             space = pat_loader.knowledge_space(table)
@@ -135,8 +153,9 @@ def load_patents(ctx: click.Context, file: Path, layout: str, classes: Path | No
 @click.option("--level", help="Industry level: NACE section/division/group/class; NAICS "
                               "sector/subsector/industry_group/industry/national_industry or "
                               "2-6 [long: the file's; cbp, sbs: the finest in the file].")
-@click.option("--region-level", help="Region level recorded [cbp: county/state/metro; sbs: "
-                                     "the finest NUTS level, which is also the one kept].")
+@click.option("--region-level", help="Region level [cbp: county/state/metro, recorded; sbs: "
+                                     "nuts0 (country), nuts1, nuts2 or nuts3, the one kept; "
+                                     "default the finest in the file].")
 @click.option("--region-col", default="region", show_default=True, help="Region column (long).")
 @click.option("--industry-col", default="industry", show_default=True,
               help="Industry column (long).")
@@ -150,18 +169,31 @@ def load_patents(ctx: click.Context, file: Path, layout: str, classes: Path | No
 @click.option("--code-prefix", default="", help="Put before every code, e.g. 'NAICS:'.")
 @click.option("--duplicates", type=click.Choice(["reject", "sum"]), default="reject",
               show_default=True, help="Several rows for one key: refuse the file or add up.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of FILE.")
+@click.option("--select", "select", multiple=True, metavar="DIM=VALUE",
+              help="Eurostat (sbs): the value kept of a dimension besides nace_r2 and geo, e.g. "
+                   "--select unit=NR --select c_resid=TOTAL; required for every dimension "
+                   "with several values.")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="Text encoding of FILE (UTF-8, with a BOM or not, falls back to "
+                   "Windows-1252).")
+@sep_option()
 @click.pass_context
 def load_employment(ctx: click.Context, file: Path, layout: str, classification: str | None,
                     level: str | None, region_level: str | None, region_col: str,
                     industry_col: str, year_col: str, jobs_col: str, year: int | None,
                     indicator: str | None, suppressed: str, code_prefix: str, duplicates: str,
-                    encoding: str) -> None:
+                    select: tuple[str, ...], encoding: str, sep: str | None) -> None:
     """Load jobs into (:Region)-[:EMPLOYS {year, jobs}]->(:Industry).
 
     NACE or NAICS codes are normalised to --level and the hierarchy is written as
-    (:Industry)-[:PART_OF]->(:Industry). CBP and SBS files hold every level: the rows at
-    --level are kept and aggregates (CBP ------, SBS B-N_S95_X_K) left out. Suppressed CBP
+    (:Industry)-[:PART_OF]->(:Industry). CBP and Eurostat files hold every level: the rows at
+    --level are kept and aggregates (CBP ------, Eurostat B-N_S95_X_K, I551-I553) left out and
+    reported. Eurostat bulk TSV / SDMX-CSV: every dimension besides nace_r2 and geo holding
+    several values (freq, unit, c_resid, wstatus ...) is chosen with --select DIM=VALUE; NUTS
+    levels mixed in one file are never mixed in the graph (--region-level keeps one, the
+    others are reported), EU / euro-area totals are left out, flags (e, b, u, c, @C ...) are
+    counted, THS units are multiplied by 1,000. ZIP Code Business Patterns totals (no naics)
+    are refused with the reason. Suppressed CBP
     cells (empflag size class, emp_nf D/S/N) take the midpoint of their size class by default
     (--suppressed drop skips them); missing values are never zeros; negative jobs refuse the
     file. Loading the same file twice leaves the same graph.
@@ -171,7 +203,17 @@ def load_employment(ctx: click.Context, file: Path, layout: str, classification:
       smartspec load employment jobs.csv --classification NACE
       smartspec load employment cbp17co.txt --level 4
       smartspec load employment sbs_r_nuts06_r2.tsv --level division
+      smartspec load employment nama_10r_3empers.tsv.gz --select wstatus=EMP \\
+          --region-level nuts2
     """
+    chosen: dict[str, str] = {}
+    for item in select:
+        dim, eq, value = item.partition("=")
+        if not eq or not dim.strip() or not value.strip():
+            fail(f"--select {item!r}: write DIMENSION=VALUE, e.g. --select unit=NR")
+        if dim.strip() in chosen:
+            fail(f"--select {dim.strip()} given twice: one value per dimension")
+        chosen[dim.strip()] = value.strip()
     try:
         with progress_bar(f"reading {file.name}") as advance:
             table = emp_loader.read_employment(
@@ -179,7 +221,7 @@ def load_employment(ctx: click.Context, file: Path, layout: str, classification:
                 region_level=region_level, region_col=region_col, industry_col=industry_col,
                 year_col=year_col, jobs_col=jobs_col, year=year, indicator=indicator,
                 suppressed=suppressed, code_prefix=code_prefix, duplicates=duplicates,
-                encoding=encoding, progress=advance)
+                select=chosen or None, encoding=encoding, sep=sep, progress=advance)
     except LoaderError as exc:
         fail(str(exc))
     with store_from(ctx) as store:

@@ -8,7 +8,7 @@ import click
 
 from ..loaders import trade as trade_loader
 from ..loaders._io import LoaderError
-from ._common import fail, progress_bar, store_from
+from ._common import fail, progress_bar, sep_option, store_from
 
 __all__ = ["load"]
 
@@ -38,7 +38,41 @@ def load() -> None:
     default="",
     help="Put before every product code, e.g. 'SITC2:' to keep SITC and HS codes apart.",
 )
-@click.option("--level", default="country", show_default=True, help="Region level recorded.")
+@click.option(
+    "--level",
+    type=click.IntRange(1, 6),
+    help="Product level in digits (HS: 2, 4 or 6): longer codes are summed to it. Default: "
+    "BACI 4, other layouts as in the file (a file mixing code lengths is refused).",
+)
+@click.option(
+    "--region-level", default="country", show_default=True, help="Region level recorded."
+)
+@click.option(
+    "--convert-to",
+    help="Convert other HS vintages (HS96 ... HS22, Comtrade H1 ... H6) to HS92, or SITC "
+    "rev. 1 / 3 to SITC2, with the Growth Lab conversion weights (totals kept).",
+)
+@click.option(
+    "--concordance",
+    "concordance_file",
+    type=click.Path(path_type=Path),
+    help="Convert with this conversion table instead (UNSD HS workbook .xlsx/.xls, WITS "
+    "concordance CSV); --convert-to then names its target (default: from its header).",
+)
+@click.option(
+    "--country-codes",
+    type=click.Path(path_type=Path),
+    help="BACI: the release's country_codes_V*.csv (default: found beside FILE, else the "
+    "built-in table).",
+)
+@click.option(
+    "--flow",
+    type=click.Choice(list(trade_loader.TRADE_FLOWS)),
+    default="export",
+    show_default=True,
+    help="Comtrade: the flow read (X / 2 / Export; RX / 3 / Re-Export; DX). Re-exports are "
+    "never counted as exports.",
+)
 @click.option(
     "--duplicates",
     type=click.Choice(["reject", "sum"]),
@@ -53,7 +87,13 @@ def load() -> None:
     show_default=True,
     help="Rows with an empty value: skip and count them, or refuse the file.",
 )
-@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of FILE.")
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Text encoding of FILE (UTF-8 falls back to Windows-1252 when the bytes are not UTF-8).",
+)
+@sep_option()
 @click.pass_context
 def load_trade(
     ctx: click.Context,
@@ -66,10 +106,16 @@ def load_trade(
     year: int | None,
     classification: str | None,
     code_prefix: str,
-    level: str,
+    level: int | None,
+    region_level: str,
+    convert_to: str | None,
+    concordance_file: Path | None,
+    country_codes: Path | None,
+    flow: str,
     duplicates: str,
     missing: str,
     encoding: str,
+    sep: str | None,
 ) -> None:
     """Load export values into (:Region)-[:EXPORTS {year, value}]->(:Product).
 
@@ -79,11 +125,19 @@ def load_trade(
     are skipped and counted (--missing error refuses the file). Loading the same file twice
     leaves the same graph.
 
+    BACI: numeric exporter codes become ISO alpha-3 (the release's country_codes_V*.csv beside
+    FILE, else a built-in table; 490 'Other Asia, nes' is stored as TWN), values in thousands
+    of USD are multiplied by 1,000, HS6 is summed to HS4 (--level 6 keeps HS6), the vintage
+    comes from the file name. Comtrade (legacy and Comtrade+): only total rows, the World row
+    per reporter, year and product (else the sum over partners), aggregates such as EU-28 left
+    out; rows of several HS vintages need --convert-to HS92. What is left out is reported.
+
     \b
     Examples:
       smartspec load trade world_trade_2017.csv.gz --year 2017 --classification HS92
       smartspec load trade exports.csv --region-col iso3 --product-col hs4 --value-col usd
       smartspec load trade BACI_HS92_Y2017_V202401.csv --layout baci
+      smartspec load trade TradeData.csv --layout comtrade --convert-to HS92 --level 4
     """
     try:
         with progress_bar(f"reading {file.name}") as advance:
@@ -100,6 +154,12 @@ def load_trade(
                 duplicates=duplicates,
                 missing=missing,
                 encoding=encoding,
+                sep=sep,
+                level=level,
+                country_codes=country_codes,
+                convert_to=convert_to,
+                concordance_file=concordance_file,
+                flow=flow,
                 progress=advance,
             )
     except LoaderError as exc:
@@ -107,13 +167,30 @@ def load_trade(
     with store_from(ctx) as store:
         with progress_bar("writing exports", total=len(table.data)) as advance:
             try:
-                written = trade_loader.write_trade(store, table, level=level, progress=advance)
+                written = trade_loader.write_trade(
+                    store, table, level=region_level, progress=advance
+                )
             except LoaderError as exc:
                 fail(str(exc))
         where = store.describe()
-    years = ", ".join(map(str, table.years))
+    years = table.years
+    years = (
+        ", ".join(map(str, years))
+        if len(years) <= 5
+        else f"{years[0]}-{years[-1]} ({len(years)} years)"
+    )
+    what = ", ".join(
+        x
+        for x in (
+            f"{table.layout} layout",
+            table.classification,
+            f"{table.level}-digit products" if table.level else None,
+            f"years {years}" if len(table.years) > 1 else f"year {years}",
+        )
+        if x
+    )
     click.echo(
-        f"loaded {file} ({table.layout} layout, year {years}) into {where}: "
+        f"loaded {file} ({what}) into {where}: "
         f"{written['exports']:,} exports of {written['regions']:,} regions in "
         f"{written['products']:,} products"
     )

@@ -113,8 +113,15 @@ def show(name: str) -> None:
 @click.option(
     "--write",
     is_flag=True,
-    help="Allow writing to the graph: write queries, and --cypher with write clauses, are "
-    "refused without it.",
+    help="Allow writing to the graph: write queries, and --cypher that the database plans as a "
+    "write, an administration command or LOAD CSV, are refused without it.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    help="Stop a statement that runs longer than this many seconds (0: no limit).",
 )
 @format_option()
 @output_option()
@@ -125,6 +132,7 @@ def run(
     params: tuple[str, ...],
     cypher: str | None,
     write: bool,
+    timeout: float,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -133,8 +141,9 @@ def run(
     Parameters are checked against the query's header (smartspec query show NAME): types,
     required ones, bounds and choices. Values always reach the database as Cypher
     parameters, never inside the query text. A query that writes (mode write) runs only with
-    --write; --cypher runs read-only unless --write is given (a read transaction on Neo4j, a
-    refusal of write clauses on the embedded store).
+    --write; --cypher runs read-only unless --write is given, as the database itself decides
+    (Neo4j plans the statement first; kglite runs it in its read-only mode). A statement stops
+    after --timeout seconds; Ctrl-C cancels it (on Neo4j too) and exits with status 130.
 
     \b
     Examples:
@@ -147,10 +156,9 @@ def run(
         fail("give a query NAME or --cypher TEXT (one of them); see `smartspec query list`")
     try:
         if cypher is not None:
-            if not write and library.writes(cypher):
-                fail("this Cypher writes to the graph; add --write to run it")
             values = parse_params(params, typed=True)
             with store_from(ctx) as store:
+                store.query_timeout = timeout
                 frame = library.run_cypher(store, cypher, values, write=write)
         else:
             q = library.get(name)
@@ -159,6 +167,7 @@ def run(
             values = parse_params(params)
             q.bind(values)  # parameter errors before the store is opened
             with store_from(ctx) as store:
+                store.query_timeout = timeout
                 frame = library.run(store, q, values, write=write)
     except library.QueryError as exc:
         fail(str(exc))

@@ -54,8 +54,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..graph_models.embedded_store import _looks_like_write
-from ..graph_models.store import STORE_KINDS, Store
+from ..graph_models.store import STORE_KINDS, ReadOnlyError, Store, cypher_words, reads_files
 
 __all__ = [
     "TYPES",
@@ -645,16 +644,24 @@ def run(
     return _frame(store.run(q.text, bound, write=q.writes), q.columns)
 
 
+#: Words that begin a clause or command that writes, administers or reads files.
+_WRITE_WORDS = frozenset({
+    "CREATE", "MERGE", "SET", "DELETE", "REMOVE", "DROP", "FOREACH", "INSERT", "ALTER",
+    "RENAME", "GRANT", "DENY", "REVOKE", "TERMINATE",
+})
+
+
 def writes(text: str) -> bool:
-    """Whether a Cypher statement contains a write clause (outside strings and comments).
+    """Whether a Cypher text has a word of a write clause (outside strings, names, comments).
 
-    The same check the embedded store applies to read-only runs, so that ad-hoc Cypher is
-    refused alike on both stores; on Neo4j the read transaction is the guard behind it.
+    A check of the library's own files (their ``mode`` header), not a guard: what runs
+    read-only is decided by the store's engine (:func:`run_cypher`, :meth:`Store.run`), which
+    no spelling talks around.
 
-    >>> writes("MATCH (n) RETURN n.name AS `set`"), writes("MATCH (n) DETACH DELETE n")
+    >>> writes("MATCH (n) RETURN n.set AS `create` // DELETE"), writes("match (n) detach delete n")
     (False, True)
     """
-    return _looks_like_write(text)
+    return bool(_WRITE_WORDS.intersection(cypher_words(text))) or reads_files(text)
 
 
 def run_cypher(
@@ -666,14 +673,19 @@ def run_cypher(
 ) -> pd.DataFrame:
     """Run any Cypher statement, read-only unless ``write`` is True.
 
-    Read-only is enforced by a read transaction on Neo4j and by refusing statements with write
-    clauses on the embedded store. Values belong in ``parameters`` (``$name`` in ``text``).
+    Read-only is what the store's engine says, not what the words look like: Neo4j plans the
+    statement first (``EXPLAIN``) and runs it, in a read transaction, only if it is a read that
+    neither ends transactions, administers the server, loads CSV nor runs Cypher text through
+    APOC; kglite runs it in its read-only mode. A refused statement raises
+    :class:`QueryError` before it runs. Values belong in ``parameters`` (``$name`` in
+    ``text``).
     """
     if not text or not text.strip():
         raise QueryError("no Cypher given")
-    if not write and writes(text):
+    try:
+        result = store.run(text, dict(parameters or {}), write=write)
+    except ReadOnlyError as exc:
         raise QueryError(
-            "this Cypher writes to the graph (CREATE, MERGE, SET, DELETE, REMOVE, DROP, LOAD or "
-            "FOREACH); run it with write=True (--write on the command line)"
-        )
-    return _frame(store.run(text, dict(parameters or {}), write=write), ())
+            f"{exc.reason}; run it with write=True (--write on the command line)"
+        ) from exc
+    return _frame(result, ())

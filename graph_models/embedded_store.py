@@ -4,12 +4,20 @@ The graph lives in one file (``$SMARTSPEC_HOME/graph.kgl``). Opening the store l
 an exclusive lock for the lifetime of the store; :meth:`EmbeddedStore.commit` saves it atomically
 (kglite writes a new file and renames it). A command that fails or is killed before it commits
 leaves the file as it was: everything a command writes lands together or not at all, which is
-stronger than the per-batch transactions of the Neo4j store.
+stronger than the per-batch transactions of the Neo4j store. kglite's new file is
+``graph.kgl.tmp.<pid>.<n>``; one left by a process killed while saving is removed when the store
+is next opened (:func:`remove_stale_temp_files`).
+
+Read-only runs (``run(..., write=False)``) go through kglite's read-only mode, which refuses
+every mutation (``CREATE``, ``MERGE``, ``SET``, ``DELETE``, ``REMOVE``, ``INSERT``, schema and
+ontology procedures) in the engine, and through its plan (``EXPLAIN``), which must not load a
+CSV file.
 """
 
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import re
 import warnings
@@ -21,11 +29,22 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .store import Batch, Store, StoreError, frame_to_columns, smartspec_home
+from .store import (
+    Batch,
+    QueryTimeout,
+    ReadOnlyError,
+    Store,
+    StoreError,
+    frame_to_columns,
+    reads_files,
+    smartspec_home,
+)
 
-__all__ = ["EmbeddedStore", "default_path"]
+__all__ = ["EmbeddedStore", "default_path", "remove_stale_temp_files"]
 
-_WRITE_WORDS = ("CREATE", "MERGE", "SET", "DELETE", "REMOVE", "DROP", "LOAD", "FOREACH")
+#: Operations of kglite's plan a read-only run refuses (besides the mutations its read-only
+#: mode refuses): reading a file.
+_REFUSED_OPERATIONS = {"LoadCsv"}
 
 
 def default_path() -> Path:
@@ -61,6 +80,7 @@ class EmbeddedStore(Store):
             raise StoreError(
                 f"embedded store {self.path} is in use by another smartspec process"
             ) from None
+        remove_stale_temp_files(self.path)
         try:
             self._graph = (
                 kglite.load(str(self.path)) if self.path.exists() else kglite.KnowledgeGraph()
@@ -74,17 +94,52 @@ class EmbeddedStore(Store):
         return f"embedded store {self.path}"
 
     def run(
-        self, query: str, parameters: dict[str, Any] | None = None, *, write: bool = False
+        self,
+        query: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout: float | None = None,
     ) -> pd.DataFrame:
-        if not write and _looks_like_write(query):
-            raise StoreError("this query writes to the graph; it runs only with write access")
+        kg = self._kglite
+        timeout = self.query_timeout if timeout is None else timeout
+        options: dict[str, Any] = {"params": parameters or {}, "to_df": True}
+        if timeout is not None:
+            options["timeout_ms"] = max(1, round(timeout * 1000)) if timeout > 0 else 0
+        if not write:
+            self._refuse_file_reads(query, parameters)
+        self._graph.read_only(not write)
         try:
-            result = self._graph.cypher(query, params=parameters or {}, to_df=True)
-        except self._kglite.KgError as exc:
+            result = self._graph.cypher(query, **options)
+        except kg.ReadOnlyError as exc:
+            raise ReadOnlyError("this statement writes to the graph") from exc
+        except kg.CypherTimeoutError as exc:
+            raise QueryTimeout(
+                f"the query ran longer than its timeout of {timeout:g} s and was stopped "
+                "(a longer --timeout, or 0 for none, lets it run)"
+            ) from exc
+        except kg.KgError as exc:
+            if not write and "read-only mode" in str(exc):  # e.g. a write in a UNION's part
+                raise ReadOnlyError("this statement writes to the graph") from exc
             raise StoreError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            self._graph.read_only(False)
         if write:
             self._dirty = True
         return result if result is not None else pd.DataFrame()
+
+    def _refuse_file_reads(self, query: str, parameters: dict[str, Any] | None) -> None:
+        """Refuse a read-only statement whose kglite plan, or text, loads a CSV file."""
+        if reads_files(query):
+            raise ReadOnlyError("LOAD CSV reads files")
+        try:
+            plan = self._graph.cypher("EXPLAIN " + query, params=parameters or {}, to_df=True)
+        except self._kglite.KgError as exc:
+            raise StoreError(f"{type(exc).__name__}: {exc}") from exc
+        if plan is not None and "operation" in plan and plan["operation"].isin(
+            _REFUSED_OPERATIONS
+        ).any():
+            raise ReadOnlyError("LOAD CSV reads files")
 
     def write_batches(
         self,
@@ -225,8 +280,34 @@ def _lookup(ids: pd.Series, keys: pd.Series) -> np.ndarray:
     return np.where(at >= 0, ids.to_numpy()[at], None)
 
 
-def _looks_like_write(query: str) -> bool:
-    """Whether a statement contains a Cypher write clause (kglite has no read-only session)."""
-    text = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*", " ", query)
-    words = set(re.findall(r"[A-Za-z_]+", text.upper()))
-    return bool(words.intersection(_WRITE_WORDS))
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Remove ``<path>.tmp.<pid>.<n>`` files of processes that no longer run.
+
+    kglite saves into such a file and renames it over ``path``; a process killed meanwhile
+    leaves it behind. A file whose process runs (it may be saving now), or whose name holds no
+    process id, is kept. Returns the files removed.
+    """
+    removed = []
+    for tmp in path.parent.glob(glob.escape(path.name) + ".tmp.*"):
+        match = re.fullmatch(r"(\d+)(?:\.\d+)?", tmp.name[len(path.name) + len(".tmp.") :])
+        if match is None or _process_runs(int(match.group(1))):
+            continue
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(tmp)
+    return removed
+
+
+def _process_runs(pid: int) -> bool:
+    """Whether process ``pid`` exists (a process of another user counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,12 +1,17 @@
 """Build, start, stop and inspect a local embedded Neo4j 5.26 server.
 
 The server is the small Java program in ``launcher/`` (``org.smartspec.Neo4jLauncher``). It runs
-an embedded Neo4j DBMS with a Bolt connector on ``127.0.0.1:<port>``, authentication disabled
-(any user name and password are accepted) and the APOC core procedures registered.
+an embedded Neo4j DBMS with a Bolt connector on ``127.0.0.1:<port>`` and the APOC core
+procedures registered. Authentication is on: the user ``neo4j`` has a password generated at the
+first start and kept in ``<home>/password`` (readable by its owner only); the launcher sets it
+at every start, so writing another password there and restarting changes it. ``LOAD CSV`` and
+APOC's file procedures read only files under ``<home>/import``; APOC's exports are off.
 
-The launcher is built with Maven into ``<cache>/launcher`` (``<cache>`` is ``$SMARTSPEC_CACHE``
-or ``~/.cache/smartspec``), so the installed package folder may stay read-only. A server's home
-folder holds its data, ``neo4j.pid`` (process id and Bolt port), ``launcher.log`` (the Java
+The launcher is built with Maven into ``<cache>/launcher-<hash>`` (``<cache>`` is
+``$SMARTSPEC_CACHE`` or ``~/.cache/smartspec``; ``<hash>`` names the launcher's sources, so a
+changed source builds anew and versions side by side never rebuild over each other), so the
+installed package folder may stay read-only. A server's home folder holds its data,
+``neo4j.pid`` (process id and Bolt port), ``password``, ``import/``, ``launcher.log`` (the Java
 process's stdout and stderr) and Neo4j's own ``logs/debug.log``.
 
 Environment variables
@@ -39,6 +44,7 @@ import contextlib
 import hashlib
 import os
 import re
+import secrets
 import shlex
 import shutil
 import signal
@@ -57,6 +63,8 @@ __all__ = [
     "cache_dir",
     "default_home",
     "launcher_dir",
+    "local_password",
+    "password_file",
     "start",
     "status",
     "stop",
@@ -65,6 +73,9 @@ __all__ = [
 MAIN_CLASS = "org.smartspec.Neo4jLauncher"
 PID_FILE = "neo4j.pid"
 LOG_FILE = "launcher.log"
+PASSWORD_FILE = "password"
+IMPORT_DIR = "import"
+USER = "neo4j"
 READY_PREFIX = "READY bolt://"
 
 _STAMP_FILE = ".build-stamp"
@@ -152,6 +163,58 @@ def _resolve_home(home: Path | str | None) -> Path:
     return default_home() if home is None else Path(home).expanduser().resolve()
 
 
+def password_file(home: Path | str | None = None) -> Path:
+    """Return the file holding the password of user ``neo4j`` of the server in ``home``."""
+    return _resolve_home(home) / PASSWORD_FILE
+
+
+def _ensure_password(home: Path) -> str:
+    """The server's password: read from ``<home>/password``, made there (mode 0600) if absent.
+
+    The file is kept readable by its owner only; an existing one has its mode set so.
+    """
+    path = home / PASSWORD_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        os.chmod(path, 0o600)
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(24) + "\n")
+    password = path.read_text().strip()
+    if len(password) < 8:
+        raise Neo4jServerError(f"the password in {path} is shorter than Neo4j's 8 characters")
+    return password
+
+
+def _read_password(home: Path) -> str | None:
+    try:
+        return (home / PASSWORD_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def local_password(uri: str, home: Path | str | None = None) -> str | None:
+    """The password of the local server of ``smartspec db start`` if ``uri`` names it.
+
+    ``uri`` names it when its host is the loopback (``127.0.0.1``, ``localhost``, ``::1``) and
+    its port is the one in the pid file of the server in ``home`` (default
+    :func:`default_home`). None otherwise, or when the password file cannot be read.
+
+    >>> local_password("bolt://db.example.org:7687") is None
+    True
+    """
+    match = re.fullmatch(r"(?:bolt|neo4j)(?:\+s|\+ssc)?://([^/:]+|\[[^\]]+\])(?::(\d+))?/?",
+                         uri.strip())
+    if match is None or match.group(1).strip("[]") not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    home = _resolve_home(home)
+    record = _read_pid_file(home)
+    if record is None or record[1] != int(match.group(2) or 7687):
+        return None
+    return _read_password(home)
+
+
 # --------------------------------------------------------------------------------------------
 # Build
 # --------------------------------------------------------------------------------------------
@@ -210,10 +273,11 @@ def build(force: bool = False, quiet: bool = True) -> Path:
     """Build the Java launcher with Maven, unless an up-to-date build exists.
 
     The ``pom.xml`` and ``src`` tree of :func:`launcher_dir` are copied into the writable build
-    folder ``<cache>/launcher`` and built there with ``mvn -B -q package -DskipTests``. A
-    SHA-256 of the sources is kept in a stamp file; the build is skipped when it matches and
-    the classes and jars exist. The first build downloads Neo4j and APOC (about 125 MB) into the
-    local Maven repository.
+    folder ``<cache>/launcher-<hash>`` (the first 16 hex digits of a SHA-256 of the sources)
+    and built there with ``mvn -B -q package -DskipTests``. The hash is kept in a stamp file;
+    the build is skipped when it matches and the classes and jars exist. Changed sources get a
+    folder of their own, so a server running from an older build is never rebuilt under. The
+    first build downloads Neo4j and APOC (about 125 MB) into the local Maven repository.
 
     Parameters
     ----------
@@ -237,9 +301,9 @@ def build(force: bool = False, quiet: bool = True) -> Path:
     src_root = launcher_dir()
     if not (src_root / "pom.xml").is_file():
         raise Neo4jServerError(f"launcher sources not found: {src_root / 'pom.xml'} is missing")
-    build_dir = cache_dir() / "launcher"
-    build_dir.mkdir(parents=True, exist_ok=True)
     digest = _source_hash(src_root)
+    build_dir = cache_dir() / f"launcher-{digest[:16]}"
+    build_dir.mkdir(parents=True, exist_ok=True)
     stamp = build_dir / _STAMP_FILE
 
     def up_to_date() -> bool:
@@ -318,6 +382,7 @@ def _heap_options() -> list[str]:
 
 
 def _java_command(build_dir: Path, port: int, home: Path) -> list[str]:
+    """The launcher's command line; it reads the password from ``<home>/password``."""
     target = build_dir / "target"
     classpath = os.pathsep.join([str(target / "classes"), str(target / "lib" / "*")])
     return [
@@ -341,6 +406,8 @@ def _java_command(build_dir: Path, port: int, home: Path) -> list[str]:
         str(port),
         "--home",
         str(home),
+        "--password-file",
+        str(home / PASSWORD_FILE),
     ]
 
 
@@ -410,8 +477,9 @@ def _port_in_use(port: int) -> bool:
     return False
 
 
-def _answers(port: int, timeout: float = 5.0) -> bool:
-    """True if a Bolt server on 127.0.0.1:``port`` runs ``RETURN 1``."""
+def _answers(port: int, password: str | None, timeout: float = 5.0) -> bool:
+    """True if a Bolt server on 127.0.0.1:``port`` runs ``RETURN 1`` for user ``neo4j`` with
+    ``password``."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=min(timeout, 2.0)):
             pass
@@ -422,7 +490,7 @@ def _answers(port: int, timeout: float = 5.0) -> bool:
     try:
         with GraphDatabase.driver(
             f"bolt://127.0.0.1:{port}",
-            auth=("neo4j", "neo4j"),
+            auth=(USER, password or ""),
             connection_timeout=timeout,
             connection_acquisition_timeout=timeout,
             max_connection_pool_size=1,
@@ -514,7 +582,7 @@ def status(home: Path | str | None = None) -> ServerInfo | None:
     if not _is_launcher_process(pid, home):
         _remove_pid_file(home)
         return None
-    return _info(pid, port, home) if _answers(port) else None
+    return _info(pid, port, home) if _answers(port, _read_password(home)) else None
 
 
 def start(port: int = 7687, home: Path | str | None = None, timeout: float = 180) -> ServerInfo:
@@ -530,8 +598,8 @@ def start(port: int = 7687, home: Path | str | None = None, timeout: float = 180
     port : int, default 7687
         Bolt port on 127.0.0.1.
     home : Path or str, optional
-        Server home (data, logs, ``neo4j.pid``, ``launcher.log``); defaults to
-        :func:`default_home`. Created if missing.
+        Server home (data, logs, ``neo4j.pid``, ``password``, ``import/``, ``launcher.log``);
+        defaults to :func:`default_home`. Created if missing, with a generated password.
     timeout : float, default 180
         Seconds to wait for the server to answer.
 
@@ -551,6 +619,8 @@ def start(port: int = 7687, home: Path | str | None = None, timeout: float = 180
         raise Neo4jServerError(f"invalid Bolt port {port}")
     home = _resolve_home(home)
     home.mkdir(parents=True, exist_ok=True)
+    (home / IMPORT_DIR).mkdir(exist_ok=True)
+    password = _ensure_password(home)
     deadline = time.monotonic() + timeout
 
     record = _read_pid_file(home)
@@ -559,7 +629,7 @@ def start(port: int = 7687, home: Path | str | None = None, timeout: float = 180
         if _is_launcher_process(pid, home):
             # Running (maybe still starting, e.g. launched by another process): wait for it.
             while time.monotonic() < deadline:
-                if _answers(old_port):
+                if _answers(old_port, password):
                     return _info(pid, old_port, home)
                 if not _is_launcher_process(pid, home):
                     break
@@ -609,7 +679,7 @@ def start(port: int = 7687, home: Path | str | None = None, timeout: float = 180
                 f"Neo4j exited with code {rc} during start-up; last lines of {log_path}:\n"
                 + _log_tail(log_path, offset)
             )
-        if _log_has_ready(log_path, offset, port) and _answers(port):
+        if _log_has_ready(log_path, offset, port) and _answers(port, password):
             return _info(proc.pid, port, home)
         if time.monotonic() >= deadline:
             tail = _log_tail(log_path, offset)

@@ -2,9 +2,17 @@
 
 Settings come from the usual environment variables ``NEO4J_URI`` (default
 ``bolt://127.0.0.1:7687``), ``NEO4J_USER`` (``neo4j``), ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``
-(the server's default database when unset). Every batch is one write transaction, retried on
-transient errors (deadlocks, leader changes, lost connections) after a short pause
-(:func:`_write_transaction`).
+(the server's default database when unset). Without ``NEO4J_PASSWORD``, a URI naming the local
+server of ``smartspec db start`` uses the password that server generated
+(:func:`smartspec.graph_models.neo4j_server.local_password`). Every batch is one write
+transaction, retried on transient errors (deadlocks, leader changes, lost connections) after a
+short pause (:func:`_write_transaction`).
+
+Read-only runs are decided by the server: the statement is planned first (``EXPLAIN``) and runs
+only if Neo4j calls it read-only (query type ``r``) and its plan neither terminates
+transactions, administers the DBMS, loads a CSV file nor calls a procedure that runs Cypher
+text or touches files; it then runs in a read transaction. A statement runs with a timeout
+(:attr:`Neo4jStore.query_timeout`), and Ctrl-C terminates it on the server.
 
 Relationship upserts are written by several sessions in parallel (``SMARTSPEC_NEO4J_WRITERS``,
 default: the number of CPUs, at most 4), in rounds of blocks that share no endpoint node
@@ -17,8 +25,10 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -32,10 +42,13 @@ from . import schema
 from .store import (
     DEFAULT_BATCH_SIZE,
     Batch,
+    QueryTimeout,
+    ReadOnlyError,
     Store,
     StoreError,
     batches,
     frame_to_columns,
+    reads_files,
     relationship_filter,
 )
 
@@ -53,7 +66,7 @@ READ_RECORD = 2_000
 RETRY_DELAY = 0.05
 RETRY_SECONDS = 30.0
 
-__all__ = ["Neo4jStore", "DEFAULT_URI", "default_writers"]
+__all__ = ["Neo4jStore", "DEFAULT_URI", "LockLost", "default_writers"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +75,8 @@ log = logging.getLogger(__name__)
 LOCK_LABEL = "SmartspecLock"
 LOCK_CONSTRAINT = "smartspec_lock_name"
 LOCK_NOTICE_SECONDS = 2.0
+#: Transaction metadata key naming the type a lock transaction holds.
+LOCK_TAG = "smartspec_lock"
 lock_log = logging.getLogger(__name__ + ".lock")
 lock_log.setLevel(logging.INFO)  # shown without --debug, unlike the retry warnings
 
@@ -71,6 +86,23 @@ EQUIVALENT_SCHEMA = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
 SCHEMA_COMMANDS = ("CREATE CONSTRAINT", "CREATE INDEX", "DROP CONSTRAINT", "DROP INDEX", "SHOW")
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
+
+#: Plan operators a read-only run refuses although Neo4j calls their statements read-only.
+REFUSED_OPERATORS = {"TerminateTransactions", "LoadCSV", "AdministrationCommand"}
+#: Procedures and functions a read-only run refuses: they run Cypher text (whose writes a read
+#: transaction stops, but not its ``TERMINATE TRANSACTIONS`` or ``LOAD CSV``) or read and write
+#: files. Matched in the plan, where Neo4j spells every call by its full name.
+REFUSED_CALLS = re.compile(
+    r"\bapoc\.(?:cypher|periodic|do|export|import|load|trigger|custom|systemdb|log)(?:\.\w+)+"
+    r"|\bapoc\.(?:when|case)\b",
+    re.IGNORECASE,
+)
+#: Transaction metadata naming one run, so that Ctrl-C can terminate it on the server.
+RUN_TAG = "smartspec_run"
+
+
+class LockLost(StoreError):
+    """The transaction holding a load lock ended (terminated, timed out, or the server went)."""
 
 
 class Neo4jStore(Store):
@@ -102,7 +134,14 @@ class Neo4jStore(Store):
         self._neo4j = neo4j
         self.uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
         user = user or os.environ.get("NEO4J_USER") or "neo4j"
-        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        if password is None:
+            password = os.environ.get("NEO4J_PASSWORD")
+        if password is None:
+            from .neo4j_server import local_password
+
+            password = local_password(self.uri) or ""
+        self._locks: dict[str, Any] = {}  # held load locks: type -> their transaction
+        self._locks_mutex = threading.Lock()
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.writers = writers if writers is not None else default_writers()
         if self.writers < 1:
@@ -123,7 +162,11 @@ class Neo4jStore(Store):
             raise StoreError(f"Neo4j is unreachable at {self.uri}: {_first_line(exc)}") from exc
         except AuthError as exc:
             self.close()
-            raise StoreError(f"Neo4j at {self.uri} refused the credentials of {user!r}") from exc
+            raise StoreError(
+                f"Neo4j at {self.uri} refused the credentials of {user!r}: set NEO4J_USER and "
+                "NEO4J_PASSWORD (the server of `smartspec db start` keeps its password in the "
+                "file `password` of its data folder; `smartspec db status` names it)"
+            ) from exc
         except Exception as exc:  # invalid URI schemes and the like
             self.close()
             raise StoreError(f"cannot connect to Neo4j at {self.uri}: {_first_line(exc)}") from exc
@@ -133,9 +176,10 @@ class Neo4jStore(Store):
         return f"Neo4j {self.uri}{db}"
 
     @contextmanager
-    def _translated_errors(self) -> Iterator[None]:
-        """Driver errors as :class:`StoreError`: an unreachable server named by its URI, else
-        Neo4j's code and message."""
+    def _translated_errors(self, timeout: float | None = None) -> Iterator[None]:
+        """Driver errors as :class:`StoreError`: an unreachable server named by its URI, a
+        transaction that outlived ``timeout`` as :class:`QueryTimeout`, else Neo4j's code and
+        message."""
         from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
         try:
@@ -143,6 +187,11 @@ class Neo4jStore(Store):
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreError(f"Neo4j is unreachable at {self.uri}: {_first_line(exc)}") from exc
         except Neo4jError as exc:
+            if "TransactionTimedOut" in (exc.code or "") and timeout:
+                raise QueryTimeout(
+                    f"the query ran longer than its timeout of {timeout:g} s and was stopped "
+                    "(a longer --timeout, or 0 for none, lets it run)"
+                ) from exc
             raise StoreError(f"{exc.code}: {exc.message}") from exc
 
     def _session(self, write: bool):
@@ -150,16 +199,89 @@ class Neo4jStore(Store):
         return self._driver.session(database=self.database, default_access_mode=mode)
 
     def run(
-        self, query: str, parameters: dict[str, Any] | None = None, *, write: bool = False
+        self,
+        query: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout: float | None = None,
     ) -> pd.DataFrame:
+        """As :meth:`Store.run`; ``timeout`` (seconds, 0 for none) is the transaction's, and
+        Ctrl-C in the main thread terminates the statement on the server, then raises
+        :class:`KeyboardInterrupt`."""
+        timeout = self.query_timeout if timeout is None else timeout
+        tag = uuid.uuid4().hex
+        keys, records = self._interruptible(
+            lambda: self._run(query, parameters or {}, write, timeout, tag), tag
+        )
+        return pd.DataFrame.from_records(records, columns=keys)
+
+    def _interruptible(self, call: Callable[[], Any], tag: str) -> Any:
+        """``call()`` in a helper thread while the main thread waits for it, so that Ctrl-C
+        is not held up by the driver's socket read (which finishes the statement first): the
+        statement whose transaction carries ``tag`` is terminated, and KeyboardInterrupt
+        raised at once. From other threads ``call()`` runs directly."""
+        if threading.current_thread() is not threading.main_thread():
+            return call()
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def target() -> None:
+            try:
+                box["value"] = call()
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                box["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=target, name="smartspec-query", daemon=True).start()
+        try:
+            while not done.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            self._terminate(tag)
+            raise
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    def _terminate(self, tag: str) -> None:
+        """Terminate the transaction of the run tagged ``tag`` (best effort, a few seconds)."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.run(
+                    self._neo4j.Query(
+                        "SHOW TRANSACTIONS YIELD transactionId AS t, metaData AS m "
+                        f"WHERE m.{RUN_TAG} = $tag TERMINATE TRANSACTIONS t",
+                        timeout=5,
+                    ),
+                    tag=tag,
+                ).consume()
+        except Exception:  # noqa: BLE001 - interrupted anyway; closing the connection ends it
+            log.debug("could not terminate the interrupted statement", exc_info=True)
+
+    def _run(
+        self,
+        query: str,
+        parameters: dict[str, Any],
+        write: bool,
+        timeout: float | None,
+        tag: str,
+    ) -> tuple[list[str], list[list[Any]]]:
+        neo4j = self._neo4j
+        metadata = {RUN_TAG: tag}
+
+        @neo4j.unit_of_work(timeout=timeout, metadata=metadata)
         def work(tx):
-            result = tx.run(query, parameters or {})
+            result = tx.run(query, parameters)
             keys = list(result.keys())
             return keys, [r.values() for r in result]
 
         from neo4j.exceptions import Neo4jError
 
-        with self._translated_errors(), self._session(write) as session:
+        with self._translated_errors(timeout), self._session(write) as session:
+            if not write:
+                self._refuse_writes(session, query, parameters)
             if query.lstrip().upper().startswith(SCHEMA_COMMANDS):
                 # schema commands and SHOW run in auto-commit transactions, which the driver
                 # does not retry: two loads creating the schema of a new database at once
@@ -167,7 +289,9 @@ class Neo4jStore(Store):
                 # created an index (all that IF NOT EXISTS asks for)
                 def auto_commit() -> tuple[list[str], list[list[Any]]]:
                     try:
-                        result = session.run(query, parameters or {})
+                        result = session.run(
+                            neo4j.Query(query, timeout=timeout, metadata=metadata), parameters
+                        )
                         return list(result.keys()), [r.values() for r in result]
                     except Neo4jError as exc:
                         if exc.code == EQUIVALENT_SCHEMA and "IF NOT EXISTS" in query.upper():
@@ -178,7 +302,37 @@ class Neo4jStore(Store):
             else:
                 runner = session.execute_write if write else session.execute_read
                 keys, records = runner(work)
-        return pd.DataFrame.from_records(records, columns=keys)
+        return keys, records
+
+    def _refuse_writes(self, session: Session, query: str, parameters: dict[str, Any]) -> None:
+        """Raise :class:`ReadOnlyError` unless Neo4j plans ``query`` as a read.
+
+        The server plans the statement without running it (``EXPLAIN``): its query type must be
+        ``r`` (not ``rw``, ``w`` or ``s``, schema and administration), and its plan must hold
+        none of :data:`REFUSED_OPERATORS` and call none of :data:`REFUSED_CALLS`.
+        """
+        if reads_files(query):
+            raise ReadOnlyError("LOAD CSV reads files")
+        text = re.sub(r"^\s*(?:EXPLAIN|PROFILE)\b", "", query, flags=re.IGNORECASE)
+        summary = session.run("EXPLAIN " + text, parameters).consume()
+        kinds = {"rw": "writes to the graph", "w": "writes to the graph",
+                 "s": "changes the schema or administers the server"}
+        if summary.query_type != "r":
+            what = kinds.get(summary.query_type, f"is of query type {summary.query_type!r}")
+            raise ReadOnlyError(f"this statement {what}")
+        refused = sorted({op for op in _operators(summary.plan) if op in REFUSED_OPERATORS})
+        if refused:
+            raise ReadOnlyError(
+                f"this statement's plan has {', '.join(refused)} (it ends transactions, "
+                "administers the server or reads files)"
+            )
+        calls = sorted({m.group(0).rstrip(".") for d in _details(summary.plan)
+                        for m in REFUSED_CALLS.finditer(d)})
+        if calls:
+            raise ReadOnlyError(
+                f"this statement calls {', '.join(calls)}, which runs Cypher text or touches "
+                "files"
+            )
 
     def read_table(self, query: str, parameters: dict[str, Any] | None = None) -> pd.DataFrame:
         """As :meth:`Store.read_table`: the statement's rows collected as lists in one record.
@@ -260,9 +414,12 @@ class Neo4jStore(Store):
         *,
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
+        """As :meth:`Store.write_batches`; while a :meth:`load_lock` is held, each batch checks
+        that the lock's transaction is alive before it commits (:class:`LockLost` if not)."""
         with self._translated_errors(), self._session(True) as session:
             for batch in batch_iter:
-                _write_transaction(session, query, self._parameters(batch))
+                _write_transaction(session, query, self._parameters(batch),
+                                   before_commit=self._check_locks)
                 if on_batch:
                     on_batch(len(batch))
 
@@ -375,11 +532,12 @@ class Neo4jStore(Store):
         """Hold the lock for writing ``rel_type`` into this database; wait while another holds it.
 
         The lock is a ``SmartspecLock {name}`` node created in a transaction of its own and never
-        committed: the uniqueness constraint on ``name`` makes a second creator wait until the
-        first transaction ends (the constraint's index-entry lock), and rolling it back leaves
-        nothing stored. A process that dies loses its connection, and the server rolls its
-        transaction back, so a killed load never leaves a stale lock. A load that has waited
-        ``LOCK_NOTICE_SECONDS`` says so (a warning of the ``...neo4j_store.lock`` logger).
+        committed (each batch written meanwhile checks that it is still open, see
+        :meth:`_check_locks`): the uniqueness constraint on ``name`` makes a second creator wait
+        until the first transaction ends (the constraint's index-entry lock), and rolling it
+        back leaves nothing stored. A process that dies loses its connection, and the server
+        rolls its transaction back, so a killed load never leaves a stale lock. A load that has
+        waited ``LOCK_NOTICE_SECONDS`` says so (a warning of the ``...neo4j_store.lock`` logger).
         """
         schema.relationship(rel_type)
         if not self._lock_ready:
@@ -395,19 +553,45 @@ class Neo4jStore(Store):
         )
         with self._session(True) as session:
             with self._translated_errors():
-                tx = session.begin_transaction()
+                # the metadata names the lock in SHOW TRANSACTIONS (metaData.smartspec_lock)
+                tx = session.begin_transaction(metadata={LOCK_TAG: rel_type})
                 notice.start()
                 try:
                     tx.run(f"CREATE (:{LOCK_LABEL} {{name: $name}})", name=rel_type).consume()
                 finally:
                     notice.cancel()
+            with self._locks_mutex:
+                self._locks[rel_type] = tx
             try:
                 yield
             finally:
+                with self._locks_mutex:
+                    self._locks.pop(rel_type, None)
                 try:
                     tx.rollback()
                 except Exception:  # noqa: BLE001 - the server ended it already: the lock is gone
                     log.debug("the lock transaction for %s had already ended", rel_type)
+
+    def _check_locks(self) -> None:
+        """Raise :class:`LockLost` if the transaction of a held load lock has ended.
+
+        A trivial statement runs in each lock's transaction (one round trip); it fails once the
+        server has ended the transaction (``TERMINATE TRANSACTIONS``, a transaction timeout),
+        after which another load could take the lock and write the same relationships.
+        """
+        if not self._locks:
+            return
+        with self._locks_mutex:
+            for rel_type, tx in self._locks.items():
+                try:
+                    tx.run("RETURN 1").consume()
+                except Exception as exc:  # noqa: BLE001 - any failure: the lock is not held
+                    why = getattr(exc, "message", None) or _first_line(exc)
+                    raise LockLost(
+                        f"the load lock for {rel_type} on {self.uri} was lost (its transaction "
+                        f"ended: {why}); the load stopped before writing further batches (those "
+                        "written before stay stored; load again to complete it)"
+                    ) from exc
 
     def close(self) -> None:
         driver = getattr(self, "_driver", None)
@@ -424,8 +608,12 @@ def _write_transaction(
     delay: float = RETRY_DELAY,
     give_up_after: float = RETRY_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
+    before_commit: Callable[[], None] | None = None,
 ) -> None:
     """Run ``query`` in one write transaction of ``session``, retried on transient errors.
+
+    ``before_commit()`` runs after the statement and before the commit; an exception from it
+    rolls the transaction back and is raised (not retried).
 
     The pauses start at ``delay`` seconds and double (at most 5 s, with 20% jitter) until they
     add up to ``give_up_after`` seconds; errors that are not retryable (a constraint violation,
@@ -457,6 +645,8 @@ def _write_transaction(
     def work() -> None:
         with session.begin_transaction() as tx:
             tx.run(query, parameters).consume()
+            if before_commit is not None:
+                before_commit()
             tx.commit()
 
     _retried(work, "write transaction", delay=delay, give_up_after=give_up_after, sleep=sleep)
@@ -498,6 +688,22 @@ def default_writers() -> int:
         return int(text)
     except ValueError:
         raise StoreError(f"SMARTSPEC_NEO4J_WRITERS={text!r} is not a whole number") from None
+
+
+def _operators(plan: dict | None) -> Iterator[str]:
+    """The operator names of an ``EXPLAIN`` plan (``LoadCSV``, without ``@neo4j``)."""
+    if plan:
+        yield str(plan.get("operatorType", "")).split("@")[0]
+        for child in plan.get("children", ()):
+            yield from _operators(child)
+
+
+def _details(plan: dict | None) -> Iterator[str]:
+    """The ``Details`` texts of an ``EXPLAIN`` plan's operators (calls spelt out in full)."""
+    if plan:
+        yield str(plan.get("args", {}).get("Details", ""))
+        for child in plan.get("children", ()):
+            yield from _details(child)
 
 
 def _first_line(exc: BaseException) -> str:

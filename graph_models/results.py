@@ -27,6 +27,9 @@ from .store import Store, canonical_pairs, frame_to_rows
 
 __all__ = [
     "read_activity",
+    "read_names",
+    "add_names",
+    "NO_NAME",
     "write_pair_measures",
     "write_scores",
     "write_measure",
@@ -69,6 +72,58 @@ def read_activity(
         table["year"] = table["year"].astype("int64")
         table["value"] = pd.to_numeric(table["value"]).astype("float64")
     return table
+
+
+#: What a table shows for a code whose node has no name (never ``NaN`` or ``None``).
+NO_NAME = ""
+
+
+def read_names(store: Store, label: str, codes: Sequence[str] | None = None) -> pd.Series:
+    """Names of ``label`` nodes by their key (``code``, or ``id`` for organisations, projects).
+
+    Returns a Series indexed by key; nodes without a name are left out. ``codes`` limits the
+    read to those keys (one parameterised query either way).
+
+    >>> # read_names(store, "Region", ["DEU"])  ->  DEU    Germany
+    """
+    key = schema.quote(schema.node(label).key)
+    where = "n.name IS NOT NULL"
+    params: dict[str, Any] = {}
+    if codes is not None:
+        where += f" AND n.{key} IN $codes"
+        params["codes"] = [str(c) for c in dict.fromkeys(codes)]
+    query = f"MATCH (n:{schema.quote(label)}) WHERE {where} RETURN n.{key} AS key, n.name AS name"
+    table = store.run(query, params)
+    if table.empty:
+        return pd.Series(dtype="object", name="name")
+    return pd.Series(table["name"].to_numpy(), index=table["key"].astype(str), name="name")
+
+
+def add_names(
+    store: Store,
+    frame: pd.DataFrame,
+    column: str,
+    label: str,
+    *,
+    name_column: str | None = None,
+) -> pd.DataFrame:
+    """``frame`` with the names of the codes in ``column`` right after it.
+
+    The new column is ``name_column`` (default ``<column>_name``, e.g. ``region_name``); a code
+    whose node has no name shows :data:`NO_NAME`. The frame's ``attrs`` are kept.
+
+    >>> # add_names(store, table, "region", "Region")  ->  region, region_name, ...
+    """
+    name_column = name_column or f"{column}_name"
+    out = frame.copy()
+    if name_column in out.columns:
+        out = out.drop(columns=name_column)
+    codes = out[column].astype(str) if len(out) else out[column]
+    names = read_names(store, label, codes.unique().tolist()) if len(out) else pd.Series()
+    values = codes.map(names).fillna(NO_NAME).astype(object) if len(out) else []
+    out.insert(out.columns.get_loc(column) + 1, name_column, values)
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def measure_id(activity: str, family: str) -> str:

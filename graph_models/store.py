@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +26,10 @@ from . import schema
 __all__ = [
     "Store",
     "StoreError",
+    "ReadOnlyError",
+    "QueryTimeout",
+    "cypher_words",
+    "reads_files",
     "STORE_KINDS",
     "open_store",
     "smartspec_home",
@@ -43,6 +49,57 @@ Batch = Sequence[dict[str, Any]] | pd.DataFrame
 
 class StoreError(RuntimeError):
     """A store could not be opened, reached or written; the message names the store."""
+
+
+class ReadOnlyError(StoreError):
+    """A read-only run refused a statement that writes, administers the server or reads files.
+
+    ``reason`` says what the statement does, e.g. ``"this statement writes to the graph"``.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{reason}; it runs only with write access")
+
+
+class QueryTimeout(StoreError):
+    """A statement ran longer than its timeout and was stopped."""
+
+
+#: Cypher text that is not code: strings, backticked names, line and block comments.
+_NOT_CODE = re.compile(
+    r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`]|``)*`|//[^\n]*|/\*.*?(?:\*/|\Z)",
+    re.DOTALL,
+)
+
+
+def cypher_words(text: str) -> list[str]:
+    """The keywords and names of a Cypher statement, upper-cased, in order.
+
+    Strings, backticked names and comments (``//`` and ``/* */``) are left out, and the text is
+    NFKC-normalised first, so look-alike letters (full-width ``ＬＯＡＤ``) read as the letters
+    they resemble. A name after a dot (``n.set``) is a property, not a keyword, and is left out.
+
+    >>> cypher_words("MATCH (n) /* SET */ RETURN n.set AS `create`, 'DELETE' // MERGE")
+    ['MATCH', 'N', 'RETURN', 'N', 'AS']
+    """
+    code = _NOT_CODE.sub(" ", unicodedata.normalize("NFKC", text))
+    return [w.upper() for w in re.findall(r"(?<![.\w$])[^\W\d]\w*", code)]
+
+
+def reads_files(text: str) -> bool:
+    """Whether a statement has a ``LOAD CSV`` clause, which reads files or URLs.
+
+    A read-only run refuses it on both stores: it reads no graph, but it reads what the
+    server's (or, embedded, the user's) account can reach.
+
+    >>> reads_files("load /* x */ csv FROM 'file:///etc/passwd' AS l RETURN l")
+    True
+    >>> reads_files("MATCH (n) RETURN n.load AS csv, 'LOAD CSV' AS t")
+    False
+    """
+    words = cypher_words(text)
+    return any(a == "LOAD" and b == "CSV" for a, b in zip(words, words[1:], strict=False))
 
 
 def smartspec_home() -> Path:
@@ -227,15 +284,27 @@ class Store(ABC):
     kind: str = "abstract"
     #: Parallel writers for relationship upserts (1: one batch after another).
     writers: int = 1
+    #: Seconds a statement of :meth:`run` may take (None: the store's default); ``smartspec
+    #: query run --timeout`` sets it.
+    query_timeout: float | None = None
 
     # -- primitives --------------------------------------------------------------------------
     @abstractmethod
     def run(
-        self, query: str, parameters: dict[str, Any] | None = None, *, write: bool = False
+        self,
+        query: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout: float | None = None,
     ) -> pd.DataFrame:
         """Run one Cypher statement with parameters and return its rows as a table.
 
-        ``write=False`` runs it read-only where the store can enforce that.
+        ``write=False`` runs it read-only, as the engine itself decides: a statement that
+        writes, administers the server (``TERMINATE TRANSACTIONS``, users, databases, indexes)
+        or reads files (``LOAD CSV``) is refused with :class:`ReadOnlyError` before it runs.
+        ``timeout`` (seconds; default :attr:`query_timeout`) stops a longer statement with
+        :class:`QueryTimeout`.
         """
 
     def read_table(self, query: str, parameters: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -8,13 +8,16 @@ Layouts
     totals: its codes must all be at one level (totals at two levels would count the same
     patents twice); codes finer than ``level`` are summed up to it.
 ``regpat``
-    OECD REGPAT. The inventor file (``appln_id, reg_code, inv_share``, optionally
-    ``person_id, reg_share, ctry_code``) and the IPC file (``appln_id, prio_year, IPC``, one
-    code per row) are joined on ``appln_id``: pass the IPC file as ``classes=``, or give one
-    joined file holding an ``IPC`` column (then each inventor row repeats once per code; the
-    inventor rows are the file's rows without the code column, duplicates removed, so keep
-    ``person_id`` in such a file to tell apart two inventors of one application in one region
-    with the same share). The year is ``prio_year`` (``year_col=``) from either file.
+    OECD REGPAT as distributed: ``|``-separated text files (the separator is sniffed from the
+    header; ``sep="|"`` forces it). The inventor file (``*_EPO_Inv_reg.txt`` /
+    ``*_REGPAT_Inv_reg.txt``: ``appln_id|reg_code|ctry_code|reg_share|inv_share``, optionally
+    ``person_id`` ...) and the IPC file (``*_EPO_IPC.txt``: ``appln_id|prio_year|app_year|IPC``,
+    one code per row, written ``H01L  21/00``) are joined on ``appln_id``: pass the IPC file
+    as ``classes=``, or give one joined file holding an ``IPC`` column (then each inventor
+    row repeats once per code; the inventor rows are the file's rows without the code column,
+    duplicates removed, so keep ``person_id`` in such a file to tell apart two inventors of one
+    application in one region with the same share). The year is ``prio_year``
+    (``year_col=``) from either file.
 ``patentsview``
     PatentsView-style patent-level tables: ``patent_id``, an inventor location column
     (``location``; e.g. a county FIPS or CBSA code prepared from ``g_location_disambiguated``)
@@ -49,6 +52,14 @@ section is written as ``(:Technology)-[:PART_OF]->(:Technology)``. Codes already
 under another classification are refused (``code_prefix``, e.g. ``"CPC:"``, keeps IPC and CPC
 apart). Region codes are kept as written (stripped).
 
+WIPO technology fields (``technology_fields=``): with the WIPO IPC -> technology concordance
+(Schmoch 2008; PatentsView's ``ipc_technology.csv``, read as published: UTF-8 BOM, CRLF, SQL
+``LIKE`` patterns such as ``F21H%`` and ``H04N   3/%``), a patent-level file is counted in the
+35 named fields (``WIPO:1`` "Electrical machinery, apparatus, energy" ... ``WIPO:35``, each
+``PART_OF`` one of the five sectors ``WIPO:I`` ... ``WIPO:V``) instead of IPC classes: ``k_p``
+is then the number of distinct fields of the application; codes in no field are left out and
+counted.
+
 The knowledge space (:func:`knowledge_space`): from a patent-level layout, the co-occurrence of
 classes on the same application, normalised by association strength (van Eck & Waltman 2009, as
 Balland's EconGeo does), written as ``(:Technology)-[:PROXIMITY {year, phi, method:
@@ -78,6 +89,8 @@ from ._io import (
 
 __all__ = [
     "PATENT_LAYOUTS",
+    "WIPO_FIELDS",
+    "read_technology_fields",
     "COUNTING",
     "PatentTable",
     "read_patents",
@@ -100,6 +113,10 @@ _DEFAULTS = {
 _PV_CLASS_FALLBACK = ("cpc", "cpc_group", "cpc_subclass", "cpc_code")
 _PV_DATE_FALLBACK = ("patent_date", "filing_date", "application_date")
 _PV_INVENTOR = ("inventor_id", "inventor_sequence")
+#: ``classification`` of the Technology nodes of the WIPO technology fields and their codes'
+#: prefix (``WIPO:1`` ... ``WIPO:35``; the five sectors ``WIPO:I`` ... ``WIPO:V``).
+WIPO_FIELDS = "WIPO"
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
 @dataclass
@@ -118,6 +135,7 @@ class PatentTable:
     rows_read: int
     counting: str | None = None
     classes: pd.DataFrame | None = None
+    fields: pd.DataFrame | None = None
     patents: int | None = None
     code_prefix: str = ""
     missing_values: int = 0
@@ -152,6 +170,8 @@ def read_patents(
     code_prefix: str = "",
     duplicates: str = "reject",
     encoding: str = "utf-8",
+    sep: str | None = None,
+    technology_fields: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> PatentTable:
     """Read and validate a patent file; nothing is written.
@@ -184,10 +204,23 @@ def read_patents(
         Long layout: several rows for one region, code and year.
     encoding : str
         Text encoding of the files.
+    sep : str, optional
+        Column separator of the files; default sniffed from each header (REGPAT's ``|``,
+        comma, semicolon, tab).
+    technology_fields : path-like, optional
+        Patent-level layouts: the WIPO IPC -> 35 technology fields concordance (Schmoch 2008;
+        PatentsView's ``ipc_technology.csv``); applications are then counted in the fields
+        (``level="field"``, codes ``WIPO:1`` ... ``WIPO:35`` named after the fields) instead of
+        IPC classes. See :func:`read_technology_fields`.
 
     Returns
     -------
     PatentTable
+
+    Examples
+    --------
+    >>> t = read_patents("202001_EPO_Inv_reg.txt", layout="regpat",
+    ...                  classes="202001_EPO_IPC.txt")  # doctest: +SKIP
     """
     path = Path(path)
     if layout not in PATENT_LAYOUTS:
@@ -202,10 +235,13 @@ def read_patents(
         classification = "CPC" if layout == "patentsview" else "IPC"
     sch = code_mod.scheme(classification, label="Technology")
     code_mod.resolve_level(sch, level)
-    raw = read_table(path, encoding=encoding, progress=progress)
+    raw = read_table(path, encoding=encoding, sep=sep, progress=progress)
     if layout == "long":
         if classes is not None:
             raise LoaderError("classes= is for the patent-level layouts (regpat, patentsview)")
+        if technology_fields is not None:
+            raise LoaderError("technology_fields= is for the patent-level layouts (regpat, "
+                              "patentsview): a table of totals cannot be split into fields")
         table = _from_long(raw, path, sch.name, level, region_col, technology_col, year_col,
                            count_col, year, duplicates)
     else:
@@ -214,13 +250,17 @@ def read_patents(
                 f"the {layout} layout has no count or technology column; name the class "
                 "column with --class-col"
             )
-        class_raw = read_table(classes, encoding=encoding) if classes is not None else None
+        class_raw = (read_table(classes, encoding=encoding, sep=sep) if classes is not None
+                     else None)
+        fields = (read_technology_fields(technology_fields, encoding=encoding)
+                  if technology_fields is not None else None)
         table = _from_patent_level(
             raw, class_raw, path, Path(classes) if classes else None, layout, sch.name, level,
             region_col=region_col, year_col=year_col, patent_col=patent_col,
             share_col=share_col, class_col=class_col, year=year, counting=counting,
-            tolerance=tolerance,
+            tolerance=tolerance, fields=fields,
         )
+    table.notes[:0] = raw.attrs.get("notes", [])  # what the reader did (e.g. the encoding)
     if code_prefix:
         table.data["technology"] = code_prefix + table.data["technology"]
         if table.classes is not None:
@@ -326,7 +366,7 @@ def _split_codes(frame: pd.DataFrame, patent_col: str, class_col: str, where) ->
 
 def _from_patent_level(raw, class_raw, path, class_path, layout, classification, level, *,
                        region_col, year_col, patent_col, share_col, class_col, year, counting,
-                       tolerance) -> PatentTable:
+                       tolerance, fields=None) -> PatentTable:
     notes: list[str] = []
     patent_col = _col(patent_col, layout, "patent")
     region_col = _col(region_col, layout, "region")
@@ -389,6 +429,18 @@ def _from_patent_level(raw, class_raw, path, class_path, layout, classification,
         raise LoaderError(f"{class_where}: column {class_col!r} holds no codes")
     cls["technology"], level = code_mod.normalise(cls["code"], classification, level,
                                                   path=class_where, column=class_col)
+    if fields is not None:
+        cls["technology"] = field_of(cls["code"], fields)
+        none = cls["technology"].isna().to_numpy()
+        if none.all():
+            raise LoaderError(f"{class_where}: no code of column {class_col!r} is in a WIPO "
+                              "technology field of the concordance")
+        if none.any():
+            notes.append(f"left out {int(none.sum()):,} class rows whose code is in no WIPO "
+                         f"technology field (e.g. {cls['code'][none].iloc[0]!r}, line "
+                         f"{cls.index[none][0] + 2})")
+        cls = cls[~none]
+        classification, level = WIPO_FIELDS, "field"
     cls = cls[["patent", "technology"]].drop_duplicates()
     cls["technology"] = cls["technology"].astype(str)
     # -- years --------------------------------------------------------------------------------
@@ -428,7 +480,100 @@ def _from_patent_level(raw, class_raw, path, class_path, layout, classification,
                        layout=layout, classification=classification, level=level,
                        rows_read=len(raw), counting=counting,
                        classes=cls[["patent", "technology", "year"]].reset_index(drop=True),
-                       patents=n_patents, notes=notes)
+                       patents=n_patents, fields=fields, notes=notes)
+
+
+# -- WIPO technology fields ---------------------------------------------------------------------
+
+
+def read_technology_fields(path: str | Path, *, encoding: str = "utf-8",
+                           sep: str | None = None) -> pd.DataFrame:
+    """The WIPO IPC -> technology field concordance (Schmoch 2008, 35 fields in 5 sectors).
+
+    Reads PatentsView's ``ipc_technology.csv`` as published (UTF-8 BOM, CRLF; columns
+    ``Field_number, Sector_en, Field_en, IPC_code``; ``IPC_code`` a SQL ``LIKE`` pattern: a
+    subclass ``F21H%`` or a main group ``H04N   3/%``). Returns one row per pattern:
+    ``pattern`` (spaces and ``%`` removed: ``F21H``, ``H04N3/``), ``field`` (``WIPO:1``),
+    ``field_name``, ``sector`` (``WIPO:I`` ... ``WIPO:V``, numbered in the order of the
+    fields) and ``sector_name``. Patterns that are not a subclass or main group, a pattern
+    given twice, or a field with two names refuse the file, naming lines.
+
+    >>> f = read_technology_fields("ipc_technology.csv")  # doctest: +SKIP
+    >>> f.loc[f.pattern == "H04N3/", ["field", "field_name"]].values.tolist()  # doctest: +SKIP
+    [['WIPO:2', 'Audio-visual technology']]
+    """
+    raw = read_table(path, encoding=encoding, sep=sep)
+    require_columns(raw, ["Field_number", "Sector_en", "Field_en", "IPC_code"], path=path)
+    number = parse_numeric(raw, "Field_number", path=path)
+    bad = (number.isna() | (number != np.round(number)) | (number < 1)).to_numpy()
+    if bad.any():
+        raise LoaderError(f"{path}: column 'Field_number' is not a field number 1, 2, ... at "
+                          f"line(s) {', '.join(map(str, np.flatnonzero(bad)[:5] + 2))}")
+    text = require_codes(raw, "IPC_code", path=path)
+    pattern = text.str.replace(r"\s+", "", regex=True).str.upper()
+    ok = pattern.str.fullmatch(r"[A-H]\d{2}[A-Z](?:\d{1,4}/)?%").to_numpy(dtype=bool)
+    if not ok.all():
+        pos = np.flatnonzero(~ok)
+        raise LoaderError(
+            f"{path}: column 'IPC_code' has {len(pos)} pattern(s) that are not an IPC subclass "
+            f"or main group followed by % at line(s) {', '.join(map(str, pos[:5] + 2))} (e.g. "
+            f"{text.iloc[pos[0]]!r}; expected e.g. 'F21H%' or 'H04N   3/%')")
+    out = pd.DataFrame({"pattern": pattern.str.rstrip("%"), "number": number.astype("int64"),
+                        "field_name": raw["Field_en"].str.strip(),
+                        "sector_name": raw["Sector_en"].str.strip()})
+    dup = out["pattern"].duplicated(keep=False).to_numpy()
+    if dup.any():
+        pos = np.flatnonzero(dup)
+        raise LoaderError(f"{path}: pattern {text.iloc[pos[0]]!r} given more than once (lines "
+                          f"{', '.join(map(str, pos[:5] + 2))})")
+    for col, source in (("field_name", "Field_en"), ("sector_name", "Sector_en")):
+        names = out.groupby("number")[col].transform("nunique")
+        if (names > 1).any():
+            first = out.index[(names > 1).to_numpy()][0]
+            number = int(out["number"].loc[first])
+            lines = np.flatnonzero((out["number"] == number).to_numpy()) + 2
+            raise LoaderError(f"{path}: column {source!r} names field {number} in more than one "
+                              f"way (lines {', '.join(map(str, lines[:5]))})")
+    order = out.sort_values("number").drop_duplicates("sector_name")["sector_name"].tolist()
+    if len(order) > len(_ROMAN):
+        raise LoaderError(f"{path}: more than {len(_ROMAN)} sectors")
+    out["field"] = f"{WIPO_FIELDS}:" + out["number"].astype(str)
+    out["sector"] = out["sector_name"].map(
+        {name: f"{WIPO_FIELDS}:{_ROMAN[i]}" for i, name in enumerate(order)})
+    return out[["pattern", "field", "field_name", "sector", "sector_name"]]
+
+
+def field_of(codes: pd.Series, fields: pd.DataFrame) -> pd.Series:
+    """The WIPO technology field (``WIPO:n``) of IPC / CPC codes; missing when none matches.
+
+    A code matches the pattern of its main group (``H04N 3/10`` -> ``H04N3/``) or of its
+    subclass (``F21H``); the concordance's patterns do not overlap.
+
+    >>> fields = pd.DataFrame({"pattern": ["H04N3/", "F21H"], "field": ["WIPO:2", "WIPO:1"]})
+    >>> field_of(pd.Series(["H04N   3/10", "F21H 1/00", "H04N 5/00"]), fields).tolist()
+    ['WIPO:2', 'WIPO:1', nan]
+    """
+    by_pattern = dict(zip(fields["pattern"], fields["field"], strict=True))
+    key = codes.astype(str).str.replace(r"\s+", "", regex=True).str.upper()
+    group = key.str.extract(r"^([A-Z]\d{2}[A-Z]\d+/)", expand=False)
+    return group.map(by_pattern).fillna(key.str.slice(0, 4).map(by_pattern)).astype("object")
+
+
+def _write_fields(store: Store, techs, fields: pd.DataFrame, prefix: str) -> dict[str, int]:
+    """Technology nodes of the WIPO fields used (named) with PART_OF their sectors."""
+    used = fields.drop_duplicates("field")
+    used = used[(prefix + used["field"]).isin(set(techs))]
+    nodes = pd.concat([
+        pd.DataFrame({"code": prefix + used["field"], "name": used["field_name"],
+                      "level": "field"}),
+        pd.DataFrame({"code": prefix + used["sector"], "name": used["sector_name"],
+                      "level": "sector"}).drop_duplicates("code"),
+    ], ignore_index=True)
+    nodes["classification"] = WIPO_FIELDS
+    store.upsert_nodes("Technology", nodes[["code", "name", "level", "classification"]])
+    links = pd.DataFrame({"start": prefix + used["field"], "end": prefix + used["sector"]})
+    n = store.upsert_relationships("PART_OF", links, start="Technology", end="Technology")
+    return {"nodes": len(nodes), "links": n}
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -450,8 +595,11 @@ def write_patents(
     data = table.data
     store.create_schema()
     techs = pd.unique(data["technology"])
-    hier = code_mod.write_hierarchy(store, "Technology", techs, table.classification,
-                           prefix=table.code_prefix, path=table.path)
+    if table.classification == WIPO_FIELDS:
+        hier = _write_fields(store, techs, table.fields, table.code_prefix)
+    else:
+        hier = code_mod.write_hierarchy(store, "Technology", techs, table.classification,
+                                        prefix=table.code_prefix, path=table.path)
     regions = pd.DataFrame({"code": pd.unique(data["region"])})
     if region_level:
         regions["level"] = region_level

@@ -2,8 +2,10 @@
 
 The Neo4j server is the embedded Neo4j 5.26 of ``smartspec db start`` (built with Maven on first
 use), started once per session on a free port with its data in a temporary folder, or the server
-named by ``NEO4J_URI`` when that is set. Without Java and Maven the Neo4j tests fail, unless
-``SMARTSPEC_SKIP_NEO4J=1`` says to skip them.
+named by ``NEO4J_URI`` (and ``NEO4J_PASSWORD``) when that is set. The session's server has
+authentication on, as every ``smartspec db start`` server: its generated password is put in
+``NEO4J_PASSWORD`` for the session, so stores and CLI runs (subprocesses too) pick it up. Without
+Java and Maven the Neo4j tests fail, unless ``SMARTSPEC_SKIP_NEO4J=1`` says to skip them.
 """
 
 from __future__ import annotations
@@ -38,13 +40,29 @@ def neo4j_uri(tmp_path_factory) -> str:
         return
     from smartspec.graph_models import neo4j_server
 
-    home = tmp_path_factory.mktemp("neo4j")
+    home = tmp_path_factory.mktemp("smartspec") / "neo4j"  # as $SMARTSPEC_HOME/neo4j
     info = neo4j_server.start(port=_free_port(), home=home, timeout=300)
     os.environ["SMARTSPEC_TEST_NEO4J_URI"] = info.uri
+    os.environ["SMARTSPEC_TEST_NEO4J_HOME"] = str(home)
+    before = os.environ.get("NEO4J_PASSWORD")
+    os.environ["NEO4J_PASSWORD"] = neo4j_server.password_file(home).read_text().strip()
     try:
         yield info.uri
     finally:
         neo4j_server.stop(home=home)
+        if before is None:
+            os.environ.pop("NEO4J_PASSWORD", None)
+        else:
+            os.environ["NEO4J_PASSWORD"] = before
+
+
+@pytest.fixture
+def neo4j_home(neo4j_uri) -> Path:
+    """The home folder of the session's server (skipped for a server named by NEO4J_URI)."""
+    home = os.environ.get("SMARTSPEC_TEST_NEO4J_HOME")
+    if not home:
+        pytest.skip("the Neo4j server was not started by the tests (NEO4J_URI is set)")
+    return Path(home)
 
 
 @pytest.fixture
@@ -52,7 +70,7 @@ def neo4j_store(neo4j_uri):
     """A Neo4j store on an emptied database."""
     from smartspec.graph_models.neo4j_store import Neo4jStore
 
-    store = Neo4jStore(uri=neo4j_uri, user="neo4j", password="test")
+    store = Neo4jStore(uri=neo4j_uri)  # the password: NEO4J_PASSWORD
     store.run("MATCH (n) DETACH DELETE n", write=True)
     yield store
     store.close()

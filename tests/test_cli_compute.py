@@ -151,7 +151,6 @@ def cli_store(request, env_home, monkeypatch):
         neo = request.getfixturevalue("neo4j_store")  # empties the database
         monkeypatch.setenv("NEO4J_URI", neo.uri)
         monkeypatch.setenv("NEO4J_USER", "neo4j")
-        monkeypatch.setenv("NEO4J_PASSWORD", "test")
     return request.param
 
 

@@ -142,7 +142,7 @@ def stores(neo4j_uri, tmp_path_factory):
     from smartspec.graph_models.neo4j_store import Neo4jStore
 
     folder = tmp_path_factory.mktemp("loaded")
-    neo = Neo4jStore(uri=neo4j_uri, user="neo4j", password="test")
+    neo = Neo4jStore(uri=neo4j_uri)
     neo.run("MATCH (n) DETACH DELETE n", write=True)
     emb = EmbeddedStore(folder / "graph.kgl")
     for s in (neo, emb):

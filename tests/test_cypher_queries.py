@@ -280,7 +280,7 @@ def neo4j_graph(neo4j_uri):
     """The hand-made graph in the session's Neo4j, built once per module (read-only tests)."""
     from smartspec.graph_models.neo4j_store import Neo4jStore
 
-    store = Neo4jStore(uri=neo4j_uri, user="neo4j", password="test")
+    store = Neo4jStore(uri=neo4j_uri)
     store.run("MATCH (n) DETACH DELETE n", write=True)
     build_hand_graph(store)
     yield store

@@ -1,4 +1,5 @@
-"""End-to-end test of the embedded Neo4j launcher (real JVM, real Bolt, real APOC)."""
+"""End-to-end test of the embedded Neo4j launcher (real JVM, real Bolt, real APOC, with
+authentication on)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def _free_port() -> int:
 
 def test_start_query_stop_restart(tmp_path: Path) -> None:
     from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError
 
     home = tmp_path / "neo4j-home"
     port = _free_port()
@@ -39,8 +41,13 @@ def test_start_query_stop_restart(tmp_path: Path) -> None:
             uri=f"bolt://127.0.0.1:{port}", port=port, pid=info.pid, home=home.resolve()
         )
         assert (home / neo4j_server.PID_FILE).is_file()
+        password = neo4j_server.password_file(home).read_text().strip()
+        assert len(password) >= 24
 
         with GraphDatabase.driver(info.uri, auth=("neo4j", "anything")) as driver:
+            with pytest.raises(AuthError):
+                driver.verify_connectivity()
+        with GraphDatabase.driver(info.uri, auth=("neo4j", password)) as driver:
             records, _, _ = driver.execute_query("RETURN 1 AS x")
             assert records[0]["x"] == 1
             records, _, _ = driver.execute_query("RETURN apoc.version() AS v")
@@ -59,7 +66,9 @@ def test_start_query_stop_restart(tmp_path: Path) -> None:
         info2 = neo4j_server.start(port=port, home=home, timeout=300)
         assert info2.pid != info.pid
         assert neo4j_server.status(home) == info2
-        with GraphDatabase.driver(info2.uri, auth=("neo4j", "other-password")) as driver:
+        # the password kept in the home is the password after a restart too
+        assert neo4j_server.password_file(home).read_text().strip() == password
+        with GraphDatabase.driver(info2.uri, auth=("neo4j", password)) as driver:
             records, _, _ = driver.execute_query(
                 "MATCH (n:SmokeTest) RETURN collect(n.name) AS names"
             )

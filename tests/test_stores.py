@@ -687,3 +687,25 @@ def test_read_table_returns_what_run_returns(store):
     empty = store.read_table("MATCH (r:Region) WHERE r.code = $code RETURN r.code AS code, "
                              "count(*) AS n", {"code": "nowhere"})
     assert empty.empty and list(empty.columns) == ["code", "n"]
+
+
+def test_read_names_and_add_names(store):
+    """Names come from the nodes; a code without a name shows an empty name, never NaN."""
+    from smartspec.graph_models import results
+
+    store.create_schema()
+    store.upsert_nodes("Region", pd.DataFrame({"code": ["DEU", "FRA", "XXX"],
+                                               "name": ["Germany", "France", None]}))
+    names = results.read_names(store, "Region", ["DEU", "XXX", "NOPE"])
+    assert names.to_dict() == {"DEU": "Germany"}
+    assert results.read_names(store, "Region").sort_index().to_dict() == {
+        "DEU": "Germany", "FRA": "France"}
+    table = pd.DataFrame({"year": [2017, 2017, 2017], "region": ["FRA", "XXX", "DEU"],
+                          "eci": [1.0, 2.0, 3.0]})
+    table.attrs["conventions"] = "x"
+    out = results.add_names(store, table, "region", "Region")
+    assert list(out.columns) == ["year", "region", "region_name", "eci"]
+    assert out["region_name"].tolist() == ["France", "", "Germany"]
+    assert out.attrs == {"conventions": "x"}
+    empty = results.add_names(store, table.iloc[:0], "region", "Region")
+    assert list(empty.columns) == ["year", "region", "region_name", "eci"]

@@ -27,7 +27,10 @@ import org.neo4j.io.ByteUnit;
  * Starts an embedded Neo4j 5.26 DBMS with a Bolt connector on 127.0.0.1 and APOC core.
  *
  * <p>Usage: {@code java -cp "target/classes:target/lib/*" org.smartspec.Neo4jLauncher
- * --port 7687 --home DIR}. Prints exactly one line {@code READY bolt://127.0.0.1:<port>} to
+ * --port 7687 --home DIR [--password-file FILE]}. With a password file, authentication is on
+ * and user {@code neo4j} gets the file's password (set at every start, so editing the file and
+ * restarting changes it); without one, authentication is off. {@code LOAD CSV} and APOC's file
+ * procedures read files only under {@code <home>/import}. Prints exactly one line {@code READY bolt://127.0.0.1:<port>} to
  * stdout once the default database is available; diagnostics go to stderr and Neo4j's own
  * logging goes to {@code <home>/logs/debug.log}. SIGTERM / SIGINT shut the DBMS down cleanly.
  *
@@ -47,13 +50,16 @@ public final class Neo4jLauncher {
     public static void main(String[] args) {
         int port = 7687;
         Path home = Path.of(".smartspec", "neo4j");
+        Path passwordFile = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "--port" -> port = Integer.parseInt(requireValue(args, ++i, arg));
                 case "--home" -> home = Path.of(requireValue(args, ++i, arg));
+                case "--password-file" -> passwordFile = Path.of(requireValue(args, ++i, arg));
                 case "-h", "--help" -> {
-                    System.out.println("usage: Neo4jLauncher [--port N] [--home DIR]");
+                    System.out.println(
+                            "usage: Neo4jLauncher [--port N] [--home DIR] [--password-file FILE]");
                     return;
                 }
                 default -> fail("unknown argument: " + arg, null);
@@ -66,11 +72,24 @@ public final class Neo4jLauncher {
 
         PrintStream err = System.err;
         Path plugins = home.resolve("plugins");
+        Path imports = home.resolve("import");
         try {
             Files.createDirectories(plugins);
+            Files.createDirectories(imports);
             installApoc(plugins, err);
         } catch (IOException | RuntimeException e) {
             fail("cannot prepare " + plugins + ": " + e, e);
+        }
+        String password = null;
+        if (passwordFile != null) {
+            try {
+                password = Files.readString(passwordFile).strip();
+            } catch (IOException e) {
+                fail("cannot read the password file " + passwordFile + ": " + e, e);
+            }
+            if (password.length() < 8) {
+                fail("the password in " + passwordFile + " is shorter than 8 characters", null);
+            }
         }
 
         DatabaseManagementService dbms;
@@ -86,8 +105,12 @@ public final class Neo4jLauncher {
                     .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 1)
                     .setConfig(HttpConnector.enabled, false)
                     .setConfig(HttpsConnector.enabled, false)
-                    // Local development server: any user/password is accepted.
-                    .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                    // Authentication on when a password file is given (smartspec always gives one).
+                    .setConfig(GraphDatabaseSettings.auth_enabled, password != null)
+                    // LOAD CSV reads file:/// URLs under <home>/import only (APOC's file
+                    // procedures follow this setting; its exports stay disabled).
+                    .setConfig(GraphDatabaseSettings.load_csv_file_url_root, imports)
+                    .setConfig(GraphDatabaseSettings.allow_file_urls, true)
                     // APOC.
                     .setConfig(GraphDatabaseSettings.plugin_dir, plugins)
                     .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
@@ -118,6 +141,10 @@ public final class Neo4jLauncher {
             stopped.countDown();
         }, "neo4j-shutdown"));
 
+        if (password != null) {
+            setPassword(dbms, password, err);
+        }
+
         GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         while (!db.isAvailable(1000)) {
             err.println("Neo4jLauncher: waiting for database '" + db.databaseName() + "'");
@@ -138,6 +165,28 @@ public final class Neo4jLauncher {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Give user neo4j the password (no change required at first login). */
+    private static void setPassword(DatabaseManagementService dbms, String password, PrintStream err) {
+        GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        while (!system.isAvailable(1000)) {
+            err.println("Neo4jLauncher: waiting for the system database");
+        }
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PLAINTEXT PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("password", password));
+            err.println("Neo4jLauncher: authentication on, password of user neo4j set");
+        } catch (RuntimeException e) {
+            String message = rootMessage(e);
+            if (message.contains("Old password and new password cannot be the same")) {
+                err.println("Neo4jLauncher: authentication on, password of user neo4j unchanged");
+            } else {
+                dbms.shutdown();
+                fail("cannot set the password of user neo4j: " + message, e);
+            }
         }
     }
 
