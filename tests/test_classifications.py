@@ -195,14 +195,17 @@ def _snapshot(store) -> dict[str, pd.DataFrame]:
 
 
 def test_reload_changes_nothing(tmp_path, store):
-    f = _write(tmp_path, "region,product,year,value\nDEU,8703,2017,5\nFRA,870321,2017,1\n"
+    f = _write(tmp_path, "region,product,year,value\nDEU,8703,2017,5\n"
                "ZZZ,0000,2017,2\nKOR,0101,2016,3\n")
+    six = _write(tmp_path, "region,product,year,value\nFRA,870321,2017,1\n", "six.csv")
     table = read_trade(f, classification="HS92")
     write_trade(store, table)
+    write_trade(store, read_trade(six, classification="HS92"))
     first = _snapshot(store)
     notes = list(table.notes)
     write_trade(store, read_trade(f, classification="HS92"))
     write_trade(store, table)
+    write_trade(store, read_trade(six, classification="HS92"))
     second = _snapshot(store)
     for key in first:
         pd.testing.assert_frame_equal(first[key], second[key])
@@ -269,10 +272,17 @@ def test_known_values_are_never_removed(store):
 
 def test_other_spellings_and_other_classifications(tmp_path, store):
     f = _write(tmp_path, "region,product,year,value\nDEU,2852,2017,5\n")
-    write_trade(store, read_trade(f, classification="H4"))  # Comtrade's name of HS 2012
+    table = read_trade(f, classification="H4")  # Comtrade's name of HS 2012
+    write_trade(store, table)
     got = store.run("MATCH (p:Product {code: '2852'}) RETURN p.short_name AS s, "
                     "p.classification AS c")
-    assert got.values.tolist() == [["Mercury compounds", "H4"]]  # recorded as given
+    assert got.values.tolist() == [["Mercury compounds", table.classification]]
+    done = ref.write_product_classification(store, ["S:0101"], "sitc rev. 2", prefix="S:")
+    got = store.run("MATCH (p:Product {code: 'S:0101'}) RETURN p.short_name AS s")
+    assert (done.named, done.unknown, got.values.tolist()) == (0, ["S:0101"], [])  # no SITC code
+    ref.write_product_classification(store, ["S:0011"], "sitc rev. 2", prefix="S:")
+    got = store.run("MATCH (p:Product {code: 'S:0011'}) RETURN p.classification AS c")
+    assert got["c"].tolist() == ["sitc rev. 2"]  # recorded as given
     g = _write(tmp_path, "region,product,year,value\nDEU,X1,2017,5\n", "g.csv")
     table = read_trade(g, classification="MYCODES", code_prefix="MY:")
     write_trade(store, table)  # no reference table: no names, no error
