@@ -11,7 +11,9 @@ it.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import click
@@ -19,10 +21,17 @@ import pandas as pd
 
 from ..algorithms.pipeline import compute_all
 from ..graph_models import results
-from ..loaders.countries import country_name
+from ..loaders.countries import country_name, to_alpha3
 from ._common import fail
 
-__all__ = ["Space", "load_space", "load_spaces", "activity_label", "classification_option"]
+__all__ = [
+    "Space",
+    "load_space",
+    "load_spaces",
+    "activity_label",
+    "classification_option",
+    "resolve_region",
+]
 
 ACTIVITY_CHOICE = click.Choice(["product", "technology", "industry"])
 
@@ -50,6 +59,10 @@ class Space:
     all_years: dict[int, list[str]]
     prefix: str = ""
     _measures: dict | None = field(default=None, repr=False)
+    #: names of the regions and activities as stored on their nodes (code -> name)
+    region_names: pd.Series = field(default_factory=lambda: pd.Series(dtype=object), repr=False)
+    activity_names: pd.Series = field(default_factory=lambda: pd.Series(dtype=object),
+                                      repr=False)
 
     @property
     def title(self) -> str:
@@ -74,30 +87,37 @@ class Space:
         return year
 
     def region(self, code: str, year: int | None = None) -> str:
-        """The region's code as stored (case-insensitive; a country name works too)."""
+        """The region's code as stored, from a code (any case; ISO alpha-2 and the EU's UK and
+        EL work for countries) or a name (the stored name or the ISO 3166 name,
+        case- and accent-insensitive)."""
         regions = pd.unique(self.data["region"]).tolist()
-        wanted = code.strip()
-        if wanted.upper() in regions:
-            found = wanted.upper()
-        elif wanted in regions:
-            found = wanted
-        else:
-            names = {country_name(r) or "": r for r in regions}
-            by_name = {k.lower(): v for k, v in names.items() if k}
-            if wanted.lower() in by_name:
-                found = by_name[wanted.lower()]
-            else:
-                close = difflib.get_close_matches(wanted.upper(), regions, n=3, cutoff=0.5)
-                close += [by_name[n] for n in difflib.get_close_matches(
-                    wanted.lower(), list(by_name), n=3, cutoff=0.6)]
-                hint = f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
-                fail(f"unknown region {code!r} in {self.title}{hint}")
+        found = resolve_region(code, regions, self.region_names, where=self.title)
         if year is not None:
             have = self.data.loc[self.data["region"] == found, "year"].unique().tolist()
             if year not in have:
                 fail(f"region {found} has no {self.classification or self.label} data in "
                      f"{year}; it has data in {', '.join(map(str, sorted(have)))}")
         return found
+
+    def region_name(self, code: str) -> str:
+        """The stored name of a region, or '' (:data:`~smartspec.graph_models.results.NO_NAME`)."""
+        return str(self.region_names.get(code, results.NO_NAME))
+
+    def activity_name(self, code: str) -> str:
+        """The stored name of an activity, or ''."""
+        return str(self.activity_names.get(code, results.NO_NAME))
+
+    def named(self, region: str) -> str:
+        """``KOR (South Korea)``, or the bare code when the region has no name."""
+        name = self.region_name(region)
+        return f"{region} ({name})" if name else region
+
+    def with_names(self, frame: pd.DataFrame, column: str, kind: str = "activity",
+                   name_column: str | None = None) -> pd.DataFrame:
+        """``frame`` with ``<column>_name`` right after ``column`` (``kind`` says whether the
+        codes are regions or activities); '' where a node has no name."""
+        names = self.region_names if kind == "region" else self.activity_names
+        return results.insert_names(frame, column, names, name_column=name_column)
 
     def activity(self, code: str) -> str:
         """The activity's code as stored (the classification prefix may be left out)."""
@@ -118,6 +138,56 @@ class Space:
             fail(f"region {region} has no specialisation (RCA >= 1) in {year} "
                  f"({self.classification or self.label}): nothing to build on")
         return rows["activity"].tolist()
+
+
+def _plain(text: str) -> str:
+    """Case- and accent-free text for comparing names (``Côte d'Ivoire`` = ``cote d'ivoire``)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def resolve_region(text: str, regions: Sequence[str], names: pd.Series | None = None, *,
+                   where: str) -> str:
+    """The code among ``regions`` that ``text`` means, or a one-line error with suggestions.
+
+    Tried in order: the code as typed or upper-cased; a country code through
+    :func:`smartspec.loaders.countries.to_alpha3` (ISO alpha-2 ``de``, the EU's ``UK`` and
+    ``EL``); a name, the stored one (``names``: code -> name) or the ISO 3166 one, ignoring
+    case and accents (``germany``, ``Cote d'Ivoire``). Only then are close codes and names
+    suggested, so ``UK`` is the United Kingdom (GBR), never a suggestion of ``UKR``.
+
+    >>> resolve_region("uk", ["GBR", "UKR"], where="HS92")
+    'GBR'
+    >>> resolve_region("ukraine", ["GBR", "UKR"], where="HS92")
+    'UKR'
+    """
+    wanted = str(text).strip()
+    present = set(regions)
+    for cand in (wanted, wanted.upper()):
+        if cand in present:
+            return cand
+    alpha3 = to_alpha3([wanted]).iloc[0]
+    if isinstance(alpha3, str) and alpha3 in present:
+        return alpha3
+    by_name: dict[str, str] = {}
+    for code in regions:  # ISO names first, so a stored name overrides them
+        iso = country_name(code) if len(str(code)) == 3 else None
+        if iso:
+            by_name.setdefault(_plain(iso), code)
+    if names is not None and len(names):
+        stored = names[names.index.isin(present)]
+        by_name.update({_plain(n): c for c, n in stored.items() if isinstance(n, str) and n})
+    if _plain(wanted) in by_name:
+        return by_name[_plain(wanted)]
+    if isinstance(alpha3, str):  # a country code that has no data here
+        fail(f"region {wanted!r} is {alpha3} ({country_name(alpha3)}), which is not in {where}")
+    by_code = difflib.get_close_matches(wanted.upper(), list(regions), n=3, cutoff=0.5)
+    by_names = [by_name[n] for n in difflib.get_close_matches(
+        _plain(wanted), list(by_name), n=3, cutoff=0.6)]
+    close = by_names + by_code if len(wanted) > 3 else by_code + by_names  # a name, or a code
+    hint = f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
+    fail(f"unknown region {text!r} in {where}{hint}")
+    raise AssertionError  # pragma: no cover
 
 
 def _years_text(all_years: dict[int, list[str]]) -> str:
@@ -184,7 +254,18 @@ def load_space(
         fail(f"{chosen or activity} has {len(years)} period(s) ({', '.join(map(str, years))}); "
              f"this needs {min_years} at least; loaded years: {_years_text(all_years)}")
     return Space(sub.reset_index(drop=True), activity, chosen or None, years, all_years,
-                 _prefix(sub["activity"]))
+                 _prefix(sub["activity"]), **_names(store, sub, activity))
+
+
+def _names(store, data: pd.DataFrame, activity: str) -> dict[str, pd.Series]:
+    """The stored names of the regions and activities of ``data`` (short names where the
+    nodes have them)."""
+    return {
+        "region_names": results.read_names(store, "Region", pd.unique(data["region"]).tolist(),
+                                           short=True),
+        "activity_names": results.read_names(store, activity,
+                                             pd.unique(data["activity"]).tolist(), short=True),
+    }
 
 
 def load_spaces(store, *, activity: str = "Product") -> list[Space]:
@@ -204,5 +285,5 @@ def load_spaces(store, *, activity: str = "Product") -> list[Space]:
         sub = sub.drop(columns="classification").reset_index(drop=True)
         years = sorted(sub["year"].unique().tolist())
         spaces.append(Space(sub, activity, name or None, years, all_years,
-                            _prefix(sub["activity"])))
+                            _prefix(sub["activity"]), **_names(store, sub, activity)))
     return sorted(spaces, key=lambda s: -s.years[-1])

@@ -12,12 +12,22 @@ import numpy as np
 import pandas as pd
 
 from ..algorithms import collaboration as collab
+from ..graph_models.results import read_names
 from ..graph_models.store import Store
 from ..loaders import clusters as cluster_loader
 from ..loaders import collaborations as collab_loader
 from ..loaders._io import LoaderError
 from ..loaders.countries import to_alpha3
-from ._common import emit, fail, format_option, output_option, progress_bar, store_from
+from ..loaders.localities import LOCATION_PRECISION
+from ._common import (
+    emit,
+    fail,
+    format_option,
+    output_option,
+    progress_bar,
+    sep_option,
+    store_from,
+)
 
 __all__ = [
     "load_collaborations",
@@ -25,6 +35,7 @@ __all__ = [
     "compute_collaboration",
     "read_network",
     "resolve_actor_sets",
+    "region_hierarchy",
     "run_collaboration",
 ]
 
@@ -59,7 +70,14 @@ _unknown_types = click.option(
 @click.option(
     "--programme-parts",
     type=click.Path(path_type=Path),
-    help="Project programme parts (cordis-shared; default: programme_parts.csv.gz next to FILE).",
+    help="Project programme parts: the shipped rcn,programme_part table, CORDIS legalBasis.csv "
+    "or topics.csv (default: programme_parts.csv.gz / legalBasis.csv next to FILE).",
+)
+@click.option(
+    "--programme-names",
+    type=click.Path(path_type=Path),
+    help="Titles for programme parts: CORDIS cordisref-H2020programmes.csv or "
+    "cordisref-H2020topics.csv.",
 )
 @click.option(
     "--projects",
@@ -86,7 +104,7 @@ _unknown_types = click.option(
     is_flag=True,
     help="Do not write the COLLABORATES_WITH projection (measures recompute it anyway).",
 )
-@click.option("--sep", help="Field separator (detected from the header by default).")
+@sep_option()
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of FILE.")
 @click.pass_context
 def load_collaborations(
@@ -95,6 +113,7 @@ def load_collaborations(
     layout: str,
     organisations: Path | None,
     programme_parts: Path | None,
+    programme_names: Path | None,
     projects: Path | None,
     duplicates: str,
     unknown_types: str,
@@ -105,8 +124,11 @@ def load_collaborations(
 ) -> None:
     """Load organisations, projects and participations (or a partner list) into the graph.
 
-    Writes Organisation {id, name, type, type_code} LOCATED_IN a Region (its city when known,
-    else its country; country codes ISO alpha-3, CORDIS UK/EL -> GBR/GRC), Project,
+    Writes Organisation {id, name, type, type_code} LOCATED_IN one Region: its NUTS 3 region
+    when the file has nutsCode (PART_OF NUTS 2, NUTS 1 and the country), else its city (one
+    Region per city however spelt: München, MUENCHEN, Munich), else its country (ISO alpha-3,
+    CORDIS UK/EL -> GBR/GRC). A load never replaces a stored name or type with a missing one,
+    nor a stored location with a less precise one. Project,
     PARTICIPATES_IN {role, contribution}, programme parts as Topic, and the one-mode
     COLLABORATES_WITH {first_year, last_year, projects} projection of shared projects; partner
     lists become PARTNERS_WITH {year, known_before, channel}. Loading twice leaves the same graph.
@@ -115,6 +137,7 @@ def load_collaborations(
     Examples:
       smartspec load collaborations loaders/data/h2020.csv.gz
       smartspec load collaborations organization.csv --projects project.csv
+      smartspec load collaborations organization.csv --programme-parts legalBasis.csv
       smartspec load collaborations survey.csv --layout partners --duplicates merge
     """
     try:
@@ -124,6 +147,7 @@ def load_collaborations(
                 layout=layout,
                 organisations=organisations,
                 programme_parts=programme_parts,
+                programme_names=programme_names,
                 projects=projects,
                 duplicates=duplicates,
                 unknown_types=unknown_types,
@@ -147,6 +171,11 @@ def load_collaborations(
         f"participations, {written['pairs']:,} collaborating pairs, "
         f"{written['partnerships']:,} reported partnerships"
     )
+    if written.get("moved"):
+        click.echo(
+            f"{written['moved']:,} organisation(s) located anew (the file's location is as or "
+            "more precise than the stored one, which was removed: one location each)"
+        )
     for note in table.notes:
         click.echo(note)
 
@@ -168,6 +197,7 @@ def load_collaborations(
     help="An organisation listed twice for a cluster: refuse, or keep the earliest since.",
 )
 @_unknown_types
+@sep_option()
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of FILE.")
 @click.pass_context
 def load_clusters(
@@ -176,6 +206,7 @@ def load_clusters(
     activity: str,
     duplicates: str,
     unknown_types: str,
+    sep: str | None,
     encoding: str,
 ) -> None:
     """Load cluster membership (organisation, cluster, since) or attributes (cluster, name,
@@ -196,6 +227,7 @@ def load_clusters(
             duplicates=duplicates,
             unknown_types=unknown_types,
             encoding=encoding,
+            sep=sep,
         )
     except LoaderError as exc:
         fail(str(exc))
@@ -236,20 +268,30 @@ def read_network(store: Store) -> dict[str, pd.DataFrame]:
     orgs = store.read_table("MATCH (o:Organisation) RETURN o.id AS actor, o.`type` AS type")
     places = store.read_table(
         "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
-        "OPTIONAL MATCH (r)-[:PART_OF]->(c:Region) "
-        "RETURN o.id AS actor, r.code AS region, r.level AS level, c.code AS parent"
+        "RETURN o.id AS actor, r.code AS region, r.level AS level"
     )
+    hierarchy = region_hierarchy(store)
     actors = (
         orgs.drop_duplicates("actor") if not orgs.empty else pd.DataFrame(columns=["actor", "type"])
     )
     if not places.empty:
+        # the most precise location if a store holds several (loads before one-location rule)
+        rank = places["level"].map(LOCATION_PRECISION).fillna(1)
+        places = places.assign(_r=rank).sort_values("_r", ascending=False, kind="stable")
         places = places.drop_duplicates("actor")
         is_country = places["level"].eq("country").to_numpy()
-        places["country"] = np.where(is_country, places["region"], places["parent"])
+        country = hierarchy.loc[hierarchy["level"] == "country"].drop_duplicates("code")
+        country = country.set_index("code")["ancestor"]
+        places["country"] = np.where(
+            is_country, places["region"], places["region"].map(country).to_numpy()
+        )
+        # the locality of local buzz: the city or NUTS region an organisation is in
         places["city"] = np.where(is_country, None, places["region"])
-        actors = actors.merge(places[["actor", "country", "city"]], on="actor", how="left")
+        actors = actors.merge(
+            places[["actor", "country", "city", "region"]], on="actor", how="left"
+        )
     else:
-        actors = actors.assign(country=None, city=None)
+        actors = actors.assign(country=None, city=None, region=None)
     profiles = store.read_relationships(
         "ACTIVE_IN", start="Organisation", end="Topic", properties=["weight"]
     ).rename(columns={"start": "actor", "end": "activity", "weight": "value"})
@@ -258,12 +300,50 @@ def read_network(store: Store) -> dict[str, pd.DataFrame]:
     )
     for frame in (ties,):
         frame["year"] = pd.to_numeric(frame["year"]).astype("Int64")
-    return {"ties": ties, "actors": actors, "profiles": profiles, "clusters": members}
+    return {
+        "ties": ties,
+        "actors": actors,
+        "profiles": profiles,
+        "clusters": members,
+        "regions": hierarchy,
+    }
 
 
-def resolve_actor_sets(specs: list[str], actors: pd.DataFrame, clusters: pd.DataFrame):
+def region_hierarchy(store: Store) -> pd.DataFrame:
+    """Every Region with each Region it is ``PART_OF`` directly or not, itself included:
+    ``code, ancestor, level`` (the ancestor's level), e.g. ``DE212`` with ``DE212``, ``DE21``,
+    ``DE2`` and ``DEU``."""
+    nodes = store.read_table("MATCH (r:Region) RETURN r.code AS code, r.level AS level")
+    if nodes.empty:
+        return pd.DataFrame(columns=["code", "ancestor", "level"])
+    nodes = nodes.drop_duplicates("code")
+    edges = store.read_relationships("PART_OF", start="Region", end="Region")
+    levels = nodes.set_index("code")["level"]
+    out = [pd.DataFrame({"code": nodes["code"], "ancestor": nodes["code"]})]
+    step = out[0]
+    parents = edges[["start", "end"]] if not edges.empty else pd.DataFrame(columns=["start", "end"])
+    for _ in range(8):  # NUTS 3 -> 2 -> 1 -> country -> groups: a few steps at most
+        step = step.merge(parents, left_on="ancestor", right_on="start")[["code", "end"]]
+        step = step.rename(columns={"end": "ancestor"}).drop_duplicates()
+        if step.empty:
+            break
+        out.append(step)
+    table = pd.concat(out, ignore_index=True).drop_duplicates()
+    return table.assign(level=table["ancestor"].map(levels).to_numpy())
+
+
+def resolve_actor_sets(
+    specs: list[str],
+    actors: pd.DataFrame,
+    clusters: pd.DataFrame,
+    regions: pd.DataFrame | None = None,
+):
     """Membership table and a kind per set from ``cluster:ID``, ``region:CODE``,
-    ``country:CODE``, ``type:NAME`` (``country:all`` / ``region:all`` / ``cluster:all``)."""
+    ``country:CODE``, ``type:NAME`` (``country:all`` / ``region:all`` / ``cluster:all``).
+
+    ``region:CODE`` takes the organisations located in that Region or in any Region ``PART_OF``
+    it (``regions``: :func:`region_hierarchy`): a country, a city, or a NUTS region at any level
+    (``region:DE21`` holds the organisations of DE211, DE212, ...)."""
     parts, kinds = [], {}
     for spec in specs:
         kind, _, code = spec.partition(":")
@@ -288,12 +368,14 @@ def resolve_actor_sets(specs: list[str], actors: pd.DataFrame, clusters: pd.Data
             if code.lower() == "all":
                 m = collab.actor_sets(actors, "city")
             else:
-                c = code.upper()
+                c = code.strip().upper()
                 a3 = to_alpha3([c]).iloc[0]
-                hit = (actors["city"] == c) | (
-                    actors["country"] == (a3 if isinstance(a3, str) else c)
-                )
-                m = actors.loc[hit, ["actor"]].assign(actor_set=a3 if isinstance(a3, str) else c)
+                c = a3 if isinstance(a3, str) else c
+                hit = (actors["city"] == c) | (actors["country"] == c)
+                if regions is not None and len(regions) and "region" in actors.columns:
+                    inside = set(regions.loc[regions["ancestor"] == c, "code"])
+                    hit |= actors["region"].isin(inside)
+                m = actors.loc[hit, ["actor"]].assign(actor_set=c)
         elif kind == "type":
             if code.lower() == "all":
                 m = collab.actor_sets(actors, "type")
@@ -325,7 +407,9 @@ def run_collaboration(
             f"no collaborations in {store.describe()}; load some first "
             "(smartspec load collaborations FILE)"
         )
-    membership, kinds = resolve_actor_sets(specs, net["actors"], net["clusters"])
+    membership, kinds = resolve_actor_sets(
+        specs, net["actors"], net["clusters"], net["regions"]
+    )
     if locality is None:
         locality = "country" if set(kinds.values()) == {"country"} else "city"
     ties = collab.assign_periods(net["ties"], period_length)
@@ -371,6 +455,7 @@ def _write_profiles(store: Store, summary: pd.DataFrame, period_length, sources)
 
 _TABLE_COLUMNS = [
     "actor_set",
+    "actor_set_name",
     "year",
     "actors",
     "ties",
@@ -394,7 +479,8 @@ _TABLE_COLUMNS = [
     "actor_sets",
     multiple=True,
     required=True,
-    help="cluster:ID, region:CODE (city or country Region), country:CODE, type:NAME, or "
+    help="cluster:ID, region:CODE (NUTS region at any level, city or country Region), "
+    "country:CODE, type:NAME, or "
     "country:all; repeat for several.",
 )
 @click.option(
@@ -468,7 +554,8 @@ def compute_collaboration(
     \b
     Examples:
       smartspec compute collaboration --actor-set country:DE
-      smartspec compute collaboration --actor-set region:DEU-MUENCHEN --figures figs
+      smartspec compute collaboration --actor-set region:DEU-MUNICH --figures figs
+      smartspec compute collaboration --actor-set region:DE21
       smartspec compute collaboration --actor-set cluster:C1 --period-length 3
       smartspec compute collaboration --actor-set country:all --format csv -o collab.csv
     """
@@ -492,7 +579,15 @@ def compute_collaboration(
             betweenness_sources=betweenness_sources or None,
             write=write,
         )
-    summary = result["summary"]
+        summary = set_names(store, result["summary"])
+        members = result["actors"]
+        if "actor" in members.columns and len(members):
+            ids = members["actor"].astype(str)
+            names = read_names(store, "Organisation", ids.unique().tolist())
+            members = members.copy()
+            members.insert(members.columns.get_loc("actor") + 1, "actor_name",
+                           ids.map(names).astype(object).fillna("").to_numpy())
+            result["actors"] = members
     if fmt == "table":
         emit(summary[[c for c in _TABLE_COLUMNS if c in summary.columns]].round(3), fmt, output)
     else:
@@ -504,6 +599,25 @@ def compute_collaboration(
     if figures is not None:
         paths = draw_figures(result, actors, figures)
         click.echo(f"wrote {len(paths)} figures to {figures}", err=True)
+
+
+def set_names(store: Store, summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with ``actor_set_name`` after ``actor_set``: the Region name of a country or
+    region set (``DE21 (Germany)``, ``München``), the Cluster name of a cluster, the type of a
+    type set; empty where the store has no name."""
+    kind = summary["set_kind"].astype(str).to_numpy()
+    codes = summary["actor_set"].astype(str)
+    name = pd.Series("", index=summary.index, dtype=object)
+    for label, kinds in (("Region", ("region", "country")), ("Cluster", ("cluster",))):
+        rows = np.isin(kind, kinds)
+        if rows.any():
+            names = read_names(store, label, codes[rows].unique().tolist())
+            name[rows] = codes[rows].map(names).astype(object).fillna("").to_numpy()
+    name[kind == "type"] = codes[kind == "type"].to_numpy()
+    out = summary.copy()
+    out.insert(out.columns.get_loc("actor_set") + 1, "actor_set_name", name.to_numpy())
+    out.attrs = dict(summary.attrs)
+    return out
 
 
 # -- figures -----------------------------------------------------------------------------------

@@ -26,7 +26,16 @@ from ..loaders._io import (
     require_codes,
     require_columns,
 )
-from ._common import emit, fail, format_option, output_option, progress_bar, store_from
+from ..loaders.countries import country_name
+from ._common import (
+    emit,
+    fail,
+    format_option,
+    output_option,
+    progress_bar,
+    render,
+    store_from,
+)
 
 __all__ = ["compute", "run_specialisation", "run_engine", "read_input", "DEFAULT_MIN_PROXIMITY"]
 
@@ -64,8 +73,10 @@ def run_specialisation(
         threshold = 1.0 if method == "balassa" else 0.0
     panel = spec.as_panel(data)
     pairs = spec.specialisation(panel, method=method, threshold=threshold)
-    div = spec.diversity(panel, method=method, threshold=threshold)
-    ubi = spec.ubiquity(panel, method=method, threshold=threshold)
+    # the panel spans every region and activity of every year read; diversity and ubiquity
+    # are kept (and written, and averaged) only where the region / activity has data that year
+    div = _present(spec.diversity(panel, method=method, threshold=threshold), pairs, "region")
+    ubi = _present(spec.ubiquity(panel, method=method, threshold=threshold), pairs, "activity")
     params = {"rca_method": method, "rca_threshold": float(threshold)}
     with progress_bar("writing rca and m", total=len(pairs)) as advance:
         results.write_pair_measures(
@@ -104,8 +115,15 @@ def run_specialisation(
         )
         .reset_index()
     )
-    summary["mean_diversity"] = div.groupby("year")["diversity"].mean().round(1).to_numpy()
+    mean = div.groupby("year")["diversity"].mean().round(1)
+    summary["mean_diversity"] = summary["year"].map(mean)
     return pairs, {"summary": summary, "diversity": div, "ubiquity": ubi, "parameters": params}
+
+
+def _present(table: pd.DataFrame, pairs: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows of ``table`` (``key, year, ...``) whose ``key`` has a value in ``pairs`` that year."""
+    seen = pairs.loc[pairs["value"].notna(), [key, "year"]].drop_duplicates()
+    return table.merge(seen, on=[key, "year"]).reset_index(drop=True)
 
 
 @compute.command("specialisation")
@@ -149,7 +167,10 @@ def specialisation(
 
     RCA and M land on each observed relationship (with rca_method and rca_threshold);
     diversity and ubiquity on (:Region|:Product)-[:SCORED {year}]->(:Measure
-    {id: 'Product:specialisation'}).
+    {id: 'Product:specialisation'}), for the regions and activities with data in the year
+    (replacing earlier scores of the years computed). The summary's mean_diversity averages
+    the regions with data in each year. The pairs, regions and activities tables carry
+    region_name and activity_name right after the codes (empty where a node has no name).
 
     \b
     Examples:
@@ -164,13 +185,14 @@ def specialisation(
         pairs, info = run_specialisation(
             store, activity=label, method=method, threshold=threshold, years=list(years) or None
         )
-    frames = {
-        "summary": info["summary"],
-        "pairs": pairs,
-        "regions": info["diversity"],
-        "activities": info["ubiquity"],
-    }
-    emit(frames[table], fmt, output)
+        frames = {
+            "summary": info["summary"],
+            "pairs": pairs,
+            "regions": info["diversity"],
+            "activities": info["ubiquity"],
+        }
+        frame = with_names(store, frames[table], label)
+    emit(frame, fmt, output)
 
 
 # -- complexity and relatedness ------------------------------------------------------------------
@@ -469,6 +491,10 @@ def _data_from(ctx: click.Context, opts: dict[str, Any], store) -> pd.DataFrame:
     return data
 
 
+#: The region and activity filters of compute complexity|relatedness, as recorded.
+FILTER_KEYS = ("min_region_total", "min_activity_total", "exclude_activities")
+
+
 def _filters(opts: dict[str, Any]) -> dict[str, Any]:
     """The region and activity filters asked for, as recorded with the results."""
     chosen = {
@@ -508,16 +534,58 @@ def _report(params: dict[str, Any], notes: list[str], output: Path | None,
         click.echo(f"wrote the conventions to {path}", err=True)
 
 
+def ranked(frame: pd.DataFrame, score: str, top: int = 0) -> pd.DataFrame:
+    """``frame`` by year, highest ``score`` first (missing scores last, ties by code), keeping
+    ``top`` rows per year (0: all)."""
+    key = "region" if "region" in frame.columns else "activity"
+    by = ["year"] if "year" in frame.columns else []
+    out = frame.sort_values([*by, score, key], ascending=[*([True] * len(by)), False, True],
+                            na_position="last", kind="stable")
+    if top:
+        out = out.groupby(by, sort=False).head(top) if by else out.head(top)
+    return out.reset_index(drop=True)
+
+
+#: Code columns of the tables and the label whose nodes name them (None: the activity label).
+NAMED_COLUMNS = {"region": "Region", "activity": None, "activity_a": None, "activity_b": None}
+
+
+def with_names(store, frame: pd.DataFrame, activity: str = "Product") -> pd.DataFrame:
+    """``frame`` with ``<code column>_name`` right after each code column (``region``,
+    ``activity``, ``activity_a``, ``activity_b``), read from the graph's nodes: the short name
+    where a node has one (the Atlas's short product names), else its name, else empty."""
+    out = frame
+    for column, label in NAMED_COLUMNS.items():
+        if column in out.columns:
+            out = results.add_names(store, out, column, label or activity, short=True)
+    return out
+
+
+def file_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` computed from a file (no graph): ``region_name`` after ``region`` with the
+    ISO 3166 English name where the code is an ISO alpha-3 / alpha-2 (or EU: UK, EL) country
+    code, else empty. Activities of a file have no names (their classification is unknown)."""
+    if "region" not in frame.columns:
+        return frame
+    codes = frame["region"].astype(str)
+    names = {c: country_name(c) or results.NO_NAME for c in codes.unique()}
+    out = frame.copy()
+    out.insert(out.columns.get_loc("region") + 1, "region_name", codes.map(names).to_numpy())
+    return out
+
+
 @compute.command("complexity")
 @_engine_options
 @click.option("--activities", "show_activities", is_flag=True,
               help="Print the activity rows (activity, year, ubiquity, pci, complexity) instead "
                    "of the region rows.")
+@click.option("--top", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Rows per year, highest ECI (PCI with --activities) first (0: all).")
 @format_option()
 @output_option()
 @click.pass_context
 @_one_line_errors
-def complexity_command(ctx: click.Context, show_activities: bool, fmt: str,
+def complexity_command(ctx: click.Context, show_activities: bool, top: int, fmt: str,
                        output: Path | None, **opts: Any) -> None:
     """ECI, Fitness, COI and diversity of regions; PCI, complexity and ubiquity of activities.
 
@@ -526,10 +594,13 @@ def complexity_command(ctx: click.Context, show_activities: bool, fmt: str,
     Lab's complexity outlook (z-scored). Defaults follow the Atlas / Growth Lab; the conventions
     used are printed on standard error and, with --output, written to OUTPUT.meta.json.
 
-    Region rows: region, year, diversity, eci, fitness, coi, component (0 = the largest
-    component of the region-activity network; ECI is left empty outside it unless
-    --components each). With --activities: activity, year, ubiquity, pci, complexity,
-    component. A file without a year column gives rows without year.
+    Region rows: region, region_name, year, diversity, eci, fitness, coi, component (0 = the
+    largest component of the region-activity network; ECI is left empty outside it unless
+    --components each), by year and highest ECI first. With --activities: activity,
+    activity_name, year, ubiquity, pci, complexity, component, highest PCI first. --top N keeps
+    N rows per year. Names come from the graph's nodes; with --input, region_name is the
+    ISO 3166 country name of ISO codes (empty for other codes) and activities have no names.
+    A file without a year column gives rows without year.
 
     On the store (after smartspec load trade) the scores are also written back as
     (:Region|:Product)-[:SCORED {year, ...}]->(:Measure {id: 'Product:complexity'}), whose
@@ -545,11 +616,14 @@ def complexity_command(ctx: click.Context, show_activities: bool, fmt: str,
     """
     _check_options(ctx, opts)
     from_file = opts["input_file"] is not None
+    which = "activities" if show_activities else "regions"
+    score = "pci" if show_activities else "eci"
     if from_file:
         data = _data_from(ctx, opts, None)
         tables, params, notes = run_engine(data, **_engine_kwargs(opts))
         params.update(_filters(opts))
         params["source"] = str(opts["input_file"])
+        frame = file_names(ranked(tables[which], score, top))
     else:
         label = opts["activity"].capitalize()
         with store_from(ctx) as store:
@@ -559,7 +633,7 @@ def complexity_command(ctx: click.Context, show_activities: bool, fmt: str,
             params["source"] = store.describe()
             if not opts["no_write"]:
                 _write_complexity(store, tables, label, params)
-    frame = tables["activities" if show_activities else "regions"]
+            frame = with_names(store, ranked(tables[which], score, top), label)
     emit(frame, fmt, output)
     _report(params, notes, output, {k: len(v) for k, v in tables.items() if k != "pairs"})
 
@@ -593,21 +667,31 @@ def _write_complexity(store, tables: dict[str, pd.DataFrame], label: str,
               show_default=True,
               help="Backbone: the maximum spanning tree plus every pair with phi >= this "
                    "(Hidalgo et al. 2007).")
+@click.option("--all", "show_all", is_flag=True,
+              help="Print every row as a table (by default the table format prints a summary "
+                   "and the top rows; csv, json and --output always carry every row).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Rows in the summary: highest density among pairs not yet specialised "
+                   "(m = 0), or highest proximity with --proximity.")
 @format_option()
 @output_option()
 @click.pass_context
 @_one_line_errors
 def relatedness_command(ctx: click.Context, show_proximity: bool, min_proximity: float,
-                        backbone_threshold: float, fmt: str, output: Path | None,
-                        **opts: Any) -> None:
+                        backbone_threshold: float, show_all: bool, top: int, fmt: str,
+                        output: Path | None, **opts: Any) -> None:
     """Density, COG, RCA and M of every region and activity; proximity between activities.
 
     Every year at once. Density is Hidalgo et al.'s (2007) omega (0-1; --density-scale percent
     and --diagonal 0 give Balland's relatedness density), COG the Growth Lab's complexity
-    outlook gain. Pair rows: region, activity, year, rca, m, density, cog for every region and
-    activity present in the year (rca is 0 for a pair without a value). With --proximity:
-    activity_a, activity_b, year, proximity, one row per unordered pair, zeros left out. The
-    conventions used are printed on standard error and, with --output, written to
+    outlook gain. Pair rows: region, region_name, activity, activity_name, year, rca, m,
+    density, cog for every region and activity present in the year (rca is 0 for a pair
+    without a value). With --proximity: activity_a, activity_a_name, activity_b,
+    activity_b_name, year, proximity, one row per unordered pair, zeros left out. Names come
+    from the graph's nodes (with --input: ISO country names of regions, no activity names).
+    The tables are large (663,490 pairs for the 2017 world trade): the table format prints a
+    summary and the --top rows; --all prints every row, and csv, json and --output carry every
+    row. The conventions used are printed on standard error and, with --output, written to
     OUTPUT.meta.json.
 
     On the store (after smartspec load trade) the results are also written back (--no-write
@@ -633,11 +717,25 @@ def relatedness_command(ctx: click.Context, show_proximity: bool, min_proximity:
     write = not from_file and not opts["no_write"]
     need_pairs = show_proximity or write
     extra: dict[str, Any] = {}
+    summary = fmt == "table" and output is None and not show_all
+
+    def shown(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        if show_proximity:
+            frame = tables["proximity"]
+            if explicit_min:
+                frame = frame[frame["proximity"] >= min_proximity].reset_index(drop=True)
+            return frame
+        return tables["pairs"]
+
     if from_file:
         data = _data_from(ctx, opts, None)
         tables, params, notes = run_engine(data, pairs=need_pairs, **_engine_kwargs(opts))
         params.update(_filters(opts))
         params["source"] = str(opts["input_file"])
+        frame = shown(tables)
+        head = file_names(_top_related(frame, top)) if summary else None
+        frame = frame if summary else file_names(frame)
+        label = "activity"
     else:
         label = opts["activity"].capitalize()
         with store_from(ctx) as store:
@@ -648,14 +746,52 @@ def relatedness_command(ctx: click.Context, show_proximity: bool, min_proximity:
             if write:
                 extra = _write_relatedness(store, tables, data, label, params,
                                            min_proximity, backbone_threshold)
-    if show_proximity:
-        frame = tables["proximity"]
-        if explicit_min:
-            frame = frame[frame["proximity"] >= min_proximity].reset_index(drop=True)
+            frame = shown(tables)
+            head = with_names(store, _top_related(frame, top), label) if summary else None
+            frame = frame if summary else with_names(store, frame, label)
+    if summary:
+        click.echo(_related_summary(frame, head, label.lower(), show_proximity), nl=False)
     else:
-        frame = tables["pairs"]
-    emit(frame, fmt, output)
+        emit(frame, fmt, output)
     _report(params, notes, output, {k: len(v) for k, v in tables.items()}, extra)
+
+
+def _top_related(frame: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The rows a summary shows: highest proximity, or highest density among pairs with m = 0
+    (the region's candidate activities), ties by code."""
+    if "proximity" in frame.columns:
+        keys, score = ["activity_a", "activity_b"], "proximity"
+        rows = frame
+    else:
+        keys, score = ["region", "activity"], "density"
+        rows = frame[frame["m"] == 0]
+    by = [score, *keys] + (["year"] if "year" in frame.columns else [])
+    return rows.sort_values(by, ascending=[False, *([True] * (len(by) - 1))],
+                            kind="stable").head(top).reset_index(drop=True)
+
+
+def _related_summary(frame: pd.DataFrame, head: pd.DataFrame, noun: str,
+                     proximity: bool) -> str:
+    """What the table format prints instead of every row of ``compute relatedness``."""
+    nouns = {"product": "products", "technology": "technologies", "industry": "industries"}
+    plural = nouns.get(noun, "activities")
+    years = ""
+    if "year" in frame.columns and len(frame):
+        per_year = frame.groupby("year").size()
+        years = " (" + ", ".join(f"{y}: {n:,}" for y, n in per_year.items()) + ")"
+    if proximity:
+        acts = pd.unique(pd.concat([frame["activity_a"], frame["activity_b"]])).size
+        lines = [f"{len(frame):,} proximity pairs{years} between {acts:,} {plural}\n",
+                 f"\nHighest proximity, top {len(head)}:\n"]
+    else:
+        lines = [f"{len(frame):,} region-{noun} pairs{years}: {frame['region'].nunique():,} "
+                 f"regions, {frame['activity'].nunique():,} {plural}, "
+                 f"{int((frame['m'] == 1).sum()):,} with m = 1\n",
+                 f"\nHighest density among pairs not yet specialised (m = 0), top {len(head)}:\n"]
+    lines.append(render(head.round(4), "table"))
+    lines.append(f"\nAll {len(frame):,} rows: --output FILE (with --format csv or json), "
+                 "or --all to print them here.\n")
+    return "".join(lines)
 
 
 def _write_relatedness(store, tables: dict[str, pd.DataFrame], data: pd.DataFrame, label: str,
@@ -678,6 +814,14 @@ def _write_relatedness(store, tables: dict[str, pd.DataFrame], data: pd.DataFram
         n_pairs = results.write_pair_measures(store, observed, activity=label,
                                               measures=["rca", "m", "density", "cog"],
                                               parameters=on_rel, progress=advance)
+    if any(k in params for k in FILTER_KEYS):
+        # pairs of these years that this run's filters left out lose an earlier run's density
+        # and COG (without filters every observed pair was written just now)
+        results.clear_pair_measures(store, observed, activity=label,
+                                    measures=["density", "cog", "proximity_method",
+                                              "density_diagonal", "density_scale",
+                                              "cog_normaliser"],
+                                    years=params["years"] or [])
     t_pairs = time.perf_counter() - t0
     prox = tables["proximity"]
     if len(prox):

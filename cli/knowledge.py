@@ -26,6 +26,7 @@ from ._common import (
     sep_option,
     store_from,
 )
+from .compute import with_names
 
 __all__ = ["load_patents", "load_employment", "clusters", "run_clusters", "CLUSTER_METHOD"]
 
@@ -429,7 +430,7 @@ def clusters(ctx: click.Context, activity: str, year: int | None, level: str | N
                            lq_min=lq_min, focus_top=focus_top, min_value=min_value,
                            min_stars=min_stars, variety_level=variety_level,
                            write=not no_write)
-    frame = out[table]
+        frame = with_names(store, out[table], label)  # region_name, activity_name
     if fmt == "table":
         frame = frame.copy()
         for c in frame.columns:

@@ -21,7 +21,21 @@ from ..algorithms._validation import ValidationError
 from ..loaders._io import LoaderError
 from ._common import emit, fail, format_option, output_option, render, store_from
 
-__all__ = ["partners", "backtest", "PartnerData", "read_partner_data"]
+__all__ = [
+    "partners",
+    "backtest",
+    "PartnerData",
+    "read_partner_data",
+    "NO_NAME",
+    "match_names",
+    "resolve_organisation",
+]
+
+#: How an organisation without a name in the source is shown (never ``NaN``).
+NO_NAME = "(no name in source)"
+
+#: A name matches when its similarity (rapidfuzz WRatio on folded text, 0-100) reaches this.
+GOOD_MATCH = 90.0
 
 
 @dataclass
@@ -67,10 +81,17 @@ def _from_file(path: Path, programme_parts, organisations, clusters) -> PartnerD
     return PartnerData(
         participations=part[["organisation", "project", "year", "role"]],
         topics=table.topics,
-        organisations=orgs[["organisation", "name", "type", "country"]],
+        organisations=_named(orgs[["organisation", "name", "type", "country"]]),
         clusters=members,
         source=str(path),
     )
+
+
+def _named(orgs: pd.DataFrame) -> pd.DataFrame:
+    """Organisations with :data:`NO_NAME` where the source has no name (or an empty one)."""
+    name = orgs["name"].astype("object")
+    empty = name.isna() | (name.astype(str).str.strip() == "")
+    return orgs.assign(name=name.where(~empty, NO_NAME))
 
 
 def _from_store(store) -> PartnerData:
@@ -121,7 +142,7 @@ def _from_store(store) -> PartnerData:
                         (orgs, ["organisation"]), (members, ["organisation", "cluster"])):
         for c in cols:
             frame[c] = frame[c].astype(str)
-    return PartnerData(part, topics, orgs, members, store.describe())
+    return PartnerData(part, topics, _named(orgs), members, store.describe())
 
 
 def read_partner_data(ctx, input_file, programme_parts, organisations, clusters) -> PartnerData:
@@ -202,12 +223,96 @@ def _types(values: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _fold(values: pd.Series) -> pd.Series:
+    """Names for comparison: case, accents, punctuation and the German / Nordic
+    transliterations folded (``Universität München`` = ``UNIVERSITAET MUENCHEN``)."""
+    from ..loaders.localities import city_key
+
+    return city_key(values.astype("object"))
+
+
+def match_names(query: str, ids: pd.Series, names: pd.Series) -> pd.DataFrame:
+    """Candidates for a name typed by a user: ``id, name, score`` (0-100), best first.
+
+    Case, accents and transliterations (ue for ü) are ignored; the score is rapidfuzz's
+    ``WRatio`` (whole and partial similarity) on the folded names, 100 for an exact folded
+    match. Rows without a name (or
+    :data:`NO_NAME`) never match.
+
+    >>> match_names("universite de lyon", pd.Series(["1", "2"]),
+    ...             pd.Series(["Université de Lyon", "Lyon Biopôle"]))["id"].tolist()[0]
+    '1'
+    """
+    from rapidfuzz import fuzz, process
+
+    ok = names.notna() & (names.astype(str) != NO_NAME)
+    ids, names = ids[ok].astype(str).reset_index(drop=True), names[ok].reset_index(drop=True)
+    folded = _fold(names)
+    q = _fold(pd.Series([query])).iloc[0] or ""
+    distinct = pd.unique(folded)
+    scores = process.cdist([q], list(distinct), scorer=fuzz.WRatio, workers=1)[0]
+    by_name = dict(zip(distinct, scores, strict=True))
+    out = pd.DataFrame({"id": ids, "name": names, "score": folded.map(by_name).astype(float)})
+    out.loc[folded == q, "score"] = 100.0
+    out["exact"] = folded == q
+    return out.sort_values(["exact", "score"], ascending=False, kind="stable").reset_index(
+        drop=True
+    )
+
+
+def resolve_organisation(data: PartnerData, index: rec.PartnerIndex, text: str) -> str:
+    """The organisation id for ``--organisation``: an id as it is, else a name.
+
+    A name resolves when exactly one organisation has it (case and accents ignored), or when
+    exactly one has a good fuzzy match (:data:`GOOD_MATCH`); the choice is said on standard
+    error. Several good matches list the candidates (id, name, country) and exit non-zero.
+    """
+    orgs = data.organisations
+    if text in index.organisations or text in set(orgs["organisation"].astype(str)):
+        return text
+    present = orgs[orgs["organisation"].astype(str).isin(index.organisations)]
+    present = present.drop_duplicates("organisation")
+    cands = match_names(text, present["organisation"], present["name"])
+    exact = cands[cands["exact"]]
+    good = exact if len(exact) else cands[cands["score"] >= GOOD_MATCH]
+    where = present.set_index(present["organisation"].astype(str))["country"]
+    if len(good) == 1:
+        row = good.iloc[0]
+        how = "name" if row["exact"] else f"closest name, similarity {row['score']:.0f}"
+        click.echo(f"--organisation {text!r}: using {row['id']} {row['name']} "
+                   f"[{where.get(row['id']) or '?'}] ({how})", err=True)
+        return str(row["id"])
+    if len(good) > 1:
+        shown = good.head(15)
+        lines = "\n".join(f"  {r.id}  {r.name}  [{where.get(r.id) or '?'}]  {r.score:.0f}"
+                          for r in shown.itertuples())
+        more = f"\n  ... and {len(good) - len(shown)} more" if len(good) > len(shown) else ""
+        fail(f"--organisation {text!r} matches {len(good)} organisations; give one of their ids:"
+             f"\n{lines}{more}")
+    near = cands[cands["score"] >= 60].head(5)
+    hint = "; ".join(f"{r.id} {r.name}" for r in near.itertuples())
+    ids = rec.close_matches(text, index.organisations)
+    when = f" up to {index.until}" if index.until is not None else ""
+    fail(f"unknown organisation {text!r} (no id or name with a participation{when})"
+         + (f"; did you mean {', '.join(ids)}?" if ids else "")
+         + (f"; closest names: {hint}" if hint else ""))
+    raise AssertionError("unreachable")
+
+
 def _cluster_members(data: PartnerData, cluster: str, index: rec.PartnerIndex) -> tuple:
     known = data.clusters
     ids = pd.unique(known["cluster"].astype(str)) if len(known) else []
     if cluster not in set(ids):
         names = known.drop_duplicates("cluster")
         by_name = names[names["cluster_name"].astype(str).str.lower() == cluster.lower()]
+        if len(by_name) != 1 and len(names) and names["cluster_name"].notna().any():
+            cands = match_names(cluster, names["cluster"], names["cluster_name"])
+            good = cands[cands["exact"]]
+            good = good if len(good) else cands[cands["score"] >= GOOD_MATCH]
+            if len(good) > 1:
+                fail(f"--cluster {cluster!r} matches {len(good)} clusters; give one of their "
+                     "ids:\n" + "\n".join(f"  {r.id}  {r.name}" for r in good.itertuples()))
+            by_name = names[names["cluster"].astype(str).isin(good["id"])]
         if len(by_name) == 1:
             cluster = str(by_name["cluster"].iloc[0])
         else:
@@ -232,7 +337,8 @@ def _focal_label(index: rec.PartnerIndex, org: str) -> str:
     pos = index.organisations.get_indexer([org])[0]
     name = index.name[pos] if pos >= 0 else None
     country = index.country[pos] if pos >= 0 else None
-    extra = ", ".join(str(x) for x in (name, country) if x)
+    extra = ", ".join(str(x) for x in (name if isinstance(name, str) else NO_NAME, country)
+                      if x)
     return f"organisation {org}" + (f" ({extra})" if extra else "")
 
 
@@ -251,7 +357,9 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
 
 
 @click.command("partners")
-@click.option("--organisation", "organisation", help="Focal organisation id (e.g. a CORDIS PIC).")
+@click.option("--organisation", "organisation",
+              help="Focal organisation: its id (e.g. a CORDIS PIC) or its name (case and accents "
+              "ignored; an ambiguous name lists the candidates).")
 @click.option("--cluster", help="Focal cluster id (or name): partners for all its members.")
 @click.option("--country", "countries", multiple=True,
               help="Only candidates in this country (repeatable; alpha-2 or alpha-3).")
@@ -287,6 +395,7 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
     \b
     Examples:
       smartspec recommend partners --organisation 999993953 --international-only --explain
+      smartspec recommend partners --organisation "Politecnico di Milano" --top 10
       smartspec recommend partners --cluster C1 --country DE --country FR --type firm
       smartspec recommend partners --organisation 999993953 --weights pipeline=0.3 \\
           --input h2020.csv.gz --format csv --output partners.csv
@@ -305,7 +414,8 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
     if cluster:
         focal, label, _ = _cluster_members(data, cluster, index)
     else:
-        focal, label = str(organisation), _focal_label(index, str(organisation))
+        org_id = resolve_organisation(data, index, str(organisation))
+        focal, label = org_id, _focal_label(index, org_id)
     try:
         table = rec.recommend_partners(index, focal, countries=country_codes, types=type_names,
                                        international_only=international_only, top=top or None,
@@ -330,7 +440,7 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
         if evidence is not None:
             for _, row in table.iterrows():
                 ev = evidence[evidence["organisation"] == row["organisation"]]
-                nm = row["name"] if isinstance(row["name"], str) else "(no name)"
+                nm = row["name"] if isinstance(row["name"], str) else NO_NAME
                 text += f"\n{row['rank']}. {row['organisation']} {nm} " \
                         f"[{row['country'] or '?'}, {row['type'] or '?'}] score " \
                         f"{row['score']:.3f} ({row['basis']})\n"

@@ -15,7 +15,8 @@ __all__ = ["pathways"]
 
 
 @click.command()
-@click.option("--region", required=True, help="Region code (e.g. GBR), or a country name.")
+@click.option("--region", required=True,
+              help="Region code (e.g. GBR; UK and EL work) or name (e.g. United Kingdom).")
 @click.option("--target", required=True, help="Target activity code (e.g. 8802).")
 @click.option("--year", type=int, help="Period [the latest of the classification].")
 @click.option("--k", "k", type=int, default=3, show_default=True, help="Shortest paths to list.")
@@ -50,7 +51,9 @@ def pathways(
     Lists the region's specialisations (RCA >= 1) most related to the target (by proximity
     phi), and the k shortest paths from any specialisation to the target through the proximity
     network, each link weighted by the distance 1 - phi (Yen's k shortest simple paths).
-    Intermediate steps the region is not yet specialised in are stepping stones.
+    Intermediate steps the region is not yet specialised in are stepping stones. Activities
+    are shown with their names (activity_name; the route as "code name -> code name") where
+    their nodes have one.
 
     \b
     Examples:
@@ -74,13 +77,16 @@ def pathways(
                                    "(no region is specialised in it)")
     related = related_specialisations(prox, specialised=spec, activity=goal, top=top or None)
     paths = k_paths(prox, specialised=spec, activity=goal, k=k, min_proximity=min_proximity)
-    related = related.round({"proximity": 4, "distance": 4})
-    paths = paths.round({"proximity": 4, "distance": 4, "length": 4})
+    related = space.with_names(related.round({"proximity": 4, "distance": 4}), "activity")
+    paths = space.with_names(paths.round({"proximity": 4, "distance": 4, "length": 4}),
+                             "activity")
     if fmt != "table" or table != "both":
         emit(related if table == "related" else paths, fmt, output)
         return
-    text = [f"{code} {year}, {space.classification or label}: {len(spec)} specialisations; "
-            f"target {goal}\n",
+    target_name = space.activity_name(goal)
+    target = f"{goal} ({target_name})" if target_name else goal
+    text = [f"{space.named(code)} {year}, {space.classification or label}: {len(spec)} "
+            f"specialisations; target {target}\n",
             f"\nSpecialisations of {code} most related to {goal} (phi):\n",
             render(related, "table"),
             f"\n{k} shortest paths to {goal} (distance 1 - phi"
@@ -88,9 +94,11 @@ def pathways(
     if paths.empty:
         text.append("(no path: the target is not reachable with these links)\n")
     else:
-        routes = paths.groupby("path").agg(
+        steps = paths["activity"].where(paths["activity_name"] == "",
+                                        paths["activity"] + " " + paths["activity_name"])
+        routes = paths.assign(step_text=steps).groupby("path").agg(
             length=("length", "first"), hops=("hops", "first"),
-            route=("activity", " -> ".join),
+            route=("step_text", " -> ".join),
             stepping_stones=("specialised", lambda s: int((~s.astype(bool)).sum()) - 1))
         text.append(render(routes.reset_index(), "table"))
         text.append("\nSteps:\n")

@@ -19,7 +19,8 @@ def recommend() -> None:
 
 
 @recommend.command("activities")
-@click.option("--region", required=True, help="Region code (e.g. DEU), or a country name.")
+@click.option("--region", required=True,
+              help="Region code (e.g. DEU; UK and EL work) or name (e.g. Germany).")
 @click.option("--year", type=int, help="Period [the latest of the classification].")
 @click.option("--top", type=int, default=20, show_default=True, help="Rows to show (0: all).")
 @click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
@@ -57,7 +58,9 @@ def activities(
     Sorted by quadrant (low risk, high gain; low risk, low gain; high risk, high gain; high
     risk, low gain), then by score (mean percentile rank of density and complexity among the
     region's candidates), then by code. Computed within one classification (HS and SITC codes
-    are different products).
+    are different products). Columns: region, activity, activity_name (the name stored on the
+    activity's node; empty when it has none), year, rca, density, complexity, cog, quadrant,
+    score, rank. --region takes a code (DEU, de, UK, EL) or a name (Germany, south korea).
 
     \b
     Examples:
@@ -85,7 +88,8 @@ def activities(
     for col, digits in (("rca", 3), ("density", 4), ("complexity", 4), ("cog", 4),
                         ("score", 3)):
         table[col] = table[col].round(digits)
+    table = space.with_names(table, "activity")
     if fmt == "table":
-        click.echo(f"{code} {year}, {space.classification or label}: "
+        click.echo(f"{space.named(code)} {year}, {space.classification or label}: "
                    f"complexity = {'PCI' if complexity == 'pci' else 'Fitness-Complexity'}")
     emit(table, fmt, output)

@@ -1,14 +1,15 @@
 // name: complexity_over_time
 // description: Complexity (ECI) rankings of regions over time. For every year scored, each region's
 //   ECI and its rank among all regions scored that year (1 = most complex; ties in code order), and
-//   the rank change from the region's previous year listed. Optionally only some regions or years.
+//   the rank change from the region's previous year listed, with the region's name. Optionally
+//   only some regions or years.
 // param: regions list<string> optional -- only these region codes (comma-separated)
 // param: from_year int optional -- first year
 // param: to_year int optional -- last year
 // param: activity string default Product choices Product,Technology,Industry -- activity label
 // mode: read
 // stores: neo4j, embedded
-// columns: region, year, eci, rank, ranked, rank_change
+// columns: region, name, year, eci, rank, ranked, rank_change
 // example: regions=DEU,FRA,CHN
 
 MATCH (r:Region)-[s:SCORED]->(:Measure {id: $activity + ':complexity'})
@@ -23,8 +24,11 @@ WITH ranked[rank - 1].region AS region, year, ranked[rank - 1].eci AS eci, rank,
 WHERE $regions IS NULL OR region IN $regions
 WITH region, year, eci, rank, ranked ORDER BY region, year
 WITH region, collect({year: year, eci: eci, rank: rank, ranked: ranked}) AS series
+MATCH (r:Region {code: region})
 UNWIND range(0, size(series) - 1) AS i
-RETURN region, series[i].year AS year, series[i].eci AS eci, series[i].rank AS rank,
+RETURN region,
+       CASE WHEN r.name = labels(r)[0] + '_' + toString(r.id) THEN null ELSE r.name END AS name,
+       series[i].year AS year, series[i].eci AS eci, series[i].rank AS rank,
        series[i].ranked AS ranked,
        CASE WHEN i > 0 THEN series[i - 1].rank - series[i].rank END AS rank_change
 ORDER BY region, year

@@ -6,7 +6,7 @@
 // param: limit int default 20 min 0 -- at most this many rows
 // mode: read
 // stores: neo4j, embedded
-// columns: organisation, name, country, partners_a, partners_b
+// columns: organisation, name, country, country_name, partners_a, partners_b
 // example: country_a=DEU country_b=FRA
 
 MATCH (ca:Region {code: $country_a}), (cb:Region {code: $country_b})
@@ -18,8 +18,10 @@ WITH o, count(DISTINCT CASE WHEN c = ca THEN p END) AS partners_a,
 WHERE partners_a > 0 AND partners_b > 0
 OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..]->(home:Region {level: 'country'})
 WITH o, partners_a, partners_b, min(home.code) AS country
+OPTIONAL MATCH (k:Region {code: country})
 RETURN o.id AS organisation,
        CASE WHEN o.name = labels(o)[0] + '_' + toString(o.id) THEN null ELSE o.name END AS name,
-       country, partners_a, partners_b
+       country, CASE WHEN k.name = labels(k)[0] + '_' + toString(k.id) THEN null ELSE k.name END AS country_name,
+       partners_a, partners_b
 ORDER BY partners_a + partners_b DESC, organisation
 LIMIT $limit

@@ -10,7 +10,7 @@
 // param: limit int default 1000 min 0 -- at most this many rows
 // mode: read
 // stores: neo4j, embedded
-// columns: region, code, name, change, rca_from, rca_to
+// columns: region, region_name, code, name, change, rca_from, rca_to
 // example: from_year=2016 to_year=2017 region=DEU
 
 MATCH (r:Region)-[x:EXPORTS|PATENTS|EMPLOYS]->(a)
@@ -26,7 +26,9 @@ WHERE coalesce(m0, 0) <> coalesce(m1, 0)
                WHERE y.year = $from_year AND $activity IN labels(b) }
   AND EXISTS { MATCH (r)-[y:EXPORTS|PATENTS|EMPLOYS]->(b)
                WHERE y.year = $to_year AND $activity IN labels(b) }
-RETURN r.code AS region, a.code AS code,
+RETURN r.code AS region,
+       CASE WHEN r.name = labels(r)[0] + '_' + toString(r.id) THEN null ELSE r.name END AS region_name,
+       a.code AS code,
        CASE WHEN a.name = labels(a)[0] + '_' + toString(a.id) THEN null ELSE a.name END AS name,
        CASE WHEN coalesce(m1, 0) = 1 THEN 'gained' ELSE 'lost' END AS change,
        rca_from, rca_to

@@ -29,9 +29,11 @@ __all__ = [
     "read_activity",
     "read_names",
     "add_names",
+    "insert_names",
     "NO_NAME",
     "write_pair_measures",
     "write_scores",
+    "clear_pair_measures",
     "write_measure",
     "write_proximity",
     "delete_proximity",
@@ -78,22 +80,33 @@ def read_activity(
 NO_NAME = ""
 
 
-def read_names(store: Store, label: str, codes: Sequence[str] | None = None) -> pd.Series:
+def read_names(
+    store: Store, label: str, codes: Sequence[str] | None = None, *, short: bool = False
+) -> pd.Series:
     """Names of ``label`` nodes by their key (``code``, or ``id`` for organisations, projects).
 
     Returns a Series indexed by key; nodes without a name are left out. ``codes`` limits the
-    read to those keys (one parameterised query either way).
+    read to those keys (one parameterised query either way). With ``short``, a node's
+    ``short_name`` is preferred where it has one.
 
     >>> # read_names(store, "Region", ["DEU"])  ->  DEU    Germany
     """
     key = schema.quote(schema.node(label).key)
-    where = "n.name IS NOT NULL"
     params: dict[str, Any] = {}
+    conditions = ["(n.name IS NOT NULL OR n.short_name IS NOT NULL)" if short
+                  else "n.name IS NOT NULL"]
     if codes is not None:
-        where += f" AND n.{key} IN $codes"
+        conditions.insert(0, f"n.{key} IN $codes")
         params["codes"] = [str(c) for c in dict.fromkeys(codes)]
-    query = f"MATCH (n:{schema.quote(label)}) WHERE {where} RETURN n.{key} AS key, n.name AS name"
+    # the embedded store (kglite) answers an unset name with '<Label>_<id>': not a name
+    name = "CASE WHEN n.name = labels(n)[0] + '_' + toString(n.id) THEN null ELSE n.name END"
+    if short:
+        name = f"CASE WHEN n.short_name <> '' THEN n.short_name ELSE {name} END"
+    query = (f"MATCH (n:{schema.quote(label)}) WHERE {' AND '.join(conditions)} "
+             f"RETURN n.{key} AS key, {name} AS name")
     table = store.run(query, params)
+    if not table.empty:
+        table = table[table["name"].notna()]
     if table.empty:
         return pd.Series(dtype="object", name="name")
     return pd.Series(table["name"].to_numpy(), index=table["key"].astype(str), name="name")
@@ -106,21 +119,45 @@ def add_names(
     label: str,
     *,
     name_column: str | None = None,
+    short: bool = False,
 ) -> pd.DataFrame:
     """``frame`` with the names of the codes in ``column`` right after it.
 
     The new column is ``name_column`` (default ``<column>_name``, e.g. ``region_name``); a code
-    whose node has no name shows :data:`NO_NAME`. The frame's ``attrs`` are kept.
+    whose node has no name shows :data:`NO_NAME`. With ``short``, a node's ``short_name`` is
+    used where it has one (the Atlas's short product names, e.g. "Photographic film in rolls"
+    for 3702). The frame's ``attrs`` are kept.
 
     >>> # add_names(store, table, "region", "Region")  ->  region, region_name, ...
+    """
+    codes = frame[column].astype(str).unique().tolist() if len(frame) else []
+    names = read_names(store, label, codes, short=short) if codes else pd.Series(dtype=object)
+    return insert_names(frame, column, names, name_column=name_column)
+
+
+def insert_names(
+    frame: pd.DataFrame,
+    column: str,
+    names: pd.Series,
+    *,
+    name_column: str | None = None,
+) -> pd.DataFrame:
+    """``frame`` with ``names`` (code -> name, e.g. from :func:`read_names`) of the codes in
+    ``column`` right after it, as ``name_column`` (default ``<column>_name``); a code without a
+    name shows :data:`NO_NAME`. The frame's ``attrs`` are kept.
+
+    >>> t = pd.DataFrame({"region": ["DEU", "XXX"], "eci": [1.9, 0.1]})
+    >>> insert_names(t, "region", pd.Series({"DEU": "Germany"})).columns.tolist()
+    ['region', 'region_name', 'eci']
+    >>> insert_names(t, "region", pd.Series({"DEU": "Germany"}))["region_name"].tolist()
+    ['Germany', '']
     """
     name_column = name_column or f"{column}_name"
     out = frame.copy()
     if name_column in out.columns:
         out = out.drop(columns=name_column)
     codes = out[column].astype(str) if len(out) else out[column]
-    names = read_names(store, label, codes.unique().tolist()) if len(out) else pd.Series()
-    values = codes.map(names).fillna(NO_NAME).astype(object) if len(out) else []
+    values = codes.map(names).astype(object).fillna(NO_NAME) if len(out) else []
     out.insert(out.columns.get_loc(column) + 1, name_column, values)
     out.attrs = dict(frame.attrs)
     return out
@@ -195,13 +232,111 @@ def write_scores(
     """Write per-year scores of regions or activities as SCORED relationships to a Measure node.
 
     ``table`` is keyed by ``region`` (``label="Region"``) or ``activity`` (``label=activity``)
-    and ``year``. Returns the number of relationships written.
+    and ``year``. The scores of the table's years become those of ``table``: relationships of
+    those years to the same Measure from ``label`` nodes the table lacks (left out by this
+    run's filters) are deleted after the new ones are written. Returns the number of
+    relationships written.
     """
     key_col = "region" if label == "Region" else "activity"
     measure = write_measure(store, activity, family, parameters or {})
     rows = table[[key_col, "year", *scores]].rename(columns={key_col: "start"})
     rows = rows.assign(end=measure)
-    return store.upsert_relationships("SCORED", rows, start=label, end="Measure")
+    rows["year"] = rows["year"].astype("int64")
+    written = store.upsert_relationships("SCORED", rows, start=label, end="Measure")
+    years = sorted(int(y) for y in pd.unique(rows["year"]))
+    if years:
+        _delete_stale_scores(store, rows, label=label, measure=measure, years=years)
+    return written
+
+
+def _delete_stale_scores(
+    store: Store,
+    rows: pd.DataFrame,
+    *,
+    label: str,
+    measure: str,
+    years: Sequence[int],
+    batch_size: int = 10_000,
+) -> int:
+    """Delete the SCORED relationships of ``label`` nodes to ``measure`` in ``years`` that
+    ``rows`` (``start, year``) lacks: scores of an earlier run on regions or activities this
+    run left out (e.g. by a filter). Runs after the new scores are written, so a failure leaves
+    the earlier scores, never none. Returns the number deleted."""
+    stored = store.read_relationships(
+        "SCORED", start=label, end="Measure", properties=["year"],
+        where={"year": [int(y) for y in years]},
+    )
+    stored = stored[stored["end"] == measure]
+    if stored.empty:
+        return 0
+    stored = stored.assign(start=stored["start"].astype(str),
+                           year=stored["year"].astype("int64"))
+    keys = ["start", "year"]
+    new = rows[keys].assign(start=rows["start"].astype(str))
+    both = stored[keys].merge(new, on=keys, how="left", indicator=True)
+    stale = both[both["_merge"] == "left_only"][keys].rename(columns={"start": "_start"})
+    if stale.empty:
+        return 0
+    key = schema.quote(schema.node(label).key)
+    query = (
+        f"UNWIND $rows AS row MATCH (n:{schema.quote(label)} {{{key}: row._start}})"
+        "-[s:SCORED {year: row.year}]->(:Measure {id: $measure}) DELETE s"
+    )
+    payload = frame_to_rows(stale)
+    for i in range(0, len(payload), batch_size):
+        store.run(query, {"rows": payload[i : i + batch_size], "measure": measure}, write=True)
+    return len(stale)
+
+
+def clear_pair_measures(
+    store: Store,
+    table: pd.DataFrame,
+    *,
+    activity: str = "Product",
+    measures: Sequence[str],
+    years: Sequence[int],
+    batch_size: int = 10_000,
+) -> int:
+    """Remove ``measures`` from the observed relationships of ``years`` that ``table`` lacks.
+
+    After a recompute wrote ``measures`` on the pairs of ``table`` (``region, activity,
+    year``), the pairs an earlier run covered and this one left out (e.g. regions dropped by a
+    filter) would keep the earlier values; this sets those properties to null on them. Returns
+    the number of relationships cleared.
+    """
+    rel, _ = _activity_rel(activity)
+    if not measures or not years:
+        return 0
+    first = measures[0]
+    stored = store.read_relationships(
+        rel, start="Region", end=activity, properties=["year", first],
+        where={"year": [int(y) for y in years]},
+    )
+    stored = stored[stored[first].notna()]
+    if stored.empty:
+        return 0
+    keys = ["start", "end", "year"]
+    stored = stored.assign(start=stored["start"].astype(str), end=stored["end"].astype(str),
+                           year=stored["year"].astype("int64"))
+    new = pd.DataFrame({"start": table["region"].astype(str).to_numpy(),
+                        "end": table["activity"].astype(str).to_numpy(),
+                        "year": table["year"].astype("int64").to_numpy()})
+    both = stored[keys].merge(new, on=keys, how="left", indicator=True)
+    stale = both[both["_merge"] == "left_only"][keys].rename(
+        columns={"start": "_start", "end": "_end"})
+    if stale.empty:
+        return 0
+    r_key = schema.quote(schema.node("Region").key)
+    a_key = schema.quote(schema.node(activity).key)
+    sets = ", ".join(f"r.{schema.quote(m)} = null" for m in measures)
+    query = (
+        f"UNWIND $rows AS row MATCH (:Region {{{r_key}: row._start}})-[r:{rel} {{year: row.year}}]"
+        f"->(:{schema.quote(activity)} {{{a_key}: row._end}}) SET {sets}"
+    )
+    payload = frame_to_rows(stale)
+    for i in range(0, len(payload), batch_size):
+        store.run(query, {"rows": payload[i : i + batch_size]}, write=True)
+    return len(stale)
 
 
 def delete_proximity(

@@ -29,9 +29,9 @@ import pandas as pd
 
 from ..graph_models.store import Store
 from ._io import LoaderError, read_table, require_codes, require_columns
-from .collaborations import _countries, _detect_sep, map_types, upsert_organisations
-from .collaborations import located_in as _located_in
+from .collaborations import _countries, map_types, place_organisations, upsert_organisations
 from .countries import to_alpha3
+from .localities import city_localities, nuts_chain
 
 __all__ = ["ClusterTable", "read_clusters", "write_clusters", "region_level"]
 
@@ -69,6 +69,12 @@ def region_level(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
                       index=text.index)
     level = level.where(~letters, "country")
     code = text.where(~letters, alpha3)
+    # a city as <country>-<name>: one code per city however it is spelt (DEU-MÜNCHEN -> DEU-MUNICH)
+    parts = text.str.extract(r"^([A-Z]{3})-(.+)$")
+    city = parts[0].notna() & (level == "city")
+    if city.any():
+        codes_, _ = city_localities(parts.loc[city, 0], parts.loc[city, 1])
+        code = code.where(~city, codes_.reindex(code.index))
     return code, level.where(code.notna())
 
 
@@ -79,6 +85,7 @@ def read_clusters(
     duplicates: str = "reject",
     unknown_types: str = "error",
     encoding: str = "utf-8",
+    sep: str | None = None,
 ) -> ClusterTable:
     """Read and validate a cluster membership or attributes file; nothing is written.
 
@@ -94,13 +101,15 @@ def read_clusters(
         As in :func:`smartspec.loaders.collaborations.read_collaborations`.
     encoding : str
         Text encoding.
+    sep : str, optional
+        Field separator; sniffed from the header when omitted.
     """
     path = Path(path)
     if activity not in _ACTIVITIES:
         raise LoaderError(f"activity must be one of {', '.join(_ACTIVITIES)}; got {activity!r}")
     if duplicates not in ("reject", "merge"):
         raise LoaderError(f"duplicates must be reject or merge; got {duplicates!r}")
-    raw = read_table(path, encoding=encoding, sep=_detect_sep(path, encoding))
+    raw = read_table(path, encoding=encoding, sep=sep)
     cols = set(raw.columns)
     empty_orgs = pd.DataFrame(columns=["id", "name", "type", "country", "city"])
     notes: list[str] = []
@@ -235,11 +244,7 @@ def write_clusters(store: Store, table: ClusterTable) -> dict[str, int]:
         orgs = table.organisations
         upsert_organisations(store, orgs)
         if orgs["country"].notna().any():
-            regions, part_of, located = _located_in(orgs)
-            store.upsert_nodes("Region", regions)
-            if len(part_of):
-                store.upsert_relationships("PART_OF", part_of, start="Region", end="Region")
-            store.upsert_relationships("LOCATED_IN", located, start="Organisation", end="Region")
+            place_organisations(store, orgs)
         rows = table.memberships.rename(columns={"organisation": "start", "cluster": "end"})
         store.upsert_relationships("MEMBER_OF", rows, start="Organisation", end="Cluster")
         counts["members"] = len(rows)
@@ -247,6 +252,15 @@ def write_clusters(store: Store, table: ClusterTable) -> dict[str, int]:
         located = table.clusters.dropna(subset=["region"])
         regions = pd.DataFrame({"code": located["region"], "level": located["level"]})
         store.upsert_nodes("Region", regions.drop_duplicates("code"))
+        nuts = located.loc[located["level"].str.startswith("nuts"), "region"]
+        if len(nuts):  # NUTS regions PART_OF their parents up to the country
+            chain, part_of = nuts_chain(nuts)
+            above = chain[~chain["code"].isin(set(nuts))]
+            if len(above):
+                store.upsert_nodes("Region", above)
+            countries = pd.DataFrame({"code": sorted(set(part_of["end"]) - set(chain["code"]))})
+            store.upsert_nodes("Region", countries.assign(level="country"))
+            store.upsert_relationships("PART_OF", part_of, start="Region", end="Region")
         store.upsert_relationships(
             "LOCATED_IN",
             pd.DataFrame({"start": located["id"], "end": located["region"]}),

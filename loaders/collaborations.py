@@ -11,15 +11,19 @@ Layouts
     named with ``organisations=`` / ``programme_parts=``. ``NA`` in a number or date column is
     missing; in the country column it is Namibia.
 ``cordis``
-    The current CORDIS open-data organisation table (``projectID, organisationID, name, country,
-    city, nutsCode, activityType, role, ecContribution``, usually ``;``-separated, optionally
-    ``shortName, SME, geolocation``). Project dates come from the CORDIS project table
-    (``id, startDate, endDate``, optionally ``frameworkProgramme``), picked up as ``project.csv``
-    next to FILE or named with ``projects=``.
+    The CORDIS open-data organisation table of H2020 and Horizon Europe, as downloaded
+    (``organization.csv``: ``projectID;projectAcronym;organisationID;vatNumber;name;shortName;
+    SME;activityType;street;postCode;city;country;nutsCode;geolocation;...;role;ecContribution;
+    ...``, ``;``-separated, every field quoted; the required columns are ``projectID,
+    organisationID, name, country, activityType, role``). Project dates come from the CORDIS
+    project table (``id, startDate, endDate``, optionally ``frameworkProgramme``), picked up as
+    ``project.csv`` next to FILE or named with ``projects=``; programme parts from
+    ``legalBasis.csv`` (or ``topics.csv``) next to it or named with ``programme_parts=``.
 ``partners``
     A plain partner list as a cluster management's survey or CRM export gives it: ``organisation,
-    partner, year`` and optionally ``partner_country, partner_type, partner_city, known_before,
-    channel`` and the reporting organisation's own ``country, type, city``.
+    partner, year`` and optionally ``partner_name, partner_country, partner_type, partner_city,
+    known_before, channel`` and the reporting organisation's own ``name, country, type, city``.
+    An organisation without a name column has no name (its id is not a name).
 
 Rules (also in ``smartspec load collaborations --help``)
 ----------------------------------------------------------
@@ -27,6 +31,14 @@ Rules (also in ``smartspec load collaborations --help``)
   and EL become GBR and GRC). An unknown code refuses the file, naming the lines. A missing
   country refuses the file unless ``missing_country="unlocated"``: such organisations are loaded
   without ``LOCATED_IN`` and the measures count their ties as of unknown geography.
+- Location: each organisation has ONE ``LOCATED_IN``: its NUTS 3 region when ``nutsCode`` is
+  usable (``PART_OF`` NUTS 2, NUTS 1, country; extra-regio ``..ZZZ`` codes and codes of another
+  country are not used, and counted), else its city (one Region per city however it is spelt,
+  :mod:`smartspec.loaders.localities`), else its country. A load replaces a stored location only
+  with one at least as precise (country < NUTS 1 < NUTS 2 < city < NUTS 3).
+- A load never replaces a stored value with a missing one: names, short names, types an
+  organisation's row does not give keep what the store has. Mojibake in names and cities is
+  repaired where ftfy is sure, and counted in the notes.
 - Organisation types map onto firm / university / research organisation / public body / cluster
   management / other (:data:`TYPE_CODES`); the source's code is kept as ``type_code``. An unknown
   type refuses the file unless ``unknown_types="other"``; an empty type is ``other``.
@@ -44,7 +56,7 @@ Rules (also in ``smartspec load collaborations --help``)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +66,7 @@ from ..algorithms.collaboration import collaboration_pairs, project_ties
 from ..graph_models.store import Store
 from ._io import LoaderError, parse_numeric, read_table, require_codes, require_columns
 from .countries import country_table, to_alpha3
+from .localities import LOCATION_PRECISION, city_localities, nuts_chain, repair_text, valid_nuts
 
 __all__ = [
     "COLLABORATION_LAYOUTS",
@@ -63,9 +76,12 @@ __all__ = [
     "map_types",
     "city_code",
     "read_collaborations",
+    "read_programme_names",
     "write_collaborations",
     "upsert_organisations",
+    "place_organisations",
     "located_in",
+    "locations",
 ]
 
 COLLABORATION_LAYOUTS = ("auto", "cordis-shared", "cordis", "partners")
@@ -129,6 +145,9 @@ class CollaborationTable:
     layout: str
     rows_read: int
     notes: list[str] = field(default_factory=list)
+    topic_names: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["code", "name"])
+    )
 
     def ties(self) -> pd.DataFrame:
         """Pair-year ties from shared projects (``source, target, year, projects``)."""
@@ -202,14 +221,13 @@ def _countries(codes: pd.Series, *, path, column: str, missing: str) -> pd.Serie
 
 
 def city_code(country: pd.Series, city: pd.Series) -> pd.Series:
-    """The Region code of a city: ``<alpha-3>-<CITY>`` (upper case, spaces collapsed).
+    """The Region code of a city: ``<alpha-3>-<KEY>``, one per city however it is spelt
+    (:func:`smartspec.loaders.localities.city_localities`).
 
-    >>> city_code(pd.Series(["DEU"]), pd.Series([" München "])).tolist()
-    ['DEU-MÜNCHEN']
+    >>> city_code(pd.Series(["DEU", "DEU"]), pd.Series([" München ", "MUENCHEN"])).tolist()
+    ['DEU-MUNICH', 'DEU-MUNICH']
     """
-    name = city.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
-    ok = country.notna() & name.notna() & (name != "")
-    return (country + "-" + name).where(ok)
+    return city_localities(country, city)[0]
 
 
 def _dates(frame: pd.DataFrame, column: str, *, path) -> pd.Series:
@@ -259,6 +277,7 @@ def _organisations(rows: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
         "sme",
         "country",
         "city",
+        "nuts",
         "latitude",
         "longitude",
     ):
@@ -270,11 +289,33 @@ def _organisations(rows: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
         if n and col in ("name", "type", "country", "city"):
             conflicts[col] = n
     out["type"] = out["type"].fillna("other")
+    # whether the source gave a type: an untyped organisation keeps a type stored before
+    if "type_code" in rows.columns:
+        code = rows["type_code"]
+        typed = set(rows.loc[(code.notna() & (code.astype(str).str.strip() != "")), "id"])
+        out["_typed"] = out["id"].isin(typed)
+    else:
+        out["_typed"] = False
     for col, n in conflicts.items():
         notes.append(
             f"{n:,} organisation(s) listed with different {col} values: kept the most frequent"
         )
+    _repair_names(out, notes)
     return out
+
+
+def _repair_names(orgs: pd.DataFrame, notes: list[str]) -> None:
+    """Repair mojibake in ``name``, ``short_name`` and ``city`` in place; count it in the notes."""
+    repaired = 0
+    for col in ("name", "short_name", "city"):
+        if col in orgs.columns and orgs[col].notna().any():
+            orgs[col], n = repair_text(orgs[col])
+            repaired += n
+    if repaired:
+        notes.append(
+            f"repaired {repaired:,} name(s) or cit(ies) with mojibake (UTF-8 read as another "
+            "encoding, e.g. 'MÃ¼nchen' -> 'München')"
+        )
 
 
 def _participations(frame: pd.DataFrame, *, path, duplicates: str, notes: list[str]):
@@ -329,6 +370,7 @@ def read_collaborations(
     organisations: str | Path | None = None,
     programme_parts: str | Path | None = None,
     projects: str | Path | None = None,
+    programme_names: str | Path | None = None,
     duplicates: str = "reject",
     unknown_types: str = "error",
     missing_country: str = "error",
@@ -345,7 +387,12 @@ def read_collaborations(
     layout : {"auto", "cordis-shared", "cordis", "partners"}
         File layout (module docstring); ``auto`` recognises it from the header.
     organisations, programme_parts, projects : path-like, optional
-        Companion files of the CORDIS layouts; by default the shipped names next to ``path``.
+        Companion files of the CORDIS layouts; by default the shipped names next to ``path``
+        (``legalBasis.csv`` and ``project.csv`` for the CORDIS layout). Programme parts may be
+        the shipped ``rcn, programme_part`` table, CORDIS ``legalBasis.csv`` or ``topics.csv``.
+    programme_names : path-like, optional
+        Titles for the programme parts / topics (:func:`read_programme_names`): CORDIS
+        ``cordisref-H2020programmes.csv`` or ``cordisref-H2020topics.csv``.
     duplicates : {"reject", "merge"}
         Duplicate participations or partner-list rows: refuse the file, or merge them.
     unknown_types : {"error", "other"}
@@ -368,8 +415,6 @@ def read_collaborations(
     ):
         if value not in allowed:
             raise LoaderError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-    if sep is None:
-        sep = _detect_sep(path, encoding)
     raw = read_table(path, encoding=encoding, sep=sep, progress=progress)
     if layout == "auto":
         layout = detect_layout(list(raw.columns))
@@ -378,23 +423,22 @@ def read_collaborations(
     if layout == "cordis-shared":
         tables = _from_shared(raw, path, organisations, programme_parts, encoding, notes, **opts)
     elif layout == "cordis":
-        tables = _from_cordis(raw, path, projects, encoding, notes, **opts)
+        tables = _from_cordis(raw, path, projects, programme_parts, encoding, notes, **opts)
     else:
         tables = _from_partners(raw, path, notes, **opts)
+    if programme_names is not None:
+        named = read_programme_names(programme_names)
+        topics = tables.get("topics")
+        have = set(topics["topic"]) if topics is not None else set()
+        named = named[named["code"].isin(have)]
+        known = tables.get("topic_names", _empty_tables()["topic_names"])
+        tables["topic_names"] = pd.concat([known, named]).drop_duplicates("code", keep="first")
+        notes.append(
+            f"programme names from {Path(programme_names).name}: {len(named):,} of "
+            f"{len(have):,} programme parts named"
+            + ("" if len(named) else " (none of its codes is a programme part of the file)")
+        )
     return CollaborationTable(path=path, layout=layout, rows_read=len(raw), notes=notes, **tables)
-
-
-def _detect_sep(path: Path, encoding: str) -> str:
-    import gzip
-
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rb") as fh:
-            first = fh.readline(65536).decode(encoding, errors="replace")
-    except (OSError, EOFError):
-        return ","  # read_table reports the problem
-    counts = {s: first.count(s) for s in (";", "\t", ",")}
-    return max(counts, key=lambda s: (counts[s], s == ","))
 
 
 def _empty_tables() -> dict[str, pd.DataFrame]:
@@ -404,6 +448,7 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
         ),
         "participations": pd.DataFrame(columns=["organisation", "project", "role", "contribution"]),
         "topics": pd.DataFrame(columns=["project", "topic"]),
+        "topic_names": pd.DataFrame(columns=["code", "name"]),
         "partnerships": pd.DataFrame(
             columns=["organisation", "partner", "year", "known_before", "channel"]
         ),
@@ -481,33 +526,110 @@ def _from_shared(
         if "shortName" in names.columns:
             orgs["short_name"] = orgs["id"].map(names["shortName"].str.strip())
         orgs["city"] = orgs["id"].map(names["city"].str.strip())
+        _repair_names(orgs, notes)
         covered = rows["organisation"].isin(names.index).mean()
         notes.append(
             f"names and cities from {org_path.name}: {orgs['name'].notna().sum():,} of "
             f"{len(orgs):,} organisations ({covered:.0%} of participations)"
         )
-    topics = _empty_tables()["topics"]
-    parts_path = _sibling(path, _SHARED_PARTS, programme_parts)
-    if parts_path is not None:
-        parts = read_table(parts_path, encoding=encoding)
-        require_columns(parts, ["rcn", "programme_part"], path=parts_path)
-        topics = pd.DataFrame(
-            {
-                "project": require_codes(parts, "rcn", path=parts_path),
-                "topic": require_codes(parts, "programme_part", path=parts_path),
-            }
-        ).drop_duplicates()
-        topics = topics[topics["project"].isin(projects["id"])].reset_index(drop=True)
-        notes.append(
-            f"programme parts from {parts_path.name}: {topics['project'].nunique():,} of "
-            f"{len(projects):,} projects"
-        )
+    topics, names = _read_programme_parts(
+        _sibling(path, _SHARED_PARTS, programme_parts), projects, encoding, notes
+    )
     out = _empty_tables()
-    out.update(organisations=orgs, projects=projects, participations=participations, topics=topics)
+    out.update(organisations=orgs, projects=projects, participations=participations, topics=topics,
+               topic_names=names)
     return out
 
 
-def _from_cordis(raw, path, projects_path, encoding, notes, *, duplicates, unknown_types, missing):
+def _read_programme_parts(parts_path, projects, encoding, notes):
+    """``topics (project, topic)`` and ``topic_names (code, name)`` from a programme-parts file.
+
+    Three shapes: the shipped ``rcn, programme_part``; CORDIS Horizon Europe ``legalBasis.csv``
+    (``projectID, legalBasis, title, uniqueProgrammePart``: the row marked ``true`` is the
+    project's programme part, the other rows are further legal bases and are left out); and
+    CORDIS ``topics.csv`` (``projectID, topic, title``: the call topic).
+    """
+    empty = _empty_tables()
+    if parts_path is None:
+        return empty["topics"], empty["topic_names"]
+    parts = read_table(parts_path, encoding=encoding)
+    cols = set(parts.columns)
+    if {"rcn", "programme_part"} <= cols:
+        project, code, title = "rcn", "programme_part", None
+    elif {"projectID", "legalBasis"} <= cols:
+        project, code, title = "projectID", "legalBasis", "title"
+        if "uniqueProgrammePart" in cols:
+            main = parts["uniqueProgrammePart"].str.strip().str.lower().eq("true")
+            # projects whose file marks no row keep all their rows
+            marked = set(parts.loc[main, "projectID"])
+            parts = parts[main | ~parts["projectID"].isin(marked)]
+    elif {"projectID", "topic"} <= cols:
+        project, code, title = "projectID", "topic", "title"
+    else:
+        raise LoaderError(
+            f"{parts_path}: not a programme-parts file; expected the columns rcn, programme_part "
+            "(shipped), projectID, legalBasis, title (CORDIS legalBasis.csv) or projectID, "
+            f"topic, title (CORDIS topics.csv); found: {', '.join(parts.columns)}"
+        )
+    topics = pd.DataFrame(
+        {
+            "project": require_codes(parts, project, path=parts_path),
+            "topic": require_codes(parts, code, path=parts_path),
+        }
+    )
+    names = empty["topic_names"]
+    if title is not None and title in cols:
+        names = pd.DataFrame({"code": topics["topic"], "name": _titles(parts[title])})
+        names = names.dropna().drop_duplicates("code").reset_index(drop=True)
+    topics = topics.drop_duplicates()
+    topics = topics[topics["project"].isin(projects["id"])].reset_index(drop=True)
+    names = names[names["code"].isin(topics["topic"])].reset_index(drop=True)
+    notes.append(
+        f"programme parts from {parts_path.name}: {topics['project'].nunique():,} of "
+        f"{len(projects):,} projects"
+        + (f", {len(names):,} programme part(s) named" if len(names) else "")
+    )
+    return topics, names
+
+
+def _titles(values: pd.Series) -> pd.Series:
+    """Titles with inner newlines and tabs collapsed to single spaces, empty ones missing."""
+    text = values.str.replace(r"\s+", " ", regex=True).str.strip()
+    return text.where(text != "")
+
+
+def read_programme_names(path: str | Path, *, encoding: str = "utf-8",
+                         sep: str | None = None) -> pd.DataFrame:
+    """Topic names (``code, name``) from a CORDIS reference table.
+
+    Accepted: ``cordisref-H2020programmes.csv`` (``rcn;code;title;shortTitle;language``: a
+    programme or topic code and its title; rows in other languages than English are dropped
+    when a ``language`` column says so) and ``cordisref-H2020topics.csv`` (``title;topicRcn;
+    topicCode;...``). A code listed twice keeps its first title. Titles lose inner newlines.
+    """
+    table = read_table(path, encoding=encoding, sep=sep)
+    cols = set(table.columns)
+    if {"code", "title"} <= cols:
+        code = "code"
+    elif {"topicCode", "title"} <= cols:
+        code = "topicCode"
+    else:
+        raise LoaderError(
+            f"{path}: not a CORDIS programme or topic reference table; expected the columns "
+            "code, title (cordisref-H2020programmes.csv) or topicCode, title "
+            f"(cordisref-H2020topics.csv); found: {', '.join(table.columns)}"
+        )
+    if "language" in cols:
+        lang = table["language"].str.strip().str.lower()
+        if lang.eq("en").any():
+            table = table[lang.eq("en") | lang.isna()]
+    out = pd.DataFrame({"code": table[code].str.strip(), "name": _titles(table["title"])})
+    return out.dropna().drop_duplicates("code").reset_index(drop=True)
+
+
+def _from_cordis(
+    raw, path, projects_path, parts_path, encoding, notes, *, duplicates, unknown_types, missing
+):
     require_columns(raw, [*_CORDIS_COLS, "name"], path=path)
     contribution = (
         _numbers(raw, "ecContribution", path=path)
@@ -530,6 +652,8 @@ def _from_cordis(raw, path, projects_path, encoding, notes, *, duplicates, unkno
     )
     if "city" in raw.columns:
         rows["city"] = raw["city"].str.strip()
+    if "nutsCode" in raw.columns:
+        rows["nuts"] = _nuts(raw["nutsCode"], rows["country"], notes)
     if "shortName" in raw.columns:
         rows["short_name"] = raw["shortName"].str.strip()
     if "SME" in raw.columns:
@@ -553,7 +677,7 @@ def _from_cordis(raw, path, projects_path, encoding, notes, *, duplicates, unkno
     proj["end"] = pd.NaT
     proj_path = _sibling(path, "project.csv", projects_path)
     if proj_path is not None:
-        ptab = read_table(proj_path, encoding=encoding, sep=_detect_sep(proj_path, encoding))
+        ptab = read_table(proj_path, encoding=encoding)
         require_columns(ptab, ["id", "startDate", "endDate"], path=proj_path)
         ptab = ptab.assign(
             id=require_codes(ptab, "id", path=proj_path),
@@ -573,9 +697,36 @@ def _from_cordis(raw, path, projects_path, encoding, notes, *, duplicates, unkno
     else:
         notes.append("no project table (project.csv) next to the file: projects have no dates")
     projects = _projects(proj, path=path, notes=notes)
+    topics, names = _read_programme_parts(
+        _sibling(path, "legalBasis.csv", parts_path), projects, encoding, notes
+    )
     out = _empty_tables()
-    out.update(organisations=orgs, projects=projects, participations=participations)
+    out.update(organisations=orgs, projects=projects, participations=participations,
+               topics=topics, topic_names=names)
     return out
+
+
+def _nuts(codes: pd.Series, country: pd.Series, notes: list[str]) -> pd.Series:
+    """Valid NUTS codes whose country prefix agrees with the organisation's country.
+
+    Empty codes and extra-regio codes (``DEZZZ``) are missing; a malformed code, or one in
+    another country than the organisation's, is not used (the organisation is located by its
+    city or country instead) and counted in the notes.
+    """
+    nuts = valid_nuts(codes)
+    given = codes.notna() & (codes.astype(str).str.strip() != "")
+    extra = given & codes.astype(str).str.strip().str.upper().str.fullmatch(r"[A-Z]{2}Z+")
+    bad = given & nuts.isna() & ~extra.fillna(False).astype(bool)
+    prefix = to_alpha3(nuts.str[:2])
+    other = nuts.notna() & country.notna() & (prefix.to_numpy() != country.to_numpy())
+    if bad.any():
+        notes.append(f"{int(bad.sum()):,} row(s) with a malformed nutsCode (e.g. "
+                     f"{codes[bad].iloc[0]!r}): located by city or country instead")
+    if other.any():
+        notes.append(f"{int(other.sum()):,} row(s) whose nutsCode lies in another country than "
+                     f"the organisation (e.g. {nuts[other].iloc[0]!r} for "
+                     f"{country[other].iloc[0]}): located by city or country instead")
+    return nuts.where(~other)
 
 
 def _bools(raw: pd.DataFrame, column: str, *, path) -> pd.Series:
@@ -633,12 +784,14 @@ def _from_partners(raw, path, notes, *, duplicates, unknown_types, missing):
         notes.append(f"merged {before - len(ties):,} duplicate partner-list row(s)")
 
     def side(prefix: str, ids: pd.Series) -> pd.DataFrame:
-        out = pd.DataFrame({"id": ids, "name": ids})
+        # a name only where the file gives one (``name`` / ``partner_name``): an id is no name
+        ncol = f"{prefix}name"
+        names = raw[ncol].str.strip() if ncol in raw.columns else pd.Series(np.nan, index=ids.index)
+        out = pd.DataFrame({"id": ids, "name": names.where(names != "")})
         tcol, ccol, citycol = f"{prefix}type", f"{prefix}country", f"{prefix}city"
         if tcol in raw.columns:
             out["type_code"] = raw[tcol].str.strip()
             out["type"] = map_types(raw[tcol], path=path, column=tcol, unknown=unknown_types)
-            out["_typed"] = raw[tcol].notna()
         if ccol in raw.columns:
             out["country"] = _countries(raw[ccol], path=path, column=ccol, missing=missing)
         if citycol in raw.columns:
@@ -646,10 +799,7 @@ def _from_partners(raw, path, notes, *, duplicates, unknown_types, missing):
         return out
 
     both = pd.concat([side("", org), side("partner_", partner)], ignore_index=True)
-    orgs = _organisations(both.drop(columns="_typed", errors="ignore"), notes)
-    mask = both["_typed"].eq(True) if "_typed" in both.columns else both["id"].isna()
-    typed = set(both.loc[mask.to_numpy(dtype=bool), "id"])
-    orgs["_typed"] = orgs["id"].isin(typed)
+    orgs = _organisations(both, notes)
     if "country" not in both.columns or both["country"].isna().all():
         notes.append("no country columns: organisations are loaded without a location")
     out = _empty_tables()
@@ -661,57 +811,213 @@ def _from_partners(raw, path, notes, *, duplicates, unknown_types, missing):
 
 
 def located_in(orgs: pd.DataFrame):
-    """Region rows, city ``PART_OF`` country rows and ``LOCATED_IN`` rows for organisations."""
+    """Region rows, ``PART_OF`` rows and ``LOCATED_IN`` rows (``start, end, level``) for
+    organisations (see :func:`locations`)."""
     return _regions(orgs)
 
 
-def _regions(orgs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Country and city Region rows, city PART_OF country rows, and LOCATED_IN rows."""
+def locations(orgs: pd.DataFrame) -> pd.DataFrame:
+    """The one location of each organisation: ``id, region, level, name``.
+
+    Its NUTS region when the source has a usable ``nuts`` code, else its city (one Region per
+    city however it is spelt: :func:`smartspec.loaders.localities.city_localities`), else its
+    country; organisations without a country have none.
+    """
     names = country_table().set_index("alpha3")["name"]
     located = orgs[orgs["country"].notna()]
-    countries = pd.DataFrame({"code": pd.unique(located["country"])})
+    country = located["country"]
+    city = located["city"] if "city" in located.columns else pd.Series(np.nan, index=country.index)
+    city_codes, city_names = city_localities(country, city)
+    out = pd.DataFrame(
+        {
+            "id": located["id"].to_numpy(copy=True),
+            "region": country.to_numpy(dtype=object, copy=True),
+            "level": "country",
+            "name": country.map(names).to_numpy(dtype=object, copy=True),
+        }
+    )
+    has_city = city_codes.notna().to_numpy()
+    out.loc[has_city, "region"] = city_codes.to_numpy()[has_city]
+    out.loc[has_city, "level"] = "city"
+    out.loc[has_city, "name"] = city_names.to_numpy()[has_city]
+    if "nuts" in located.columns:
+        nuts = located["nuts"].to_numpy()
+        has = pd.notna(nuts)
+        lengths = pd.Series(nuts[has], dtype="object").str.len().to_numpy()
+        out.loc[has, "region"] = nuts[has]
+        out.loc[has, "level"] = np.where(lengths >= 5, "nuts3", "nuts" + (lengths - 2).astype(str))
+        out.loc[has, "name"] = np.nan  # named by nuts_chain
+    return out
+
+
+def _regions(orgs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Region rows (``code, name, level``), ``PART_OF`` rows (city -> country, NUTS 3 -> NUTS 2
+    -> NUTS 1 -> country) and ``LOCATED_IN`` rows (``start, end, level``)."""
+    loc = locations(orgs)
+    names = country_table().set_index("alpha3")["name"]
+    countries = pd.DataFrame({"code": pd.unique(orgs["country"].dropna())})
     countries["name"] = countries["code"].map(names)
     countries["level"] = "country"
-    city = city_code(located["country"], located["city"].astype("object"))
-    cities = (
-        pd.DataFrame({"code": city, "name": located["city"], "country": located["country"]})
-        .dropna(subset=["code"])
-        .drop_duplicates("code")
+    cities = loc[loc["level"] == "city"].drop_duplicates("region")
+    city_part = pd.DataFrame(
+        {"start": cities["region"], "end": cities["region"].str.split("-", n=1).str[0]}
     )
-    part_of = cities.rename(columns={"code": "start", "country": "end"})[["start", "end"]]
-    cities = cities.assign(level="city")[["code", "name", "level"]]
-    located_in = pd.DataFrame(
-        {"start": located["id"], "end": city.fillna(located["country"])}
-    ).reset_index(drop=True)
-    return pd.concat([countries, cities], ignore_index=True), part_of, located_in
+    cities = cities.rename(columns={"region": "code"})[["code", "name", "level"]]
+    nuts_regions, nuts_part = nuts_chain(loc.loc[loc["level"].str.startswith("nuts"), "region"])
+    regions = pd.concat([countries, cities, nuts_regions], ignore_index=True)
+    part_of = pd.concat([city_part, nuts_part], ignore_index=True)
+    # a NUTS chain may reach a country no organisation of the file is in (EL -> GRC): add it
+    missing = sorted(set(part_of["end"]) - set(regions["code"]))
+    if missing:
+        extra = pd.DataFrame({"code": missing, "level": "country"})
+        extra["name"] = extra["code"].map(names)
+        regions = pd.concat([regions, extra[["code", "name", "level"]]], ignore_index=True)
+    located_in = loc.rename(columns={"id": "start", "region": "end"})[["start", "end", "level"]]
+    return regions.reset_index(drop=True), part_of.reset_index(drop=True), located_in
+
+
+_ORG_PROPERTIES = ["name", "short_name", "type", "type_code", "sme"]
+
+
+def _stored_organisations(store: Store) -> pd.DataFrame:
+    cols = ", ".join(f"o.`{c}` AS {c}" for c in _ORG_PROPERTIES)
+    stored = store.read_table(f"MATCH (o:Organisation) RETURN o.id AS id, {cols}")
+    if stored.empty:
+        return pd.DataFrame(columns=["id", *_ORG_PROPERTIES]).set_index("id")
+    return stored.drop_duplicates("id").set_index("id")
 
 
 def upsert_organisations(store: Store, orgs: pd.DataFrame) -> int:
-    """Merge Organisation nodes; rows with ``_typed`` false set ``type='other'`` only on new ones.
+    """Merge Organisation nodes without losing what the store knows.
 
-    Columns that are missing throughout are left alone, so a later file never blanks what an
-    earlier one set. Returns the number of rows.
+    A load never replaces a known value with a missing one: a property the file does not give
+    for an organisation (no name, no short name, ...) keeps its stored value, and an
+    organisation whose source gave no type (``_typed`` false) keeps its stored type; only
+    organisations new to the store get ``type='other'``. Returns the number of rows.
     """
-    node_cols = ["id", "name", "short_name", "type", "type_code", "sme"]
-    nodes = orgs[[c for c in node_cols if c in orgs.columns]]
-    nodes = nodes.loc[:, [c for c in nodes.columns if c == "id" or nodes[c].notna().any()]]
-    if "_typed" not in orgs.columns:
-        store.upsert_nodes("Organisation", nodes)
-        return len(nodes)
-    untyped = ~orgs["_typed"].to_numpy(dtype=bool)
-    known = store.run(
-        "MATCH (o:Organisation) WHERE o.id IN $ids RETURN o.id AS id",
-        {"ids": orgs.loc[untyped, "id"].tolist()},
+    nodes = orgs[["id", *[c for c in _ORG_PROPERTIES if c in orgs.columns]]].copy()
+    stored = _stored_organisations(store)
+    known = nodes["id"].isin(stored.index).to_numpy()
+    typed = (
+        orgs["_typed"].to_numpy(dtype=bool)
+        if "_typed" in orgs.columns
+        else np.ones(len(orgs), dtype=bool)
     )
-    existing = set(known["id"]) if not known.empty else set()
-    fresh = untyped & ~orgs["id"].isin(existing).to_numpy()
-    if (~untyped).any():
-        store.upsert_nodes("Organisation", nodes[~untyped])
-    if fresh.any():
-        rows = nodes[fresh].drop(columns=["type_code"], errors="ignore")
-        rows = rows.loc[:, [c for c in rows.columns if c == "id" or rows[c].notna().any()]]
-        store.upsert_nodes("Organisation", rows.assign(type="other"))
+    if known.any():
+        before = stored.reindex(nodes["id"])
+        for col in nodes.columns.drop("id"):
+            if col not in before.columns:
+                continue
+            keep = np.array(nodes[col].isna(), dtype=bool)
+            if col in ("type", "type_code"):
+                keep |= ~typed
+            old = before[col].to_numpy()
+            keep &= np.asarray(pd.notna(old), dtype=bool)
+            if keep.any():
+                values = nodes[col].astype("object").to_numpy().copy()
+                values[keep] = old[keep]
+                nodes[col] = values
+    if "type" in nodes.columns:
+        nodes["type"] = nodes["type"].fillna("other")
+    nodes = nodes.loc[:, [c for c in nodes.columns if c == "id" or nodes[c].notna().any()]]
+    store.upsert_nodes("Organisation", nodes)
     return len(nodes)
+
+
+def place_organisations(store: Store, orgs: pd.DataFrame) -> dict[str, int]:
+    """Write Regions, their ``PART_OF`` chain and each organisation's ONE ``LOCATED_IN``.
+
+    A location from the file replaces a stored one only when it is at least as precise
+    (:data:`~smartspec.loaders.localities.LOCATION_PRECISION`: country < NUTS 1 < NUTS 2 < city
+    < NUTS 3); otherwise the stored one stays. Any other ``LOCATED_IN`` of an organisation of
+    the file is removed, so an organisation has one location. Returns ``regions``, ``located``
+    (organisations with a location from the file) and ``moved`` (stored locations replaced).
+    """
+    regions, part_of, located = _regions(orgs)
+    rank = LOCATION_PRECISION
+    stored = store.read_table(
+        "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
+        "RETURN o.id AS id, r.code AS region, r.level AS level"
+    )
+    moved = 0
+    if not stored.empty:
+        stored = stored[stored["id"].isin(orgs["id"])]
+        stored["rank"] = stored["level"].map(rank).fillna(1).to_numpy()
+        best = stored.groupby("id")["rank"].max()
+        new_rank = located["level"].map(rank).fillna(1)
+        old_rank = located["start"].map(best)
+        keep_new = (old_rank.isna() | (new_rank >= old_rank)).to_numpy()
+        located = located[keep_new]
+        # the one location: the file's where it wins, else the most precise stored one
+        final = dict(zip(located["start"], located["end"], strict=True))
+        kept = stored[~stored["id"].isin(final)].sort_values("rank", ascending=False, kind="stable")
+        final.update(kept.drop_duplicates("id").set_index("id")["region"].to_dict())
+        stale = stored[stored["region"].to_numpy() != stored["id"].map(final).to_numpy()]
+        if len(stale):
+            rows = stale[["id", "region"]].to_dict("records")
+            for i in range(0, len(rows), 10_000):
+                store.run(
+                    "UNWIND $rows AS row MATCH (o:Organisation {id: row.id})"
+                    "-[l:LOCATED_IN]->(r:Region {code: row.region}) DELETE l",
+                    {"rows": rows[i : i + 10_000]},
+                    write=True,
+                )
+            moved = int(stale["id"].nunique())
+    used = set(located["end"])
+    frontier = used
+    while frontier:  # the regions the kept locations need, with their chains
+        frontier = set(part_of.loc[part_of["start"].isin(frontier), "end"]) - used
+        used |= frontier
+    regions = regions[regions["code"].isin(used)].copy()
+    part_of = part_of[part_of["start"].isin(used)]
+    nuts = regions["level"].str.startswith("nuts").to_numpy()
+    if nuts.any():  # "DE212 (Germany)" names a NUTS region only until a source names it
+        named = store.read_table(
+            "MATCH (r:Region) WHERE r.code IN $codes AND r.name IS NOT NULL "
+            "RETURN r.code AS code, r.name AS name",
+            {"codes": regions.loc[nuts, "code"].tolist()},
+        )
+        if not named.empty:
+            known = named.drop_duplicates("code").set_index("code")["name"]
+            regions.loc[nuts, "name"] = (
+                regions.loc[nuts, "code"].map(known).fillna(regions.loc[nuts, "name"])
+            )
+    if len(regions):
+        store.upsert_nodes("Region", regions)
+    if len(part_of):
+        store.upsert_relationships("PART_OF", part_of, start="Region", end="Region")
+    if len(located):
+        store.upsert_relationships(
+            "LOCATED_IN", located[["start", "end"]], start="Organisation", end="Region"
+        )
+    return {"regions": len(regions), "located": len(located), "moved": moved}
+
+
+def _with_stored_dates(store: Store, table: CollaborationTable) -> CollaborationTable:
+    """The table with the stored dates of projects the file gives none for (a CORDIS file
+    loaded without its project table keeps the dates an earlier load stored, and so do the
+    years of ``COLLABORATES_WITH``)."""
+    proj = table.projects
+    undated = proj["start_year"].isna()
+    if proj.empty or not undated.any():
+        return table
+    stored = store.read_table(
+        "MATCH (p:Project) WHERE p.id IN $ids AND p.start_year IS NOT NULL "
+        "RETURN p.id AS id, p.start AS start, p.`end` AS end, p.start_year AS start_year, "
+        "p.end_year AS end_year",
+        {"ids": proj.loc[undated, "id"].tolist()},
+    )
+    if stored.empty:
+        return table
+    stored = stored.drop_duplicates("id").set_index("id")
+    proj = proj.copy()
+    for col in ("start_year", "end_year"):
+        proj[col] = proj[col].fillna(proj["id"].map(stored[col])).astype("Int64")
+    for col in ("start", "end"):
+        proj[col] = proj[col].fillna(pd.to_datetime(proj["id"].map(stored[col]), errors="coerce"))
+    table.notes.append(f"{int(proj['start_year'].notna().sum() - (~undated).sum()):,} project(s) "
+                       "without dates in the file keep the dates stored before")
+    return replace(table, projects=proj)
 
 
 def write_collaborations(
@@ -735,25 +1041,33 @@ def write_collaborations(
     Returns the counts written.
     """
     store.create_schema()
+    table = _with_stored_dates(store, table)
     orgs = table.organisations
-    regions, part_of, located_in = _regions(orgs)
     counts: dict[str, int] = {}
-    store.upsert_nodes("Region", regions)
-    counts["regions"] = len(regions)
-    if len(part_of):
-        store.upsert_relationships("PART_OF", part_of, start="Region", end="Region")
     upsert_organisations(store, orgs)
     counts["organisations"] = len(orgs)
-    if len(located_in):
-        store.upsert_relationships("LOCATED_IN", located_in, start="Organisation", end="Region")
-    counts["located"] = len(located_in)
+    placed = place_organisations(store, orgs)
+    counts["regions"] = placed["regions"]
+    counts["located"] = placed["located"]
+    counts["moved"] = placed["moved"]
     if len(table.projects):
-        store.upsert_nodes("Project", table.projects)
+        # a column the file does not have (no project table: no dates) keeps the stored values
+        proj = table.projects
+        proj = proj.loc[:, [c for c in proj.columns if c == "id" or proj[c].notna().any()]]
+        store.upsert_nodes("Project", proj)
     counts["projects"] = len(table.projects)
     if len(table.topics):
         topics = pd.DataFrame({"code": pd.unique(table.topics["topic"])})
         topics["classification"] = "programme part"
-        store.upsert_nodes("Topic", topics)
+        if len(table.topic_names):  # names only where known: a missing one keeps the stored
+            names = table.topic_names.drop_duplicates("code").set_index("code")["name"]
+            topics["name"] = topics["code"].map(names)
+            named = topics["name"].notna()
+            if (~named).any():
+                store.upsert_nodes("Topic", topics.loc[~named, ["code", "classification"]])
+            topics = topics[named]
+        if len(topics):
+            store.upsert_nodes("Topic", topics)
         store.upsert_relationships(
             "ADDRESSES",
             table.topics.rename(columns={"project": "start", "topic": "end"}),

@@ -52,7 +52,9 @@ def test_complexity_from_file_by_hand(nested, tmp_path):
     assert code == 0, err
     regions = table(out.read_text())
     # no year column in the file: one period, no year in the output
-    assert list(regions.columns) == ["region", "diversity", "eci", "fitness", "coi", "component"]
+    assert list(regions.columns) == ["region", "region_name", "diversity", "eci", "fitness", "coi",
+                                     "component"]
+    assert regions["region_name"].isna().all()  # a, b, c are no country codes: no names
     assert regions["diversity"].tolist() == [3, 2, 1]
     assert regions["eci"].tolist() == pytest.approx([R3, 0.0, -R3], abs=1e-12)
     # one update of the fitness map: F~ = (3, 2, 1) / mean 2
@@ -68,18 +70,20 @@ def test_complexity_from_file_by_hand(nested, tmp_path):
                              "--format", "csv")
     assert code == 0, err
     acts = table(text)
+    # activities of a file have no names; rows by PCI, highest first: z, y, x
     assert list(acts.columns) == ["activity", "ubiquity", "pci", "complexity", "component"]
-    assert acts["ubiquity"].tolist() == [3, 2, 1]
+    assert acts["activity"].tolist() == ["z", "y", "x"]
+    assert acts["ubiquity"].tolist() == [1, 2, 3]
     # PCI on ECI's scale (Growth Lab): ECI of a = mean PCI of x, y, z
-    assert acts["pci"].tolist() == pytest.approx([-R3, R3, 3 * R3])
+    assert acts["pci"].tolist() == pytest.approx([3 * R3, R3, -R3])
     # Q~ = 1 / sum_r M_ra / F_r with F = 1: (1/3, 1/2, 1), mean 11/18
-    assert acts["complexity"].tolist() == pytest.approx([6 / 11, 9 / 11, 18 / 11])
+    assert acts["complexity"].tolist() == pytest.approx([18 / 11, 9 / 11, 6 / 11])
 
     code, text, _ = invoke("compute", "complexity", "--input", str(nested), "--method", "given",
                            "--standardise", "own", "--ddof", "1", "--activities",
                            "--format", "json")
     pci = [row["pci"] for row in json.loads(text)]
-    assert pci == pytest.approx([-1.0, 0.0, 1.0])  # z-scored by itself with ddof 1
+    assert pci == pytest.approx([1.0, 0.0, -1.0])  # z-scored by itself with ddof 1
 
 
 def test_relatedness_from_file_by_hand(nested):
@@ -95,7 +99,7 @@ def test_relatedness_from_file_by_hand(nested):
                              "given", "--format", "csv")
     assert code == 0, err
     pairs = table(text).set_index(["region", "activity"])
-    assert list(pairs.columns) == ["rca", "m", "density", "cog"]
+    assert list(pairs.columns) == ["region_name", "rca", "m", "density", "cog"]
     assert len(pairs) == 9  # every region x activity, observed or not
     # b lacks z: (phi_zx + phi_zy) / (phi_zx + phi_zy + phi_zz) = (5/6) / (11/6)
     assert pairs.loc[("b", "z"), "density"] == pytest.approx(5 / 11)
@@ -262,3 +266,201 @@ def test_region_and_activity_filters_are_applied_and_recorded(tmp_path):
     assert table(out.read_text())["region"].tolist() == ["a", "b", "c"]
     meta = json.loads((tmp_path / "eci.csv.meta.json").read_text())["parameters"]
     assert meta["min_region_total"] == 1.0 and meta["exclude_activities"] == ["z"]
+
+
+# -- names next to codes -------------------------------------------------------------------------
+
+
+def _named_store(tmp_path) -> None:
+    """TRADE loaded, with names on some nodes (A, B and x, y; x with a short name); C and z
+    stay unnamed."""
+    f = tmp_path / "trade.csv"
+    f.write_text(TRADE)
+    assert invoke("load", "trade", str(f))[0] == 0
+    with open_store() as store:
+        store.upsert_nodes("Region", pd.DataFrame({"code": ["A", "B"], "name": ["Aland", "Bor"]}))
+        store.upsert_nodes("Product", pd.DataFrame({"code": ["x", "y"],
+                                                    "name": ["Live horses", "Cattle"]}))
+        # a short name (the Atlas's name_short_en) is what the tables show where there is one
+        store.run("MATCH (p:Product {code: 'x'}) SET p.short_name = 'Horses'", write=True)
+
+
+def named(text: str) -> pd.DataFrame:
+    """A csv answer with empty names kept as '' (not NaN)."""
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def test_tables_show_names_next_to_codes(cli_store, tmp_path):
+    _named_store(tmp_path)
+    regions = {"A": "Aland", "B": "Bor", "C": ""}
+    products = {"x": "Horses", "y": "Cattle", "z": ""}
+    code, text, err = invoke("compute", "specialisation", "--table", "pairs", "--format", "csv")
+    assert code == 0, err
+    pairs = named(text)
+    assert list(pairs.columns) == ["region", "region_name", "activity", "activity_name", "year",
+                                   "value", "rca", "m"]
+    assert (pairs["region_name"] == pairs["region"].map(regions)).all()
+    assert (pairs["activity_name"] == pairs["activity"].map(products)).all()
+    code, text, err = invoke("compute", "specialisation", "--table", "activities",
+                             "--format", "json")
+    assert code == 0, err
+    assert {(r["activity"], r["activity_name"]) for r in json.loads(text)} == set(products.items())
+
+    code, text, err = invoke("compute", "complexity", "--format", "csv")
+    assert code == 0, err
+    eci = named(text)
+    assert list(eci.columns)[:3] == ["region", "region_name", "year"]
+    assert (eci["region_name"] == eci["region"].map(regions)).all()
+    code, text, _ = invoke("compute", "complexity", "--activities", "--format", "csv")
+    assert list(named(text).columns)[:3] == ["activity", "activity_name", "year"]
+
+    code, text, err = invoke("compute", "relatedness", "--format", "csv")
+    assert code == 0, err
+    rel = named(text)
+    assert list(rel.columns) == ["region", "region_name", "activity", "activity_name", "year",
+                                 "rca", "m", "density", "cog"]
+    assert (rel["activity_name"] == rel["activity"].map(products)).all()
+    code, text, err = invoke("compute", "relatedness", "--proximity", "--format", "csv")
+    assert code == 0, err
+    prox = named(text)
+    assert list(prox.columns) == ["activity_a", "activity_a_name", "activity_b",
+                                  "activity_b_name", "year", "proximity"]
+    assert (prox["activity_a_name"] == prox["activity_a"].map(products)).all()
+    assert (prox["activity_b_name"] == prox["activity_b"].map(products)).all()
+    # the query library names the activities too (they were None before names were loaded)
+    code, text, err = invoke("query", "run", "region_specialisations", "-p", "region=A",
+                             "-p", "year=2000", "--format", "csv")
+    assert code == 0, err
+    spec = named(text)
+    assert list(spec.columns) == ["code", "name", "rca", "amount", "share"]
+    assert dict(zip(spec["code"], spec["name"], strict=True)) == {"y": "Cattle", "z": ""}
+    code, text, err = invoke("query", "run", "activity_specialists", "-p", "code=x",
+                             "-p", "year=2000", "--format", "csv")
+    assert code == 0, err
+    assert dict(zip(*named(text)[["region", "name"]].T.values, strict=True)) == {"B": "Bor",
+                                                                                "C": ""}
+
+
+def test_file_tables_name_iso_countries(tmp_path):
+    f = tmp_path / "iso.csv"
+    f.write_text("region,activity,value\nDEU,x,1\nDEU,y,1\nfr,x,1\nUK,y,2\nQQQ,x,1\n")
+    code, text, err = invoke("compute", "complexity", "--input", str(f), "--format", "csv")
+    assert code == 0, err
+    got = named(text)
+    assert dict(zip(got["region"], got["region_name"], strict=True)) == {
+        "DEU": "Germany", "fr": "France", "UK": "United Kingdom", "QQQ": ""}
+
+
+# -- defects of issue 15 -------------------------------------------------------------------------
+
+
+def test_recompute_replaces_the_scores_of_the_years_it_covers(cli_store, tmp_path):
+    """A second run with a filter must not leave the first run's scores on the regions it
+    dropped (Bouvet Island among filtered countries), nor their density and COG."""
+    f = tmp_path / "trade.csv"
+    f.write_text(TRADE + "d,x,2001,0.5\n")  # d: 0.5 in all, below --min-region-total 1
+    assert invoke("load", "trade", str(f))[0] == 0
+    for command in ("complexity", "relatedness"):
+        code, _, err = invoke("compute", command, "--format", "csv")
+        assert code == 0, err
+    with open_store() as store:
+        first = _scored(store, "Product:complexity", "Region")
+    assert ("D", 2001) in set(zip(first["code"], first["year"], strict=True))
+    for command in ("complexity", "relatedness"):
+        code, _, err = invoke("compute", command, "--min-region-total", "1", "--format", "csv")
+        assert code == 0, err
+        assert "filters: left out 1 of 4 regions" in err
+    with open_store() as store:
+        second = _scored(store, "Product:complexity", "Region")
+        products = _scored(store, "Product:complexity", "Product")
+        rels = store.run("MATCH (r:Region)-[x:EXPORTS]->(p:Product) RETURN r.code AS region, "
+                         "x.year AS year, x.density AS density, x.cog AS cog, "
+                         "x.proximity_method AS method")
+    assert set(zip(second["code"], second["year"], strict=True)) == {
+        (r, y) for r in "ABC" for y in (2000, 2001)}
+    assert len(products) == 6  # x, y, z in both years, replaced not added
+    dropped = rels[rels["region"] == "D"]
+    assert dropped["density"].isna().all() and dropped["cog"].isna().all()
+    assert dropped["method"].isna().all()
+    assert rels[rels["region"] != "D"]["density"].notna().all()
+    # a run on one year replaces that year only
+    code, _, err = invoke("compute", "complexity", "--year", "2001", "--format", "csv")
+    assert code == 0, err
+    with open_store() as store:
+        third = _scored(store, "Product:complexity", "Region")
+    assert set(zip(third["code"], third["year"], strict=True)) == {
+        *((r, 2000) for r in "ABC"), *((r, 2001) for r in "ABCD")}
+
+
+def test_mean_diversity_counts_regions_with_data_that_year(cli_store, tmp_path):
+    """2001 has regions a, b, c (diversity 2, 1, 2 by hand): mean 5/3, not 5/4 with region e
+    that has data in 2000 only."""
+    f = tmp_path / "trade.csv"
+    f.write_text(TRADE + "e,x,2000,1\n")
+    assert invoke("load", "trade", str(f))[0] == 0
+    code, text, err = invoke("compute", "specialisation", "--format", "csv")
+    assert code == 0, err
+    summary = table(text).set_index("year")
+    # 2001 by hand: totals a 3, b 4, c 2 (world 9); x 3, y 2, z 4; RCA a-x 2, a-y 1.5, b-x 0.75,
+    # b-z 1.6875, c-y 2.25, c-z 1.125
+    assert summary.loc[2001, "regions"] == 3
+    assert summary.loc[2001, "mean_diversity"] == 1.7
+    code, text, _ = invoke("compute", "specialisation", "--table", "regions", "--format", "csv")
+    div = table(text)
+    assert set(div[div["year"] == 2001]["region"]) == {"A", "B", "C"}
+    assert div[div["year"] == 2001].set_index("region")["diversity"].to_dict() == {
+        "A": 2, "B": 1, "C": 2}
+    with open_store() as store:
+        scored = store.run("MATCH (r:Region)-[s:SCORED]->(:Measure {id: "
+                           "'Product:specialisation'}) RETURN r.code AS code, s.year AS year")
+    assert ("E", 2001) not in set(zip(scored["code"], scored["year"], strict=True))
+
+
+def test_relatedness_prints_a_summary_unless_all(tmp_path):
+    f = tmp_path / "trade.csv"
+    f.write_text(TRADE)
+    args = ["compute", "relatedness", "--input", str(f), "--activity-col", "product"]
+    code, full, err = invoke(*args, "--format", "csv")
+    assert code == 0, err
+    pairs = table(full)
+    assert len(pairs) == 18  # 3 regions x 3 products in each of the two years
+    code, text, err = invoke(*args, "--top", "3")
+    assert code == 0, err
+    lines = text.splitlines()
+    assert lines[0].startswith("18 region-activity pairs (2000: 9, 2001: 9): 3 regions, "
+                               "3 activities")
+    assert "All 18 rows: --output FILE (with --format csv or json), or --all" in text
+    shown = [ln.split() for ln in lines if ln.startswith(("     a", "     b", "     c"))]
+    assert len(shown) == 3  # the top 3, not the 18 rows
+    best = pairs[pairs["m"] == 0].sort_values(["density", "region", "activity", "year"],
+                                              ascending=[False, True, True, True]).head(3)
+    # region, (region_name: empty for a, b, c), activity, year, ...
+    assert [(r[0], r[1], int(r[2])) for r in shown] == list(
+        zip(best["region"], best["activity"], best["year"], strict=True))
+    code, text, err = invoke(*args, "--all")
+    assert code == 0, err
+    assert len(text.splitlines()) == 19 and "All 18 rows" not in text
+    code, text, _ = invoke(*args, "--proximity")
+    assert "proximity pairs" in text and "Highest proximity" in text
+
+
+def test_complexity_sorted_by_score_with_top(tmp_path):
+    f = tmp_path / "trade.csv"
+    f.write_text(TRADE)
+    args = ["compute", "complexity", "--input", str(f), "--activity-col", "product",
+            "--format", "csv"]
+    code, text, err = invoke(*args)
+    assert code == 0, err
+    full = table(text)
+    assert full["year"].is_monotonic_increasing
+    for _, one in full.groupby("year"):
+        assert one["eci"].dropna().is_monotonic_decreasing
+    code, text, _ = invoke(*args, "--top", "2")
+    top = table(text)
+    assert top.groupby("year").size().tolist() == [2, 2]
+    expected = full.groupby("year").head(2).reset_index(drop=True)
+    assert top["region"].tolist() == expected["region"].tolist()
+    code, text, _ = invoke(*args, "--activities", "--top", "1")
+    best = table(text)
+    acts = table(invoke(*args, "--activities")[1])
+    assert best["pci"].tolist() == acts.groupby("year")["pci"].max().tolist()

@@ -121,7 +121,7 @@ def test_cordis_open_data_layout_with_projects(tmp_path):
     assert t.projects[["start_year", "end_year", "programme"]].values.tolist() == [
         [2021, 2024, "HORIZON"]
     ]
-    assert city_code(pd.Series(["DEU"]), pd.Series(["München"])).tolist() == ["DEU-MÜNCHEN"]
+    assert city_code(pd.Series(["DEU"]), pd.Series(["München"])).tolist() == ["DEU-MUNICH"]
 
 
 def test_partner_list_layout(tmp_path):

@@ -87,11 +87,11 @@ def test_run_lists_and_nulls(home, capsys):
     )
     assert code == 0, err
     data = json.loads(out)
-    assert [(r["region"], r["year"], r["rank"], r["rank_change"]) for r in data] == [
-        ("AAA", 2016, 1, None),
-        ("AAA", 2017, 2, -1),
-        ("BBB", 2016, 2, None),
-        ("BBB", 2017, 1, 1),
+    assert [(r["region"], r["name"], r["year"], r["rank"], r["rank_change"]) for r in data] == [
+        ("AAA", "Aland", 2016, 1, None),
+        ("AAA", "Aland", 2017, 2, -1),
+        ("BBB", "Borduria", 2016, 2, None),
+        ("BBB", "Borduria", 2017, 1, 1),
     ]
 
 

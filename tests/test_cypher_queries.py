@@ -382,16 +382,16 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
         (
             {"from_year": 2016, "to_year": 2017},
             [
-                ("AAA", "0102", "Cattle", "gained", 0.9, 1.5),
-                ("AAA", "0201", "Meat of cattle", "gained", None, 1.2),
-                ("AAA", "8471", "Computers", "lost", 1.4, 0.2),
-                ("BBB", "0101", "Horses", "gained", 0.8, 1.1),
-                ("CCC", "0201", "Meat of cattle", "lost", 1.1, 0.8),
+                ("AAA", "Aland", "0102", "Cattle", "gained", 0.9, 1.5),
+                ("AAA", "Aland", "0201", "Meat of cattle", "gained", None, 1.2),
+                ("AAA", "Aland", "8471", "Computers", "lost", 1.4, 0.2),
+                ("BBB", "Borduria", "0101", "Horses", "gained", 0.8, 1.1),
+                ("CCC", "Carpania", "0201", "Meat of cattle", "lost", 1.1, 0.8),
             ],
         ),
         (
             {"from_year": 2016, "to_year": 2017, "code": "0101"},
-            [("BBB", "0101", "Horses", "gained", 0.8, 1.1)],
+            [("BBB", "Borduria", "0101", "Horses", "gained", 0.8, 1.1)],
         ),
         ({"from_year": 2015, "to_year": 2017}, []),  # nobody observed in 2015
     ],
@@ -414,13 +414,13 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
         (
             {"regions": "AAA,BBB"},
             [
-                ("AAA", 2016, 1.0, 1, 4, None),
-                ("AAA", 2017, 0.5, 2, 4, -1.0),
-                ("BBB", 2016, 0.8, 2, 4, None),
-                ("BBB", 2017, 1.5, 1, 4, 1.0),
+                ("AAA", "Aland", 2016, 1.0, 1, 4, None),
+                ("AAA", "Aland", 2017, 0.5, 2, 4, -1.0),
+                ("BBB", "Borduria", 2016, 0.8, 2, 4, None),
+                ("BBB", "Borduria", 2017, 1.5, 1, 4, 1.0),
             ],
         ),
-        ({"regions": ["DDD"], "from_year": 2017}, [("DDD", 2017, -1.0, 4, 4, None)]),
+        ({"regions": ["DDD"], "from_year": 2017}, [("DDD", "Dorvia", 2017, -1.0, 4, 4, None)]),
     ],
     "activity_complexity_ranking": [
         (
@@ -443,9 +443,9 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
         (
             {"region": "AAA"},
             [
-                ("AA1", "Aland North", "nuts2", 1, "AAA"),
-                ("AA2", "Aland South", "nuts2", 1, "AAA"),
-                ("AA11", "Aland Capital", "nuts3", 2, "AA1"),
+                ("AA1", "Aland North", "nuts2", 1, "AAA", "Aland"),
+                ("AA2", "Aland South", "nuts2", 1, "AAA", "Aland"),
+                ("AA11", "Aland Capital", "nuts3", 2, "AA1", "Aland North"),
             ],
         ),
         ({"region": "DDD"}, []),
@@ -485,11 +485,17 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
     "country_bridges": [
         (
             {"country_a": "BBB", "country_b": "CCC"},
-            [("o4", "Borduria Tech", "BBB", 1, 1), ("o7", "Dorvia Works", "DDD", 1, 1)],
+            [
+                ("o4", "Borduria Tech", "BBB", "Borduria", 1, 1),
+                ("o7", "Dorvia Works", "DDD", "Dorvia", 1, 1),
+            ],
         ),
         (
             {"country_a": "AAA", "country_b": "DDD"},
-            [("o4", "Borduria Tech", "BBB", 1, 1), ("o6", "Carpania Systems", "CCC", 1, 1)],
+            [
+                ("o4", "Borduria Tech", "BBB", "Borduria", 1, 1),
+                ("o6", "Carpania Systems", "CCC", "Carpania", 1, 1),
+            ],
         ),
     ],
     "collaboration_path": [
@@ -528,33 +534,36 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
         (
             {"cluster_a": "c1", "cluster_b": "c2"},
             [
-                ("pr2", "Chip Alliance", "H2020", "2019-03-01", ["o1"], ["o4"]),
-                ("pr4", "Twin Institutes", "H2020", "2018-06-01", ["o2"], ["o5"]),
+                ("pr2", "Chip Alliance", "H2020", "2019-03-01", ["o1"], ["Alpha Labs"], ["o4"],
+                 ["Borduria Tech"]),
+                ("pr4", "Twin Institutes", "H2020", "2018-06-01", ["o2"], ["Aland University"],
+                 ["o5"], ["Borduria Institute"]),
             ],
         ),
         (
             {"cluster_a": "c2", "cluster_b": "c3"},
-            [("pr7", "East Link", "HORIZON", "2021-01-01", ["o4"], ["o6"])],
+            [("pr7", "East Link", "HORIZON", "2021-01-01", ["o4"], ["Borduria Tech"], ["o6"],
+              ["Carpania Systems"])],
         ),
     ],
     "cluster_members": [
         (
             {"cluster": "c1"},
             [
-                ("o1", "Alpha Labs", "research", "AA1", 2015, 2, 3),
-                ("o2", "Aland University", "university", "AA11", 2016, 3, 4),
-                ("o3", "Aland Motors", "firm", "AA2", 2018, 2, 2),
+                ("o1", "Alpha Labs", "research", "AA1", "Aland North", 2015, 2, 3),
+                ("o2", "Aland University", "university", "AA11", "Aland Capital", 2016, 3, 4),
+                ("o3", "Aland Motors", "firm", "AA2", "Aland South", 2018, 2, 2),
             ],
         ),
-        ({"cluster": "c3"}, [("o6", "Carpania Systems", None, "CCC", None, 3, 2)]),
+        ({"cluster": "c3"}, [("o6", "Carpania Systems", None, "CCC", "Carpania", None, 3, 2)]),
     ],
     "organisation_partners": [
         (
             {"organisation": "o2"},
             [
-                ("o1", "Alpha Labs", "AAA", 2, 2018, 2020),
-                ("o3", "Aland Motors", "AAA", 1, 2020, 2020),
-                ("o5", "Borduria Institute", "BBB", 1, 2018, 2018),
+                ("o1", "Alpha Labs", "AAA", "Aland", 2, 2018, 2020),
+                ("o3", "Aland Motors", "AAA", "Aland", 1, 2020, 2020),
+                ("o5", "Borduria Institute", "BBB", "Borduria", 1, 2018, 2018),
             ],
         ),
     ],
@@ -562,27 +571,33 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
         (
             {},
             [
-                ("AAA", "AAA", 2, 3),
-                ("AAA", "BBB", 2, 2),
-                ("AAA", "CCC", 1, 1),
-                ("BBB", "BBB", 1, 1),
-                ("BBB", "CCC", 1, 1),
-                ("BBB", "DDD", 1, 1),
-                ("CCC", "DDD", 1, 1),
+                ("AAA", "Aland", "AAA", "Aland", 2, 3),
+                ("AAA", "Aland", "BBB", "Borduria", 2, 2),
+                ("AAA", "Aland", "CCC", "Carpania", 1, 1),
+                ("BBB", "Borduria", "BBB", "Borduria", 1, 1),
+                ("BBB", "Borduria", "CCC", "Carpania", 1, 1),
+                ("BBB", "Borduria", "DDD", "Dorvia", 1, 1),
+                ("CCC", "Carpania", "DDD", "Dorvia", 1, 1),
             ],
         ),
-        ({"min_links": 2}, [("AAA", "AAA", 2, 3), ("AAA", "BBB", 2, 2)]),
+        (
+            {"min_links": 2},
+            [("AAA", "Aland", "AAA", "Aland", 2, 3), ("AAA", "Aland", "BBB", "Borduria", 2, 2)],
+        ),
     ],
     "region_organisations": [
         (
             {"region": "AAA"},
             [
-                ("o2", "Aland University", "university", "AA11", 4, 3),
-                ("o1", "Alpha Labs", "research", "AA1", 3, 2),
-                ("o3", "Aland Motors", "firm", "AA2", 2, 2),
+                ("o2", "Aland University", "university", "AA11", "Aland Capital", 4, 3),
+                ("o1", "Alpha Labs", "research", "AA1", "Aland North", 3, 2),
+                ("o3", "Aland Motors", "firm", "AA2", "Aland South", 2, 2),
             ],
         ),
-        ({"region": "AAA", "type": "firm"}, [("o3", "Aland Motors", "firm", "AA2", 2, 2)]),
+        (
+            {"region": "AAA", "type": "firm"},
+            [("o3", "Aland Motors", "firm", "AA2", "Aland South", 2, 2)],
+        ),
     ],
     "graph_summary": [
         (
@@ -699,7 +714,7 @@ def test_read_queries_run_read_only_in_the_store(graph):
     with pytest.raises(StoreError):
         graph.run("MATCH (n:Region {code: 'AAA'}) SET n.name = 'x'", write=False)
     assert rows(library.run(graph, "region_subregions", {"region": "AA1"})) == [
-        ("AA11", "Aland Capital", "nuts3", 1, "AA1")
+        ("AA11", "Aland Capital", "nuts3", 1, "AA1", "Aland North")
     ]
 
 

@@ -91,6 +91,9 @@ def test_load_employment_and_compute_clusters(env_home, capsys, tmp_path):
         code, out, err = run(capsys, "compute", "clusters", "--format", "csv")
         assert code == 0, err
     table = pd.read_csv(io.StringIO(out), dtype={"activity": str})
+    # names next to codes (the regions of this file have none; NACE names its classes)
+    assert list(table.columns[:5]) == ["cluster", "region", "region_name", "activity",
+                                       "activity_name"]
     # the hand-worked star rating of test_knowledge_clusters with a, b, c = 10.11, 20.11, 29.10
     assert table[["cluster", "stars"]].values.tolist() == [
         ["industry:r2:20.11", 3], ["industry:r3:29.10", 2], ["industry:r4:10.11", 1],

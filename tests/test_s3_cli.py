@@ -48,8 +48,8 @@ def test_recommend_activities(small_store, capsys):
                          "--format", "csv")
     assert code == 0, err
     table = pd.read_csv(io.StringIO(out), dtype={"activity": str})
-    assert list(table.columns) == ["region", "activity", "year", "rca", "density", "complexity",
-                                   "cog", "quadrant", "score", "rank"]
+    assert list(table.columns) == ["region", "activity", "activity_name", "year", "rca",
+                                   "density", "complexity", "cog", "quadrant", "score", "rank"]
     assert table["year"].unique().tolist() == [2010] and table["region"].unique() == ["DEU"]
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     code, out, err = run(capsys, "recommend", "activities", "--region", "Germany", "--year",
