@@ -197,7 +197,7 @@ def test_every_loader_refuses_a_year_of_1e20(tmp_path):
     for i, (reader, text, kw) in enumerate(cases):
         f = write(tmp_path / f"f{i}.csv", text)
         with pytest.raises(LoaderError, match=rf"f{i}\.csv: column 'year' has 1 year\(s\) "
-                                              r"outside 1800-2100 at line\(s\) 3 \(e\.g\. '1e20'\)"):
+                           r"outside 1800-2100 at line\(s\) 3 \(e\.g\. '1e20'\)"):
             reader(f, **kw)
 
 
