@@ -53,9 +53,11 @@ def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
     ctx.obj.update(store=store, debug=debug)
     if not debug:
         # the driver and the Neo4j store log each retried transaction (e.g. a deadlock between
-        # parallel writers, then retried successfully) as a warning; errors still surface
-        for name in ("neo4j", "smartspec.graph_models.neo4j_store"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+        # parallel writers, then retried successfully) as a warning; errors still surface.
+        # The driver also logs a lost connection as an error ("Failed to read from defunct
+        # connection") before raising it: the raised error is reported, once, on one line
+        logging.getLogger("smartspec.graph_models.neo4j_store").setLevel(logging.ERROR)
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
 
 
 for command in (load_patents, load_employment, load_collaborations, load_clusters):

@@ -156,6 +156,11 @@ def default_home() -> Path:
     """
     env = os.environ.get("SMARTSPEC_HOME")
     base = Path(env).expanduser() if env else Path.cwd() / ".smartspec"
+    if base.exists() and not base.is_dir():
+        raise Neo4jServerError(
+            f"SMARTSPEC_HOME {str(base)!r} is a file, not a folder; set SMARTSPEC_HOME to a "
+            "folder (it is created if missing) where smartspec keeps its stores"
+        )
     return (base / "neo4j").resolve()
 
 

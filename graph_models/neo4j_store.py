@@ -271,11 +271,14 @@ class Neo4jStore(Store):
         neo4j = self._neo4j
         metadata = {RUN_TAG: tag}
 
-        @neo4j.unit_of_work(timeout=timeout, metadata=metadata)
-        def work(tx):
-            result = tx.run(query, parameters)
-            keys = list(result.keys())
-            return keys, [r.values() for r in result]
+        def work() -> tuple[list[str], list[list[Any]]]:
+            # one transaction, retried by :func:`_retried` (not the driver's execute_read /
+            # execute_write, which retry an unreachable server for 30 s before saying so)
+            with session.begin_transaction(timeout=timeout, metadata=metadata) as tx:
+                result = tx.run(query, parameters)
+                out = list(result.keys()), [r.values() for r in result]
+                tx.commit()
+                return out
 
         from neo4j.exceptions import Neo4jError
 
@@ -298,10 +301,10 @@ class Neo4jStore(Store):
                             return [], []
                         raise
 
-                keys, records = _retried(auto_commit, "schema command")
+                keys, records = _retried(auto_commit, "schema command",
+                                         reachable=self._reachable)
             else:
-                runner = session.execute_write if write else session.execute_read
-                keys, records = runner(work)
+                keys, records = _retried(work, "query", reachable=self._reachable)
         return keys, records
 
     def _refuse_writes(self, session: Session, query: str, parameters: dict[str, Any]) -> None:
@@ -419,7 +422,7 @@ class Neo4jStore(Store):
         with self._translated_errors(), self._session(True) as session:
             for batch in batch_iter:
                 _write_transaction(session, query, self._parameters(batch),
-                                   before_commit=self._check_locks)
+                                   before_commit=self._check_locks, reachable=self._reachable)
                 if on_batch:
                     on_batch(len(batch))
 
@@ -593,6 +596,15 @@ class Neo4jStore(Store):
                         "written before stay stored; load again to complete it)"
                     ) from exc
 
+    def _reachable(self) -> bool:
+        """Whether the server answers now (a new connection, at most ``connection_timeout``):
+        after a lost connection, a server that is gone is reported at once, not retried."""
+        try:
+            self._driver.verify_connectivity()
+        except Exception:  # noqa: BLE001 - any failure to connect means: not reachable
+            return False
+        return True
+
     def close(self) -> None:
         driver = getattr(self, "_driver", None)
         if driver is not None:
@@ -609,6 +621,7 @@ def _write_transaction(
     give_up_after: float = RETRY_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
     before_commit: Callable[[], None] | None = None,
+    reachable: Callable[[], bool] | None = None,
 ) -> None:
     """Run ``query`` in one write transaction of ``session``, retried on transient errors.
 
@@ -626,7 +639,9 @@ def _write_transaction(
     deleted and their ids reused); it clears as soon as the other transaction commits, and a
     second's pause cost up to a fifth of a 177k-relationship load.
 
-    A server that stays away: four attempts, after pauses of about 0.05, 0.1 and 0.2 s.
+    A server that stays away: four attempts, after pauses of about 0.05, 0.1 and 0.2 s; with
+    ``reachable`` (a check that the server answers), a lost connection to a server that does
+    not answer is raised at once (a killed server is reported in a second, not in 30).
 
     >>> from neo4j.exceptions import ServiceUnavailable
     >>> class Away:
@@ -649,7 +664,8 @@ def _write_transaction(
                 before_commit()
             tx.commit()
 
-    _retried(work, "write transaction", delay=delay, give_up_after=give_up_after, sleep=sleep)
+    _retried(work, "write transaction", delay=delay, give_up_after=give_up_after, sleep=sleep,
+             reachable=reachable)
 
 
 def _retried(
@@ -659,10 +675,25 @@ def _retried(
     delay: float = RETRY_DELAY,
     give_up_after: float = RETRY_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
+    reachable: Callable[[], bool] | None = None,
 ) -> Any:
     """``work()``, called again after transient errors with the pauses of
-    :func:`_write_transaction`; each retry is logged as a warning naming ``what``."""
-    from neo4j.exceptions import DriverError, Neo4jError
+    :func:`_write_transaction`; each retry is logged as a warning naming ``what``.
+
+    A lost connection (``ServiceUnavailable``, ``SessionExpired``) is retried only while
+    ``reachable()`` says the server answers (when given): a killed server is reported at once.
+
+    >>> from neo4j.exceptions import ServiceUnavailable
+    >>> def lost():
+    ...     raise ServiceUnavailable("Failed to read from defunct connection")
+    >>> pauses = []
+    >>> try:
+    ...     _retried(lost, "query", sleep=pauses.append, reachable=lambda: False)
+    ... except ServiceUnavailable:
+    ...     print(len(pauses), "pauses")
+    0 pauses
+    """
+    from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
     waited = 0.0
     while True:
@@ -670,6 +701,9 @@ def _retried(
             return work()
         except (Neo4jError, DriverError) as exc:
             if not exc.is_retryable() or waited >= give_up_after:
+                raise
+            if (isinstance(exc, (ServiceUnavailable, SessionExpired)) and reachable is not None
+                    and not reachable()):
                 raise
             reason = _first_line(exc)
         pause = delay * random.uniform(0.8, 1.2)

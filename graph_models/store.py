@@ -103,8 +103,20 @@ def reads_files(text: str) -> bool:
 
 
 def smartspec_home() -> Path:
-    """The data directory: ``$SMARTSPEC_HOME`` or ``./.smartspec``."""
-    return Path(os.environ.get("SMARTSPEC_HOME") or ".smartspec")
+    """The data directory: ``$SMARTSPEC_HOME`` or ``./.smartspec``.
+
+    A path that exists but is no folder (``SMARTSPEC_HOME`` set to a file) is refused with
+    :class:`StoreError` naming it, rather than failing later when a store is created in it.
+    """
+    env = os.environ.get("SMARTSPEC_HOME")
+    home = Path(env or ".smartspec")
+    if home.exists() and not home.is_dir():
+        what = "SMARTSPEC_HOME" if env else "the default data folder"
+        raise StoreError(
+            f"{what} {str(home)!r} is a file, not a folder; set SMARTSPEC_HOME to a folder "
+            "(it is created if missing) where smartspec keeps its stores"
+        )
+    return home
 
 
 def _native(value: Any) -> Any:
