@@ -64,7 +64,10 @@ chosen level; unknown codes refuse the file, naming lines; the hierarchy (NAICS 
 digits, NACE section / division / group / class) is written as ``(:Industry)-[:PART_OF]->
 (:Industry)`` with ``classification`` and ``level`` on every node. Codes already in the graph
 under the other classification are refused (``code_prefix`` keeps NACE ``11`` and NAICS ``11``
-apart).
+apart). Region codes are normalised as every loader does (:func:`~smartspec.loaders._io.
+normalise_codes`: stripped of surrounding and zero-width spaces, upper-cased, so ``deu``, ``DEU``
+and `` Deu `` are one region; a NUL refuses the file); years outside 1800-2100 refuse it.
+``duplicates="sum"`` adds up jobs only, and refuses a sum that overflows.
 """
 
 from __future__ import annotations

@@ -64,6 +64,11 @@ The knowledge space (:func:`knowledge_space`): from a patent-level layout, the c
 classes on the same application, normalised by association strength (van Eck & Waltman 2009, as
 Balland's EconGeo does), written as ``(:Technology)-[:PROXIMITY {year, phi, method:
 'cooccurrence:association', cooccurrences}]-(:Technology)``.
+
+Region codes are normalised as every loader does (:func:`~smartspec.loaders._io.
+normalise_codes`: stripped of surrounding and zero-width spaces, upper-cased, so ``deu``, ``DEU``
+and `` Deu `` are one region; a NUL refuses the file); years outside 1800-2100 refuse the file.
+``duplicates="sum"`` (long layout) adds up counts only, and refuses a sum that overflows.
 """
 
 from __future__ import annotations
