@@ -577,7 +577,8 @@ def check_duplicates(
                 f"({', '.join(map(str, bad_key))}) differ in {col!r}, at lines "
                 f"{_lines(rows, frame=frame)}; they cannot be summed"
             )
-    summed = groups[values].sum(min_count=1)
+    with np.errstate(over="ignore"):  # an overflow is refused below, naming the key
+        summed = groups[values].sum(min_count=1)
     for col in values:
         sums = summed[col].to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):

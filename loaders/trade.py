@@ -795,7 +795,8 @@ def _factorize_codes(raw: pd.DataFrame, column: str, path: Path):
 
 def _from_baci(raw, path, classification, country_codes, level, notes, left):
     require_columns(raw, list(_BACI), path=path)
-    values = _numeric(raw, "v", path).to_numpy() * 1000.0
+    with np.errstate(over="ignore"):  # a value past the float range is refused after summing
+        values = _numeric(raw, "v", path).to_numpy() * 1000.0
     total = float(values.sum())
     ex_codes, ex_uniq = _factorize_codes(raw, "i", path)
     ex_uniq = ex_uniq.str.lstrip("0").replace("", "0")
