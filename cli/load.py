@@ -134,7 +134,7 @@ def load_trade(
 
     \b
     Examples:
-      smartspec load trade world_trade_2017.csv.gz --year 2017 --classification HS92
+      smartspec load trade world_trade_2017.csv.gz --year 2017 --classification HS12
       smartspec load trade exports.csv --region-col iso3 --product-col hs4 --value-col usd
       smartspec load trade BACI_HS92_Y2017_V202401.csv --layout baci
       smartspec load trade TradeData.csv --layout comtrade --convert-to HS92 --level 4

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from ._process import pid_alive
 from .store import (
     Batch,
     QueryTimeout,
@@ -290,7 +291,7 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
     removed = []
     for tmp in path.parent.glob(glob.escape(path.name) + ".tmp.*"):
         match = re.fullmatch(r"(\d+)(?:\.\d+)?", tmp.name[len(path.name) + len(".tmp.") :])
-        if match is None or _process_runs(int(match.group(1))):
+        if match is None or pid_alive(int(match.group(1))):
             continue
         try:
             tmp.unlink()
@@ -300,14 +301,4 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
     return removed
 
 
-def _process_runs(pid: int) -> bool:
-    """Whether process ``pid`` exists (a process of another user counts)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True

@@ -56,6 +56,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._process import pid_alive
+
 __all__ = [
     "Neo4jServerError",
     "ServerInfo",
@@ -448,17 +450,7 @@ def _reap(pid: int) -> None:
 
 def _pid_alive(pid: int) -> bool:
     _reap(pid)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # Linux: a zombie is not alive
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+    return pid_alive(pid)
 
 
 def _is_launcher_process(pid: int, home: Path) -> bool:

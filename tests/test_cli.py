@@ -39,7 +39,7 @@ def test_demo_on_the_embedded_store(env_home, capsys):
     rows = pd.read_csv(io.StringIO(out))
     assert dict(zip(rows["name"], rows["count"], strict=True)) == {
         "Measure": 3, "Product": 1222 + 107, "Region": 224 + 44, "EXPORTS": 176971,
-        "SCORED": 2892, "PROXIMITY": 63575, "PART_OF": 2232}  # + HS92 ancestors, country groups
+        "SCORED": 2892, "PROXIMITY": 63575, "PART_OF": 2246}  # + HS12 ancestors, country groups
     assert list(rows.columns) == ["kind", "name", "count"]
 
 

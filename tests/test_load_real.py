@@ -19,7 +19,7 @@ TRADE_2017 = data_path("world_trade_2017.csv.gz")
 
 @pytest.fixture(scope="module")
 def table_2017():
-    return read_trade(TRADE_2017, year=2017, classification="HS92")
+    return read_trade(TRADE_2017, year=2017, classification="HS12")
 
 
 def test_world_trade_2017_twice_same_counts(store, table_2017):
@@ -30,9 +30,9 @@ def test_world_trade_2017_twice_same_counts(store, table_2017):
     pd.testing.assert_frame_equal(first, second)
     assert dict(zip(first["name"], first["count"], strict=True)) == {
         "EXPORTS": 176_971,
-        "Product": 1_222 + 97 + 10,  # with the HS92 chapters and sectors above them
+        "Product": 1_222 + 97 + 10,  # with the HS12 chapters and sectors above them
         "Region": 224 + 44,  # with their continents, UN regions and other groups
-        "PART_OF": 2_232,
+        "PART_OF": 2_246,  # every heading in its chapter (all 1,222 are HS12 headings)
     }
 
 
