@@ -702,6 +702,8 @@ def _retried(
         except (Neo4jError, DriverError) as exc:
             if not exc.is_retryable() or waited >= give_up_after:
                 raise
+            if "OutOfMemory" in (getattr(exc, "code", None) or ""):
+                raise  # "transient" to Neo4j, but the same statement needs the same memory again
             if (isinstance(exc, (ServiceUnavailable, SessionExpired)) and reachable is not None
                     and not reachable()):
                 raise

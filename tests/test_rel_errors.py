@@ -81,6 +81,22 @@ def test_transient_errors_are_retried_whatever_the_server_says():
     assert attempts == [1, 1, 1, "committed"]
 
 
+def test_a_query_out_of_memory_is_not_retried():
+    """Neo4j calls a transaction over its memory limit transient; running it again needs the
+    same memory, so it is reported at once (the former duplicate check did so for minutes)."""
+    calls, pauses = [], []
+
+    def too_big():
+        calls.append(1)
+        exc = TransientError("The allocation of an extra 2.0 MiB would use more than the limit")
+        exc._neo4j_code = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+        raise exc
+
+    with pytest.raises(TransientError):
+        _retried(too_big, "query", sleep=pauses.append)
+    assert (len(calls), pauses) == (1, [])
+
+
 def test_driver_log_lines_stay_quiet_without_debug(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SMARTSPEC_HOME", str(tmp_path))
     monkeypatch.delenv("NEO4J_URI", raising=False)
