@@ -338,7 +338,7 @@ def _at_level(frame: pd.DataFrame, classification: str, level: str | None, path:
         bad = depth < 0
         notes.append(f"left out {int(bad.sum()):,} rows of codes that are not {classification} "
                      f"({_examples(frame.loc[bad, 'code'])}; first at line "
-                     f"{frame.index[bad][0] + 2})")
+                     f"{_lines(frame.index[bad][:1], frame=frame)})")
         frame, depth = frame[~bad], depth[~bad]
         if frame.empty:
             raise LoaderError(f"{path}: column {column!r} holds no {classification} code")
@@ -457,6 +457,7 @@ def _from_cbp(raw, path, level, region_level, year, suppressed) -> EmploymentTab
     frame = pd.DataFrame({"region": region, "code": require_codes(raw, "naics", path=path),
                           "jobs": cells["jobs"], "suppressed": cells["suppressed"],
                           "midpoint": cells["midpoint"]})
+    keep_lines(frame, raw)
     frame["year"] = _years(raw, "year", path, year, from_name=True)
     if "lfo" in raw.columns:
         frame = frame[raw["lfo"].str.strip() == "-"]
@@ -467,7 +468,7 @@ def _from_cbp(raw, path, level, region_level, year, suppressed) -> EmploymentTab
     estimated = 0
     if n_supp:
         if suppressed == "error":
-            where = ", ".join(map(str, frame.index[is_supp][:5] + 2))
+            where = _lines(frame.index[is_supp], frame=frame)
             raise LoaderError(
                 f"{path}: {n_supp} suppressed employment cell(s) (empflag / emp_nf) at line(s) "
                 f"{where}; pass --suppressed midpoint or drop")
@@ -664,7 +665,8 @@ def _from_sbs(raw, path, level, region_level, year, indicator, suppressed,
     if n_supp and suppressed == "error":
         at = frame[miss].iloc[0]
         raise LoaderError(f"{path}: {n_supp} confidential or missing cell(s), first at line "
-                          f"{frame.index[miss][0] + 2}, column {at['column']!r}; pass "
+                          f"{_lines(frame.index[miss][:1], frame=frame)}, column {at['column']!r}; "
+                          "pass "
                           "--suppressed drop to skip them")
     if n_supp:
         conf = int(frame["flag"].str.contains("c").to_numpy()[miss].sum())

@@ -941,7 +941,7 @@ def _from_comtrade(raw, path, classification, level, flow, notes, left):
         first = raw[cols["freq"]].iloc[where[0]]
         raise LoaderError(
             f"{path}: {len(where):,} row(s) are not annual (freqCode {first!r} at line "
-            f"{where[0] + 2}); download annual data"
+            f"{_lines(where[:1], frame=raw)}); download annual data"
         )
     flows = text("flow")
     if "flow_text" in cols:
