@@ -7,7 +7,8 @@ industry space) into communities of related activities, made stable by consensus
 segment, its change since an earlier year and its diversification opportunities inside each.
 :func:`set_relatedness` and :func:`alignment` say how related two families of activity sets are
 (a region's clusters and its smart-specialisation priorities): the match matrix, the best match
-of each, and the sets that match nothing.
+of each, and the sets that match nothing; :func:`intercluster` ranks pairs of clusters that are
+related but whose members do not yet cooperate.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "cluster_profile",
     "set_relatedness",
     "alignment",
+    "intercluster",
 ]
 
 #: Community detection behind :func:`segments` (igraph's Leiden and multilevel / Louvain).
@@ -675,3 +677,159 @@ def alignment(
     for t in tables.values():
         t.attrs.update(threshold=threshold, measure="best-match average relatedness")
     return tables
+
+
+def intercluster(
+    profiles: pd.DataFrame,
+    proximity: pd.DataFrame,
+    *,
+    members: pd.DataFrame | None = None,
+    ties: pd.DataFrame | None = None,
+    links: int = 3,
+    source: str = "activity_a",
+    target: str = "activity_b",
+    weight: str = "proximity",
+) -> pd.DataFrame:
+    """Cross-innovation opportunities: related clusters whose members do not yet cooperate.
+
+    Parameters
+    ----------
+    profiles : DataFrame
+        ``cluster, activity``: each cluster's activities (segments, or a cluster
+        organisation's specialisations).
+    proximity : DataFrame
+        Pair table of the relatedness network (see :func:`set_relatedness`).
+    members : DataFrame, optional
+        ``organisation, cluster``: the members of each cluster.
+    ties : DataFrame, optional
+        ``source, target``: collaborating organisations (e.g. ``COLLABORATES_WITH``), one row
+        per unordered pair.
+    links : int
+        Activity pairs listed as what links two clusters.
+    source, target, weight : str
+        Column names of ``proximity``.
+
+    Returns
+    -------
+    DataFrame
+        One row per unordered pair of clusters: ``cluster_a, cluster_b, relatedness, ties,
+        possible, cooperation, opportunity, links, starters``, highest opportunity first.
+        ``links``: the ``links`` most related activity pairs ``a~b (phi)`` of the two (an
+        activity shared by both: ``a~a (1)``); ``starters``: the member pair not yet tied with
+        the most partners in common, ``o1~o2 (k)``, empty when none has any.
+
+    Notes
+    -----
+    ``relatedness`` is the best-match average of the two activity profiles
+    (:func:`set_relatedness`). ``ties`` counts the pairs of members (one of each cluster, two
+    different organisations) that already collaborate, ``possible`` the pairs there could be,
+    and ``cooperation = ties / possible`` (0 without members). The gap is
+    ``opportunity = relatedness * (1 - cooperation)``: related clusters that do not yet work
+    together come first, the cross-innovation opportunities of cluster-to-cluster policy.
+    Best-placed starters follow triadic closure: two organisations with common partners are the
+    likeliest to work together next (Newman 2001; Liben-Nowell & Kleinberg 2007).
+
+    References
+    ----------
+    .. [1] Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related
+       industries. Journal of Economic Geography 16(1), 1-38.
+    .. [2] Newman, M. E. J. (2001). Clustering and preferential attachment in growing
+       networks. Physical Review E 64, 025102.
+    .. [3] Liben-Nowell, D. & Kleinberg, J. (2007). The link-prediction problem for social
+       networks. JASIST 58(7), 1019-1031.
+
+    Examples
+    --------
+    C1 = {x} and C2 = {y} are related (0.8) with no ties; C3 = {z} is unrelated to both.
+
+    >>> prof = pd.DataFrame({"cluster": ["C1", "C2", "C3"], "activity": ["x", "y", "z"]})
+    >>> prox = pd.DataFrame({"activity_a": ["x"], "activity_b": ["y"], "proximity": [0.8]})
+    >>> intercluster(prof, prox)[["cluster_a", "cluster_b", "opportunity"]].values.tolist()
+    [['C1', 'C2', 0.8], ['C1', 'C3', 0.0], ['C2', 'C3', 0.0]]
+    """
+    check_frame(profiles, ["cluster", "activity"], name="profiles")
+    links = check_int(links, name="links", minimum=0)
+    prof = profiles[["cluster", "activity"]].astype(str).drop_duplicates()
+    rel = set_relatedness(prof.rename(columns={"cluster": "set"}),
+                          prof.rename(columns={"cluster": "set"}), proximity,
+                          source=source, target=target, weight=weight)
+    rel = rel[rel["set_a"] < rel["set_b"]].reset_index(drop=True)
+    out = pd.DataFrame({"cluster_a": rel["set_a"], "cluster_b": rel["set_b"],
+                        "relatedness": rel["relatedness"]})
+    out["ties"], out["possible"] = 0, 0
+    out["starters"] = ""
+    if members is not None and len(members):
+        check_frame(members, ["organisation", "cluster"], name="members")
+        out = _member_ties(out, members[["organisation", "cluster"]].astype(str),
+                           ties if ties is not None else pd.DataFrame(
+                               columns=["source", "target"]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["cooperation"] = np.where(out["possible"] > 0, out["ties"] / out["possible"], 0.0)
+    out["opportunity"] = out["relatedness"] * (1 - out["cooperation"])
+    out["links"] = _links(out, prof, proximity, links, source, target, weight)
+    out = out.sort_values(["opportunity", "cluster_a", "cluster_b"],
+                          ascending=[False, True, True], kind="stable").reset_index(drop=True)
+    cols = ["cluster_a", "cluster_b", "relatedness", "ties", "possible", "cooperation",
+            "opportunity", "links", "starters"]
+    out = out[cols]
+    out.attrs.update(measure="inter-cluster opportunity",
+                     relatedness="best-match average", links=links)
+    return out
+
+
+def _links(pairs: pd.DataFrame, prof: pd.DataFrame, proximity: pd.DataFrame, top: int,
+           source: str, target: str, weight: str) -> list[str]:
+    """The ``top`` most related activity pairs of each cluster pair, as text."""
+    if top == 0 or pairs.empty:
+        return [""] * len(pairs)
+    edges = _pairs(proximity, source, target, weight)
+    both = pd.concat([edges, edges.rename(columns={"a": "b", "b": "a"}),
+                      pd.DataFrame({"a": prof["activity"].unique(), "b": prof["activity"].unique(),
+                                    "w": 1.0})], ignore_index=True)
+    acts = prof.groupby("cluster")["activity"].apply(set)
+    text = []
+    for ca, cb in zip(pairs["cluster_a"], pairs["cluster_b"], strict=True):
+        sub = both[both["a"].isin(acts[ca]) & both["b"].isin(acts[cb])]
+        sub = sub.sort_values(["w", "a", "b"], ascending=[False, True, True]).head(top)
+        text.append(", ".join(f"{a}~{b} ({w:.2g})" for a, b, w in sub.itertuples(index=False)))
+    return text
+
+
+def _member_ties(out: pd.DataFrame, members: pd.DataFrame, ties: pd.DataFrame) -> pd.DataFrame:
+    """``ties``, ``possible`` and ``starters`` of each cluster pair from the members' network."""
+    import scipy.sparse as sp
+
+    check_frame(ties, ["source", "target"], name="ties")
+    t = ties[["source", "target"]].astype(str)
+    orgs = pd.Index(np.unique(np.concatenate([members["organisation"].to_numpy(),
+                                              t["source"].to_numpy(), t["target"].to_numpy()])))
+    i, j = orgs.get_indexer(t["source"]), orgs.get_indexer(t["target"])
+    keep = i != j
+    adj = sp.coo_matrix((np.ones(keep.sum()), (i[keep], j[keep])), shape=(len(orgs),) * 2)
+    adj = ((adj + adj.T) > 0).astype(float).tocsr()
+    common = (adj @ adj).tocsr()
+    of = members.groupby("cluster")["organisation"].apply(
+        lambda s: np.unique(orgs.get_indexer(s)))
+    n_ties, possible, starters = [], [], []
+    for ca, cb in zip(out["cluster_a"], out["cluster_b"], strict=True):
+        a = of.get(ca, np.array([], dtype=int))
+        b = of.get(cb, np.array([], dtype=int))
+        if len(a) == 0 or len(b) == 0:
+            n_ties.append(0), possible.append(0), starters.append("")
+            continue
+        k = len(np.intersect1d(a, b))
+        possible.append(len(a) * len(b) - k - k * (k - 1) // 2)
+        sub = adj[a][:, b].tocoo()
+        lo = np.minimum(a[sub.row], b[sub.col])
+        hi = np.maximum(a[sub.row], b[sub.col])
+        diff = lo != hi
+        n_ties.append(len(np.unique(lo[diff].astype(np.int64) * len(orgs) + hi[diff])))
+        cand = common[a][:, b].toarray()
+        cand[adj[a][:, b].toarray() > 0] = 0
+        cand[a[:, None] == b[None, :]] = 0
+        if cand.max(initial=0) > 0:
+            r, c = np.unravel_index(np.argmax(cand), cand.shape)
+            starters.append(f"{orgs[a[r]]}~{orgs[b[c]]} ({int(cand[r, c])})")
+        else:
+            starters.append("")
+    return out.assign(ties=n_ties, possible=possible, starters=starters)

@@ -26,8 +26,8 @@ from ._common import emit, fail, format_option, output_option, store_from
 from ._space import ACTIVITY_CHOICE, Space, activity_label, classification_option, load_space
 from .compute import DEFAULT_MIN_PROXIMITY, _one_line_errors
 
-__all__ = ["segments_command", "alignment_command", "read_definitions", "read_priorities",
-           "run_segments", "write_segments", "read_segments"]
+__all__ = ["segments_command", "alignment_command", "intercluster_command", "read_definitions",
+           "read_priorities", "run_segments", "write_segments", "read_segments"]
 
 #: Columns of the definitions table and of a region's cluster profile.
 DEFINITION_COLUMNS = ["segment", "label", "activity", "activity_name", "centrality"]
@@ -461,6 +461,147 @@ def _heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: st
                 color="black" if v >= 0.6 else "white",
                 fontweight="bold" if v >= threshold else "normal")
     fig.colorbar(im, ax=ax, label="relatedness (best-match average)")
+    ax.set_title(title)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+# -- inter-cluster cooperation -------------------------------------------------------------------
+
+def _organisation_clusters(store, space: Space, region: str | None) -> tuple[
+        pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Cluster organisations (located in ``region`` when given): their activity profiles
+    (SPECIALISES_IN), members (MEMBER_OF) and names."""
+    where = ("MATCH (c)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {code: $r}) "
+             if region else "")
+    found = store.run(
+        f"MATCH (c:Cluster)-[:SPECIALISES_IN]->(a:{space.label}) {where}"
+        "RETURN DISTINCT c.id AS cluster, "
+        "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
+        "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
+    if found.empty:
+        fail(f"no cluster{f' located in {region}' if region else ''} specialises in "
+             f"{space.label.lower()} codes; load them with smartspec load clusters (region and "
+             "specialisation columns)")
+    members = store.run("MATCH (o:Organisation)-[:MEMBER_OF]->(c:Cluster) WHERE c.id IN $ids "
+                        "RETURN o.id AS organisation, c.id AS cluster ORDER BY cluster, "
+                        "organisation", {"ids": sorted(set(found["cluster"]))})
+    names = found.dropna(subset=["name"]).drop_duplicates("cluster")
+    return (found[["cluster", "activity"]], members,
+            pd.Series(names["name"].to_numpy(), index=names["cluster"].astype(str).to_numpy()))
+
+
+@click.command("intercluster")
+@click.option("--clusters", "cluster_kind", type=click.Choice(["organisations", "segments"]),
+              default="organisations", show_default=True,
+              help="Cluster organisations (load clusters: members, region and specialisation), "
+                   "or the segments of --region with LQ >= --min-lq.")
+@click.option("--region", help="Only clusters located in this region (needed for segments).")
+@click.option("--min-lq", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Segments of the region: LQ at least this.")
+@click.option("--links", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Activity pairs listed as what links two clusters.")
+@click.option("--top", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Rows, highest opportunity first (0: all).")
+@click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the cluster network (PNG or SVG by the suffix).")
+@_segment_options
+@format_option()
+@output_option()
+@click.pass_context
+@_one_line_errors
+def intercluster_command(ctx: click.Context, cluster_kind: str, region: str | None,
+                         min_lq: float, links: int, top: int, figure: Path | None,
+                         activity: str, classification: str | None, year: int | None,
+                         algorithm: str, resolution: float, runs: int, seed: int,
+                         min_proximity: float, definitions: Path | None, label_size: int,
+                         fmt: str, output: Path | None) -> None:
+    """Inter-cluster cooperation: related clusters whose members do not yet work together.
+
+    For every pair of clusters: relatedness (best-match average of their activities over the
+    relatedness network of the year), ties (member pairs, one of each cluster, that already
+    collaborate: COLLABORATES_WITH or reported partnerships), possible (member pairs there
+    could be), cooperation = ties / possible, and opportunity = relatedness x (1 -
+    cooperation), highest first: the cross-innovation opportunities. links: the most related
+    activity pairs of the two; starters: the member pair not yet tied with the most partners in
+    common (its number in brackets).
+
+    \b
+    Examples:
+      smartspec compute intercluster --activity product --format csv -o pairs.csv
+      smartspec compute intercluster --region DEU --figure clusters.png
+      smartspec compute intercluster --clusters segments --region DEU --year 2017 --top 10
+    """
+    label = activity_label(activity)
+    with store_from(ctx) as store:
+        space = load_space(store, activity=label, classification=classification, year=year)
+        year = space.year_or_latest(year)
+        code = space.region(region) if region and cluster_kind == "segments" else region
+        edges, source = network(store, space, year, min_proximity)
+        members = ties = None
+        if cluster_kind == "organisations":
+            profiles, members, names = _organisation_clusters(store, space, code)
+            ties = store.read_relationships("COLLABORATES_WITH", start="Organisation",
+                                            end="Organisation")
+            reported = store.read_relationships("PARTNERS_WITH", start="Organisation",
+                                                end="Organisation")
+            ties = pd.concat([ties, reported]).rename(columns={"start": "source",
+                                                               "end": "target"})
+        else:
+            if code is None:
+                fail("--clusters segments needs --region")
+            seg_members, labels, _ = run_segments(
+                store, space, year=year, definitions=definitions, algorithm=algorithm,
+                resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+                label_size=label_size)
+            profiles, names = _cluster_sets(store, space, "segments", code, year, seg_members,
+                                            labels, min_lq)
+    if profiles["cluster"].nunique() < 2:
+        fail("fewer than two clusters: no pair to compare")
+    table = seg.intercluster(profiles, edges, members=members, ties=ties, links=links)
+    click.echo(f"{profiles['cluster'].nunique()} clusters ({cluster_kind}), {len(table):,} "
+               f"pairs; relatedness on the {source}", err=True)
+    if figure is not None:
+        _cluster_network(table, names, f"Clusters{f' of {code}' if code else ''}: relatedness "
+                         "and cooperation", figure)
+        click.echo(f"wrote {figure}", err=True)
+    if top:
+        table = table.head(top)
+    names = names.astype(object)
+    table = results.insert_names(table, "cluster_a", names, name_column="cluster_a_name")
+    table = results.insert_names(table, "cluster_b", names, name_column="cluster_b_name")
+    emit(table, fmt, output)
+
+
+def _cluster_network(table: pd.DataFrame, names: pd.Series, title: str, path: Path) -> None:
+    """Clusters on a circle; an edge per related pair coloured by relatedness, solid and wider
+    with more ties, dashed where the members do not cooperate yet."""
+    from matplotlib import cm, colors
+
+    from .figures import plt
+
+    nodes = sorted(set(table["cluster_a"]) | set(table["cluster_b"]))
+    angle = 2 * np.pi * np.arange(len(nodes)) / len(nodes)
+    pos = dict(zip(nodes, zip(np.cos(angle), np.sin(angle), strict=True), strict=True))
+    fig, ax = plt.subplots(figsize=(8, 8))
+    norm = colors.Normalize(vmin=0, vmax=1)
+    cmap = plt.get_cmap("viridis")
+    shown = table[table["relatedness"] > 0].sort_values("relatedness")
+    for row in shown.itertuples(index=False):
+        (x0, y0), (x1, y1) = pos[row.cluster_a], pos[row.cluster_b]
+        ax.plot([x0, x1], [y0, y1], color=cmap(norm(row.relatedness)),
+                linewidth=1 + 2 * np.log1p(row.ties), linestyle="-" if row.ties else "--",
+                alpha=0.8)
+    for node, (x, y) in pos.items():
+        ax.scatter([x], [y], s=300, color="#444444", zorder=3)
+        name = str(names.get(node, "")) if len(names) else ""
+        ax.annotate(f"{node} {name[:30]}".strip(), (x, y), xytext=(1.12 * x, 1.12 * y),
+                    ha="center", va="center", fontsize=8)
+    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7,
+                 label="relatedness (dashed: no ties yet; width: ties)")
+    ax.set_xlim(-1.5, 1.5), ax.set_ylim(-1.5, 1.5), ax.set_aspect("equal"), ax.axis("off")
     ax.set_title(title)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -347,3 +347,59 @@ def test_germany_2017_segments_by_hand(env_home, capsys, trade_2017):
     lq = (deu / deu.sum()) / (world / world.sum())
     got = prof.set_index("segment")["lq"]
     np.testing.assert_allclose(got.to_numpy(), lq.reindex(got.index).to_numpy(), rtol=1e-9)
+
+
+# -- inter-cluster cooperation --------------------------------------------------------------------
+
+def test_intercluster_by_hand():
+    prof = pd.DataFrame({"cluster": ["C1", "C2", "C3"], "activity": ["x", "y", "z"]})
+    prox = pd.DataFrame({"activity_a": ["x"], "activity_b": ["y"], "proximity": [0.8]})
+    members = pd.DataFrame({"organisation": ["o1", "o2", "o3", "o4", "o5", "o1"],
+                            "cluster": ["C1", "C1", "C2", "C2", "C3", "C3"]})
+    ties = pd.DataFrame({"source": ["o1", "o3", "o1", "o2", "o5"],
+                         "target": ["o2", "o4", "o5", "o5", "o3"]})
+    out = seg.intercluster(prof, prox, members=members, ties=ties).set_index(
+        ["cluster_a", "cluster_b"])
+    c12 = out.loc[("C1", "C2")]
+    # 4 possible pairs, none tied; o1~o3 and o2~o3 share o5; the first by code is o1~o3
+    assert (c12["ties"], c12["possible"], c12["cooperation"]) == (0, 4, 0.0)
+    assert c12["opportunity"] == pytest.approx(0.8)
+    assert c12["links"] == "x~y (0.8)" and c12["starters"] == "o1~o3 (1)"
+    # C1 = {o1, o2}, C3 = {o5, o1}: pairs o1-o5, o2-o5, o2-o1 (o1-o1 is no pair): 3, all tied
+    c13 = out.loc[("C1", "C3")]
+    assert (c13["ties"], c13["possible"]) == (3, 3)
+    assert c13["relatedness"] == 0 and c13["opportunity"] == 0
+    assert out.index[0] == ("C1", "C2")  # related and not cooperating comes first
+
+
+def test_intercluster_finds_the_planted_pair_on_both_stores(cli_store, capsys, tmp_path):
+    _load_planted(capsys, tmp_path)
+    attrs = tmp_path / "attrs.csv"
+    attrs.write_text("cluster,name,region,specialisation\nC1,Horses,DEU,1001\n"
+                     "C2,Cattle,DEU,1002\nC3,Steel,DEU,2001\n")
+    members = tmp_path / "members.csv"
+    members.write_text("organisation,cluster\no1,C1\no2,C1\no3,C2\no4,C2\no5,C3\no6,C3\n")
+    partners = tmp_path / "partners.csv"
+    partners.write_text("organisation,partner,year,country,partner_country\n"
+                        "o1,o2,2020,DE,DE\no3,o4,2020,DE,DE\no1,o5,2020,DE,DE\n"
+                        "o2,o6,2020,DE,DE\no5,o3,2020,DE,DE\n")
+    for args in (["clusters", str(attrs), "--activity", "product"], ["clusters", str(members)],
+                 ["collaborations", str(partners), "--layout", "partners"]):
+        code, _, err = run(capsys, "load", *args)
+        assert code == 0, err
+    figure = tmp_path / "network.svg"
+    code, out, err = run(capsys, "compute", "intercluster", "--region", "DEU", "--figure",
+                         str(figure), "--format", "csv")
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert table.columns[:6].tolist() == ["cluster_a", "cluster_a_name", "cluster_b",
+                                          "cluster_b_name", "relatedness", "ties"]
+    first = table.iloc[0]
+    # C1 and C2 make related products (phi 1) and their members have no tie: the planted pair
+    assert (first["cluster_a"], first["cluster_b"], first["ties"]) == ("C1", "C2", 0)
+    assert first["relatedness"] == pytest.approx(1.0) and first["opportunity"] == 1.0
+    assert first["cluster_a_name"] == "Horses" and first["starters"] == "o1~o3 (1)"
+    assert first["links"] == "1001~1002 (1)"
+    rest = table.iloc[1:].set_index(["cluster_a", "cluster_b"])
+    assert rest.loc[("C1", "C3"), "ties"] == 2 and rest.loc[("C1", "C3"), "relatedness"] == 0
+    assert figure.read_text().startswith("<?xml")
