@@ -340,6 +340,14 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
         ({"region": "CCC", "year": 2016}, []),  # the segments are those of 2017
         ({"region": "AAA", "year": 2017, "method": "louvain"}, []),
     ],
+    "related_unconnected_clusters": [
+        # c2 (8542) and c3 (8471) are related (0.7) but o4 and o6 work together (pr7)
+        ({"year": 2017}, []),
+        ({"year": 2017, "unconnected_only": False},
+         [("c2", "Borduria Chips", "c3", "Carpania Mobility", 0.7, 1, 1)]),
+        ({"year": 2017, "min_phi": 0.8, "unconnected_only": False}, []),
+        ({"year": 2016, "unconnected_only": False}, []),
+    ],
     "segment_members": [
         (
             {"segment": "Product:leiden:2017:1"},

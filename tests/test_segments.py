@@ -403,3 +403,15 @@ def test_intercluster_finds_the_planted_pair_on_both_stores(cli_store, capsys, t
     rest = table.iloc[1:].set_index(["cluster_a", "cluster_b"])
     assert rest.loc[("C1", "C3"), "ties"] == 2 and rest.loc[("C1", "C3"), "relatedness"] == 0
     assert figure.read_text().startswith("<?xml")
+    # the library query finds the same pair once the proximities are stored
+    code, _, err = run(capsys, "compute", "relatedness")
+    assert code == 0, err
+    code, out, err = run(capsys, "query", "run", "related_unconnected_clusters", "--param",
+                         "year=2017", "--format", "csv")
+    assert code == 0, err
+    pairs = pd.read_csv(io.StringIO(out))
+    assert pairs.values.tolist() == [["C1", "Horses", "C2", "Cattle", 1.0, 1, 0]]
+    code, out, err = run(capsys, "compute", "intercluster", "--format", "csv")
+    assert code == 0 and "stored PROXIMITY" in err
+    assert pd.read_csv(io.StringIO(out)).iloc[0][["cluster_a", "cluster_b"]].tolist() == [
+        "C1", "C2"]
