@@ -34,7 +34,7 @@ def demo(ctx: click.Context, top: int, region: str) -> None:
     Fitness, COI) and relatedness (proximity, density, COG), and prints a summary: the most
     diversified and most complex countries, and one country's smart-specialisation opportunities,
     each ranking with the names of its countries and products (where the graph has them).
-    The data (UN Comtrade via Open Trade Statistics, 224 countries x 1,222 HS92 4-digit
+    The data (UN Comtrade via Open Trade Statistics, 224 countries x 1,222 HS12 4-digit
     products) ships with smartspec; see smartspec/loaders/data/NOTICE.md.
     """
     table = datasets.world_trade_2017()

@@ -134,7 +134,7 @@ def load_trade(
 
     \b
     Examples:
-      smartspec load trade world_trade_2017.csv.gz --year 2017 --classification HS92
+      smartspec load trade world_trade_2017.csv.gz --year 2017 --classification HS12
       smartspec load trade exports.csv --region-col iso3 --product-col hs4 --value-col usd
       smartspec load trade BACI_HS92_Y2017_V202401.csv --layout baci
       smartspec load trade TradeData.csv --layout comtrade --convert-to HS92 --level 4
@@ -200,3 +200,56 @@ def load_trade(
         click.echo(f"summed {table.duplicates_summed:,} duplicate rows")
     for note in table.notes:
         click.echo(note)
+
+
+@load.command("classification")
+@click.argument("name", metavar="HS92|HS12|HS22|SITC2|countries")
+@click.option(
+    "--code-prefix",
+    default="",
+    help="Put before every product code, as the trade data were loaded (e.g. 'SITC2:').",
+)
+@click.pass_context
+def load_classification(ctx: click.Context, name: str, code_prefix: str) -> None:
+    """Load a whole reference classification: names and hierarchy, or countries and groups.
+
+    HS92, HS12, HS22 and SITC2 write every code of the classification as a Product with its
+    name, short name, level, Atlas cluster and flags, PART_OF its parent up to the sector or
+    section; `countries` writes every country as a Region (level country) with name, iso2,
+    iso3 and m49, PART_OF its continent, UN region and subregion, World Bank region and
+    groups (EU27, G7, NAFTA, OPEC). `smartspec load trade --classification HS92` does this by
+    itself for the codes it loads; this command is for data loaded in a long layout under
+    another name, or to have the whole tree. Sources: Harvard Growth Lab atlas-common-data
+    (Apache-2.0) and pycountry (ISO 3166). Loading twice leaves the same graph.
+
+    \b
+    Examples:
+      smartspec load classification HS92
+      smartspec load classification SITC2 --code-prefix SITC2:
+      smartspec load classification countries
+    """
+    from ..loaders import classifications as ref
+
+    try:
+        if name.strip().lower() == "countries":
+            if code_prefix:
+                raise LoaderError("--code-prefix is for product classifications, not countries")
+            canonical = None
+        else:
+            canonical = ref.product_classification(name)
+            if canonical is None:
+                raise LoaderError(
+                    f"unknown classification {name!r}; choose one of "
+                    f"{', '.join(ref.PRODUCT_CLASSIFICATIONS)} or countries"
+                )
+        with store_from(ctx) as store:
+            store.create_schema()
+            if canonical is None:
+                done = ref.write_countries(store)
+            else:
+                done = ref.write_product_classification(store, None, canonical,
+                                                        prefix=code_prefix)
+            where = store.describe()
+    except LoaderError as exc:
+        fail(str(exc))
+    click.echo(f"loaded into {where}: {done.summary()}")

@@ -34,7 +34,7 @@ NEO4J_DATABASE), else the embedded kglite store in $SMARTSPEC_HOME (default ./.s
 Examples:
   smartspec demo
   smartspec db start && export NEO4J_URI=bolt://127.0.0.1:7687
-  smartspec load trade world_trade_2017.csv.gz --year 2017 --classification HS92
+  smartspec load trade world_trade_2017.csv.gz --year 2017 --classification HS12
   smartspec compute specialisation --output rca.csv --format csv
 """
 

