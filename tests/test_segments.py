@@ -8,7 +8,6 @@ names, shares summing to 1, LQs recomputed by hand).
 
 from __future__ import annotations
 
-import gzip
 import io
 from pathlib import Path
 
@@ -19,9 +18,6 @@ import pytest
 from smartspec.algorithms import segments as seg
 from smartspec.algorithms._validation import ValidationError
 from smartspec.cli.main import main
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-HS92 = SHARED / "classifications" / "hs92.csv.gz"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -307,26 +303,9 @@ def test_given_definitions_load_the_same_way(cli_store, capsys, tmp_path):
 
 # -- the shipped 2017 world trade ----------------------------------------------------------------
 
-def _name_products(home: Path) -> None:
-    """Set the HS92 names on the products (until the loads bring them)."""
-    from smartspec.graph_models.embedded_store import EmbeddedStore
-
-    with gzip.open(HS92, "rt") as fh:
-        hs = pd.read_csv(fh, dtype=str)
-    col = "code"
-    hs = hs[hs["product_level"] == "4"]
-    with EmbeddedStore(home / "graph.kgl") as store:
-        store.upsert_nodes("Product", pd.DataFrame({"code": hs[col], "name": hs["name_en"],
-                                                    "short_name": hs["name_short_en"]}))
-        store.upsert_nodes("Region", pd.DataFrame({"code": ["DEU"], "name": ["Germany"]}))
-        store.commit()
-
-
-@pytest.mark.skipif(not HS92.exists(), reason=f"shared classifications not found at {HS92}")
 def test_germany_2017_segments_by_hand(env_home, capsys, trade_2017):
-    code, _, err = run(capsys, "demo")
+    code, _, err = run(capsys, "demo")  # loads the shipped 2017 world trade, named
     assert code == 0, err
-    _name_products(env_home)
     code, out, err = run(capsys, "compute", "segments", "--format", "csv")
     assert code == 0, err
     defs = pd.read_csv(io.StringIO(out), dtype={"activity": str, "label": str})
