@@ -451,7 +451,7 @@ def _heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: st
 
     grid = matrix.pivot(index="cluster", columns="priority", values="relatedness")
     rows = [f"{c} {str(names.get(c, ''))[:40]}".strip() for c in grid.index]
-    fig, ax = plt.subplots(figsize=(1.2 + 0.9 * grid.shape[1], 1.2 + 0.45 * grid.shape[0]))
+    fig, ax = plt.subplots(figsize=(4.5 + 0.9 * grid.shape[1], 1.5 + 0.45 * grid.shape[0]))
     im = ax.imshow(grid.to_numpy(), cmap="viridis", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45,
                   ha="right")
