@@ -27,7 +27,7 @@ from ._space import ACTIVITY_CHOICE, Space, activity_label, classification_optio
 from .compute import DEFAULT_MIN_PROXIMITY, _one_line_errors
 
 __all__ = ["segments_command", "alignment_command", "intercluster_command", "read_definitions",
-           "read_priorities", "run_segments", "write_segments", "read_segments"]
+           "read_priorities", "run_segments", "write_segments"]
 
 #: Columns of the definitions table and of a region's cluster profile.
 DEFINITION_COLUMNS = ["segment", "label", "activity", "activity_name", "centrality"]
@@ -202,18 +202,6 @@ def write_segments(store, label: str, members: pd.DataFrame, labels: pd.DataFram
     store.run(f"MATCH (s:Segment) WHERE {same} AND NOT s.id IN $ids DETACH DELETE s",
               {**p, "ids": nodes["id"].tolist()}, write=True)
     return len(nodes)
-
-
-def read_segments(store, label: str, *, method: str, year: int | None) -> pd.DataFrame:
-    """Stored segments of ``label``: ``segment, label, activity, centrality`` (``year`` is
-    ignored for method 'given')."""
-    same = ("s.activity_label = $label AND s.method = $method"
-            + ("" if method == "given" or year is None else " AND s.year = $year"))
-    return store.run(
-        f"MATCH (a:{label})-[r:IN_SEGMENT]->(s:Segment) WHERE {same} "
-        "RETURN s.segment AS segment, s.label AS label, a.code AS activity, "
-        "r.centrality AS centrality ORDER BY segment, activity",
-        {"label": label, "method": method, "year": year})
 
 
 def _segment_options(command):
