@@ -23,6 +23,7 @@ from .pathways import pathways
 from .query import query
 from .recommend import recommend
 from .report import report
+from .segments import alignment_command, intercluster_command, segments_command
 
 __all__ = ["cli", "main"]
 
@@ -62,7 +63,8 @@ def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
 
 for command in (load_patents, load_employment, load_collaborations, load_clusters):
     load.add_command(command)
-for command in (compute_clusters, compute_collaboration):
+for command in (compute_clusters, compute_collaboration, segments_command, alignment_command,
+                intercluster_command):
     compute.add_command(command)
 for command in (recommend_partners, recommend_backtest):
     recommend.add_command(command)

@@ -9,7 +9,7 @@
 
 MATCH (n)
 WITH n, labels(n)[0] AS label,
-     CASE WHEN labels(n)[0] IN ['Organisation', 'Cluster', 'Project', 'Measure']
+     CASE WHEN labels(n)[0] IN ['Organisation', 'Cluster', 'Project', 'Measure', 'Segment']
           THEN n.id ELSE n.code END AS raw
 WITH label, raw WHERE toString(raw) = raw
 WITH label, raw ORDER BY label, raw

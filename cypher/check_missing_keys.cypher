@@ -1,6 +1,6 @@
 // name: check_missing_keys
 // description: Check: nodes without their key (code or id). Nodes whose key (code; id for
-//   Organisation, Cluster, Project and Measure) is missing or not text, by label, with how many of
+//   Organisation, Cluster, Project, Measure and Segment) is missing or not text, by label, with how many of
 //   them also lack a name. An empty result means every node has its key.
 // mode: read
 // stores: neo4j, embedded
@@ -10,7 +10,7 @@
 MATCH (n)
 WITH n, labels(n)[0] AS label
 WITH n, label,
-     CASE WHEN label IN ['Organisation', 'Cluster', 'Project', 'Measure'] THEN 'id' ELSE 'code'
+     CASE WHEN label IN ['Organisation', 'Cluster', 'Project', 'Measure', 'Segment'] THEN 'id' ELSE 'code'
      END AS key
 WITH n, label, key, CASE WHEN key = 'id' THEN n.id ELSE n.code END AS raw
 WHERE raw IS NULL OR toString(raw) <> raw

@@ -10,7 +10,7 @@
 MATCH (n)
 WHERE NOT (n)--() AND ($labels IS NULL OR labels(n)[0] IN $labels)
 WITH n, labels(n)[0] AS label,
-     CASE WHEN labels(n)[0] IN ['Organisation', 'Cluster', 'Project', 'Measure']
+     CASE WHEN labels(n)[0] IN ['Organisation', 'Cluster', 'Project', 'Measure', 'Segment']
           THEN n.id ELSE n.code END AS raw
 WITH n, label, CASE WHEN toString(raw) = raw THEN raw END AS key
 ORDER BY label, key

@@ -27,7 +27,8 @@ WITH type, start_label, end_label, count, [
    ends: ['Measure']},
   {type: 'ADDRESSES', starts: ['Project'], ends: ['Topic']},
   {type: 'PARTNERS_WITH', starts: ['Organisation'], ends: ['Organisation']},
-  {type: 'COLLABORATION_PROFILE', starts: ['Region', 'Cluster'], ends: ['Measure']}
+  {type: 'COLLABORATION_PROFILE', starts: ['Region', 'Cluster'], ends: ['Measure']},
+  {type: 'IN_SEGMENT', starts: ['Product', 'Technology', 'Industry'], ends: ['Segment']}
 ] AS model
 WHERE none(m IN model WHERE m.type = type AND start_label IN m.starts AND end_label IN m.ends)
 RETURN type, start_label, end_label, count

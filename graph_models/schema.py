@@ -141,6 +141,24 @@ NODES: dict[str, NodeSpec] = {
             },
             "A collaborative project.",
         ),
+        # addition (issue 17): segments of an economy, communities of related activities
+        NodeSpec(
+            "Segment",
+            "id",
+            {
+                "id": "str",
+                "segment": "str",
+                "method": "str",
+                "year": "int",
+                "label": "str",
+                "activity_label": "str",
+                "size": "int",
+                "parameters": "json",
+            },
+            "A segment (cluster definition): related activities grouped by community detection "
+            "in a relatedness network (method 'leiden' or 'louvain', of `year`) or given by the "
+            "user (method 'given'); `label` names its most central activities.",
+        ),
         NodeSpec(
             "Measure",
             "id",
@@ -337,6 +355,14 @@ RELATIONSHIPS: dict[str, RelSpec] = {
             },
             "Per-year scores of a region or activity under one Measure family.",
             key=("year",),
+        ),
+        # addition (issue 17): the segment an activity belongs to
+        RelSpec(
+            "IN_SEGMENT",
+            ("Product", "Technology", "Industry"),
+            ("Segment",),
+            {"centrality": "float"},
+            "An activity's segment; `centrality` is its mean proximity to the other members.",
         ),
         # -- additions (issue 3: collaboration networks) ----------------------------------------
         RelSpec(

@@ -220,4 +220,4 @@ def test_write_queries_run_with_write(hand):
     assert rows(gone) == [("EXPORTS", 11), ("PROXIMITY", 1), ("SCORED", 8)]
     coverage = library.run(hand, "data_coverage")
     assert coverage["year"].tolist() == [2017]
-    assert rows(library.run_cypher(hand, "MATCH (n) RETURN count(n) AS n")) == [(42 - 6,)]
+    assert rows(library.run_cypher(hand, "MATCH (n) RETURN count(n) AS n")) == [(44 - 6,)]

@@ -138,6 +138,13 @@ CLUSTERS = [
 ACTIVE_IN = [("o1", "T1"), ("o5", "T1"), ("o3", "T2"), ("o5", "T2"), ("o6", "T2")]
 
 
+SEGMENTS = [
+    ("Product:leiden:2017:0", "0", "Cattle; Horses", ["0101", "0102", "0201"]),
+    ("Product:leiden:2017:1", "1", "Computers; Integrated circuits", ["8471", "8542"]),
+]
+CENTRALITY = {"0101": 0.5, "0102": 0.55, "0201": 0.45, "8471": 0.7, "8542": 0.7}
+
+
 def _frame(rows, columns) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
@@ -250,6 +257,14 @@ def build_hand_graph(store) -> None:
         start="Organisation",
         end="Topic",
     )
+    # segments (issue 17): livestock and meat; electronics
+    segments = _frame(SEGMENTS, ["id", "segment", "label", "members"])
+    store.upsert_nodes("Segment", segments[["id", "segment", "label"]].assign(
+        method="leiden", year=2017, activity_label="Product"))
+    in_segment = segments[["id", "members"]].explode("members").rename(
+        columns={"id": "end", "members": "start"})
+    in_segment["centrality"] = in_segment["start"].map(CENTRALITY)
+    store.upsert_relationships("IN_SEGMENT", in_segment, start="Product", end="Segment")
     # faults, on purpose (the checks must find exactly these)
     store.run("CREATE (:Product {name: 'Unnamed product'})", write=True)
     store.run("CREATE (:Organisation {name: 'No id'})", write=True)
@@ -314,6 +329,35 @@ def answer(store, name: str, **params) -> list[tuple]:
 
 #: name -> [(parameters, expected rows)], each worked out by hand on the graph above.
 EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
+    "region_segments": [
+        (
+            {"region": "AAA", "year": 2017},
+            [
+                ("Product:leiden:2017:0", "Cattle; Horses", 3, 190.0, 0.95),  # 190 of 200
+                ("Product:leiden:2017:1", "Computers; Integrated circuits", 1, 10.0, 0.05),
+            ],
+        ),
+        ({"region": "CCC", "year": 2016}, []),  # the segments are those of 2017
+        ({"region": "AAA", "year": 2017, "method": "louvain"}, []),
+    ],
+    "related_unconnected_clusters": [
+        # c2 (8542) and c3 (8471) are related (0.7) but o4 and o6 work together (pr7)
+        ({"year": 2017}, []),
+        ({"year": 2017, "unconnected_only": False},
+         [("c2", "Borduria Chips", "c3", "Carpania Mobility", 0.7, 1, 1)]),
+        ({"year": 2017, "min_phi": 0.8, "unconnected_only": False}, []),
+        ({"year": 2016, "unconnected_only": False}, []),
+    ],
+    "segment_members": [
+        (
+            {"segment": "Product:leiden:2017:1"},
+            [("8471", "Computers", 0.7), ("8542", "Integrated circuits", 0.7)],
+        ),
+        (
+            {"segment": "Product:leiden:2017:0"},
+            [("0102", "Cattle", 0.55), ("0101", "Horses", 0.5), ("0201", "Meat of cattle", 0.45)],
+        ),
+    ],
     "region_specialisations": [
         (
             {"region": "AAA", "year": 2017},
@@ -609,10 +653,12 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
                 ("node", "Product", 6),
                 ("node", "Project", 9),
                 ("node", "Region", 11),
+                ("node", "Segment", 2),
                 ("node", "Topic", 2),
                 ("relationship", "ACTIVE_IN", 5),
                 ("relationship", "COLLABORATES_WITH", 9),
                 ("relationship", "EXPORTS", 24),
+                ("relationship", "IN_SEGMENT", 5),
                 ("relationship", "LOCATED_IN", 10),
                 ("relationship", "MEMBER_OF", 6),
                 ("relationship", "PARTICIPATES_IN", 18),

@@ -1,0 +1,597 @@
+"""``smartspec compute segments | alignment``: an economy's segments and their fit with priorities.
+
+``compute segments`` finds segments (communities of related activities) in the relatedness
+network of one year, or takes them from a definitions file, writes them as
+``(:Product|Technology|Industry)-[:IN_SEGMENT {centrality}]->(:Segment {id, method, year,
+label})`` and prints the definitions or a region's cluster profile. ``compute alignment`` matches
+a region's clusters (its specialised segments, or cluster organisations) with the activities of
+its smart-specialisation priorities.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+import pandas as pd
+
+from ..algorithms import segments as seg
+from ..algorithms.projection import backbone
+from ..graph_models import results
+from ..loaders._io import LoaderError, _lines, read_table, require_codes, require_columns
+from ._common import emit, fail, format_option, output_option, store_from
+from ._space import ACTIVITY_CHOICE, Space, activity_label, classification_option, load_space
+from .compute import DEFAULT_MIN_PROXIMITY, _one_line_errors
+
+__all__ = ["segments_command", "alignment_command", "intercluster_command", "read_definitions",
+           "read_priorities", "run_segments", "write_segments"]
+
+#: Columns of the definitions table and of a region's cluster profile.
+DEFINITION_COLUMNS = ["segment", "label", "activity", "activity_name", "centrality"]
+PROFILE_COLUMNS = ["region", "region_name", "year", "segment", "label", "activities", "value",
+                   "share", "lq", "size", "stars", "specialised", "opportunities",
+                   "best_opportunity", "best_opportunity_name", "best_density", "since",
+                   "base_share", "base_lq", "share_change", "trend"]
+
+
+# -- input files --------------------------------------------------------------------------------
+
+def _known_codes(frame: pd.DataFrame, column: str, known: pd.Index, prefix: str, *,
+                 path: Path) -> pd.Series:
+    """Codes of ``column`` as stored (a classification prefix may be left out); unknown codes
+    refuse the file, naming the lines."""
+    codes = require_codes(frame, column, path=path)
+    with_prefix = prefix + codes
+    codes = codes.where(codes.isin(known) | ~with_prefix.isin(known), with_prefix)
+    bad = ~codes.isin(known)
+    if bad.any():
+        where = np.flatnonzero(bad.to_numpy())
+        raise LoaderError(
+            f"{path}: column {column!r} has {len(where)} code(s) not in the loaded data at "
+            f"line(s) {_lines(where)} (e.g. {codes.iloc[where[0]]!r})")
+    return codes
+
+
+def read_definitions(path: Path, known: pd.Index, prefix: str = "") -> pd.DataFrame:
+    """A segment definitions file ``activity, cluster[, label]`` as ``activity, segment[,
+    label]``; an activity in two clusters or unknown to the data refuses it."""
+    frame = read_table(path)
+    require_columns(frame, ["activity", "cluster"], path=path)
+    out = pd.DataFrame({"activity": _known_codes(frame, "activity", known, prefix, path=path),
+                        "segment": require_codes(frame, "cluster", path=path)})
+    dup = out["activity"].duplicated(keep=False).to_numpy()
+    if dup.any():
+        where = np.flatnonzero(dup)
+        raise LoaderError(
+            f"{path}: activity {out['activity'].iloc[where[0]]!r} is in more than one cluster "
+            f"(lines {_lines(where)}); a definition gives each activity one cluster")
+    if "label" in frame.columns:
+        out["label"] = frame["label"].str.strip()
+    return out
+
+
+def read_priorities(path: Path, known: pd.Index, prefix: str = "",
+                    region: str | None = None) -> tuple[pd.DataFrame, str]:
+    """A priorities file ``region, priority, activity``: the rows of ``region`` (or of the one
+    region the file names) as ``priority, activity``, and the region."""
+    frame = read_table(path)
+    require_columns(frame, ["region", "priority", "activity"], path=path)
+    regions = require_codes(frame, "region", path=path).str.upper()
+    if region is None:
+        found = sorted(pd.unique(regions))
+        if len(found) > 1:
+            raise LoaderError(f"{path}: priorities of {len(found)} regions ({', '.join(found)}); "
+                              "choose one with --region")
+        region = found[0]
+    rows = regions == region.upper()
+    if not rows.any():
+        raise LoaderError(f"{path}: no priorities of region {region!r}; the file has "
+                          f"{', '.join(sorted(pd.unique(regions)))}")
+    out = pd.DataFrame({"priority": require_codes(frame, "priority", path=path),
+                        "activity": _known_codes(frame, "activity", known, prefix, path=path)})
+    return out[rows.to_numpy()].drop_duplicates().reset_index(drop=True), region
+
+
+# -- the relatedness network ---------------------------------------------------------------------
+
+def network(store, space: Space, year: int, min_proximity: float) -> tuple[pd.DataFrame, str]:
+    """The relatedness network of ``year``: the stored PROXIMITY pairs of the space's
+    activities (the product-space method 'conditional' when several are stored), else the
+    proximities computed from the data, kept when phi >= ``min_proximity`` or in the backbone
+    (as ``compute relatedness`` writes them). Returns the pairs and where they came from."""
+    stored = store.read_relationships("PROXIMITY", start=space.label, end=space.label,
+                                      properties=["year", "phi", "method"],
+                                      where={"year": [int(year)]})
+    acts = set(space.data["activity"])
+    if not stored.empty:
+        stored = stored[stored["start"].isin(acts) & stored["end"].isin(acts)]
+    if not stored.empty:
+        methods = sorted(pd.unique(stored["method"].astype(str)))
+        method = "conditional" if "conditional" in methods else methods[0]
+        chosen = stored[stored["method"] == method]
+        pairs = pd.DataFrame({"activity_a": chosen["start"].astype(str).to_numpy(),
+                              "activity_b": chosen["end"].astype(str).to_numpy(),
+                              "proximity": chosen["phi"].astype(float).to_numpy()})
+        return pairs, f"stored PROXIMITY ({method}, {year})"
+    prox = space.measures()["proximity"]
+    prox = prox[prox["year"] == year]
+    bb = backbone(prox, threshold=0.55)
+    key = ["activity_a", "activity_b"]
+    prox = prox.merge(bb[key].assign(_bb=True), on=key, how="left")
+    keep = prox[(prox["proximity"] >= min_proximity) | prox["_bb"].eq(True)]
+    return (keep[[*key, "proximity"]].reset_index(drop=True),
+            f"proximity computed from the data (phi >= {min_proximity:g} or backbone, {year})")
+
+
+# -- segments ------------------------------------------------------------------------------------
+
+def run_segments(store, space: Space, *, year: int, definitions: Path | None = None,
+                 algorithm: str = "leiden", resolution: float = 1.0, runs: int = 10,
+                 seed: int = 0, min_proximity: float = DEFAULT_MIN_PROXIMITY,
+                 label_size: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Segments of the space in ``year``: ``members`` (activity, segment, size, centrality),
+    ``labels`` (segment, label, size) and the parameters that made them."""
+    edges, source = network(store, space, year, min_proximity)
+    if definitions is not None:
+        given = read_definitions(definitions, pd.Index(pd.unique(space.data["activity"])),
+                                 space.prefix)
+        members = seg.segment_centrality(given[["activity", "segment"]], edges)
+        params: dict[str, Any] = {"method": "given", "definitions": str(definitions)}
+    else:
+        members = seg.segments(edges, algorithm=algorithm, resolution=resolution, runs=runs,
+                               seed=seed, nodes=pd.unique(space.data["activity"]).tolist())
+        params = {"method": algorithm, **{k: members.attrs[k] for k in (
+            "resolution", "runs", "seed", "consensus", "rounds", "agreement", "modularity")}}
+    params.update(network=source, year=int(year), pairs=int(len(edges)),
+                  classification=space.classification)
+    labels = seg.segment_labels(members, space.activity_names, top=label_size)
+    if definitions is not None and "label" in given.columns:
+        own = given.dropna(subset=["label"]).drop_duplicates("segment").set_index("segment")
+        own = own["label"][own["label"] != ""]
+        labels["label"] = labels["segment"].map(own).fillna(labels["label"])
+    return members, labels, params
+
+
+def _segment_ids(label: str, method: str, year: int, segments: pd.Series) -> pd.Series:
+    """``Product:leiden:2017:0``; ``Product:given:<cluster>`` for user-given definitions."""
+    if method == "given":
+        return f"{label}:given:" + segments.astype(str)
+    return f"{label}:{method}:{year}:" + segments.astype(str)
+
+
+def write_segments(store, label: str, members: pd.DataFrame, labels: pd.DataFrame,
+                   params: dict[str, Any]) -> int:
+    """Write the segments as ``(:label)-[:IN_SEGMENT {centrality}]->(:Segment)``, replacing
+    the segments of the same activity label, method and year (method 'given': of every year):
+    the new ones are written first, then the stale memberships and segments are deleted."""
+    store.create_schema()
+    method, year = params["method"], int(params["year"])
+    nodes = pd.DataFrame({
+        "id": _segment_ids(label, method, year, labels["segment"]).to_numpy(),
+        "segment": labels["segment"].astype(str).to_numpy(),
+        "method": method,
+        "label": labels["label"].astype(str).to_numpy(),
+        "activity_label": label,
+        "size": labels["size"].astype("int64").to_numpy(),
+        "parameters": json.dumps(params, sort_keys=True, default=str),
+    })
+    if method != "given":
+        nodes["year"] = year
+    store.upsert_nodes("Segment", nodes)
+    rels = pd.DataFrame({"start": members["activity"].astype(str).to_numpy(),
+                         "end": _segment_ids(label, method, year, members["segment"]).to_numpy(),
+                         "centrality": members["centrality"].astype(float).to_numpy()})
+    store.upsert_relationships("IN_SEGMENT", rels, start=label, end="Segment")
+    same = ("s.activity_label = $label AND s.method = $method"
+            + ("" if method == "given" else " AND s.year = $year"))
+    p = {"label": label, "method": method, "year": year}
+    stored = store.run(f"MATCH (a:{label})-[:IN_SEGMENT]->(s:Segment) WHERE {same} "
+                       "RETURN a.code AS start, s.id AS end", p)
+    if not stored.empty:
+        both = stored.merge(rels[["start", "end"]], on=["start", "end"], how="left",
+                            indicator=True)
+        stale = both[both["_merge"] == "left_only"]
+        if len(stale):
+            store.run(f"UNWIND $rows AS row MATCH (a:{label} {{code: row.a}})-[r:IN_SEGMENT]->"
+                      "(s:Segment {id: row.s}) DELETE r",
+                      {"rows": [{"a": a, "s": s} for a, s in zip(stale["start"], stale["end"],
+                                                                   strict=True)]}, write=True)
+    store.run(f"MATCH (s:Segment) WHERE {same} AND NOT s.id IN $ids DETACH DELETE s",
+              {**p, "ids": nodes["id"].tolist()}, write=True)
+    return len(nodes)
+
+
+def _segment_options(command):
+    options = [
+        click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
+                     help="Which activities: products (EXPORTS), technologies, industries."),
+        classification_option(),
+        click.option("--year", type=int, help="Year of the network and profile [the latest]."),
+        click.option("--algorithm", type=click.Choice(seg.ALGORITHMS), default="leiden",
+                     show_default=True, help="Community detection (igraph)."),
+        click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0,
+                     show_default=True,
+                     help="Modularity resolution: above 1 gives more, smaller segments."),
+        click.option("--runs", type=click.IntRange(min=1), default=10, show_default=True,
+                     help="Runs (seeds seed, seed+1, ...) of the consensus."),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="First random seed."),
+        click.option("--min-proximity", type=click.FloatRange(min=0),
+                     default=DEFAULT_MIN_PROXIMITY, show_default=True,
+                     help="Without stored PROXIMITY: pairs with phi >= this (plus the "
+                          "backbone) make the network."),
+        click.option("--definitions", type=click.Path(path_type=Path),
+                     help="Use these segments instead (CSV: activity, cluster[, label]); "
+                          "stored with method 'given'."),
+        click.option("--label-size", type=click.IntRange(min=1), default=3, show_default=True,
+                     help="Most central activities named in a label."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command("segments")
+@_segment_options
+@click.option("--region", help="Print this region's cluster profile (code or name).")
+@click.option("--since", type=int, help="With --region: compare with this earlier year "
+                                        "(share change, emerging / declining).")
+@click.option("--no-write", is_flag=True, help="Do not write the segments to the graph.")
+@format_option()
+@output_option()
+@click.pass_context
+@_one_line_errors
+def segments_command(ctx: click.Context, activity: str, classification: str | None,
+                     year: int | None, algorithm: str, resolution: float, runs: int, seed: int,
+                     min_proximity: float, definitions: Path | None, label_size: int,
+                     region: str | None, since: int | None, no_write: bool, fmt: str,
+                     output: Path | None) -> None:
+    """Segments: communities of related activities, and a region's cluster profile.
+
+    The relatedness network of the year (the stored PROXIMITY pairs, else proximities computed
+    from the data) is split into communities by Leiden or Louvain at --resolution, made stable
+    by consensus over --runs seeds (Lancichinetti & Fortunato 2012), each labelled by its
+    --label-size most central activities (mean proximity to the other members). --definitions
+    FILE (activity, cluster[, label]) gives the segments instead, e.g. the US Cluster Mapping
+    definitions. Written as (:Product)-[:IN_SEGMENT {centrality}]->(:Segment {id, method,
+    year, label, parameters}), replacing those of the same method and year.
+
+    Without --region: the definitions (segment, label, activity, activity_name, centrality).
+    With --region: one row per segment the region has value in: region, year, segment, label,
+    activities (members with value), value, share (of the region's total), lq (location
+    quotient), size (share of the segment's world value), stars (European Cluster Observatory:
+    size, LQ >= 2, focus), specialised (members with RCA >= 1), opportunities (members not yet
+    specialised with a density at least the region's median) and the best one; with --since,
+    the share change and the trend (emerging, declining, growing, shrinking, new).
+
+    \b
+    Examples:
+      smartspec compute segments --format csv -o segments.csv
+      smartspec compute segments --region DEU --year 2017
+      smartspec compute segments --region DEU --year 2017 --since 1980 --resolution 2
+      smartspec compute segments --definitions clusters.csv --region DEU
+    """
+    label = activity_label(activity)
+    with store_from(ctx) as store:
+        space = load_space(store, activity=label, classification=classification, year=year)
+        year = space.year_or_latest(year)
+        code = space.region(region, year) if region else None
+        if since is not None:
+            if code is None:
+                fail("--since needs --region")
+            space.year_or_latest(since)
+        members, labels, params = run_segments(
+            store, space, year=year, definitions=definitions, algorithm=algorithm,
+            resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+            label_size=label_size)
+        if not no_write:
+            n = write_segments(store, label, members, labels, params)
+            click.echo(f"wrote {n:,} segments of {len(members):,} {label.lower()} nodes "
+                       f"(method {params['method']}, {year}) to the graph", err=True)
+    click.echo(f"{len(labels):,} segments from the {params['network']}; "
+               + (f"modularity {params['modularity']:.3f}" if "modularity" in params
+                  else "given definitions"), err=True)
+    if code is None:
+        frame = members.merge(labels[["segment", "label"]], on="segment")
+        frame = space.with_names(frame, "activity")
+        frame = frame[DEFINITION_COLUMNS]
+    else:
+        frame = profile(space, members, labels, code, year, since)
+    emit(frame, fmt, output)
+
+
+def profile(space: Space, members: pd.DataFrame, labels: pd.DataFrame, region: str, year: int,
+            since: int | None) -> pd.DataFrame:
+    """The cluster profile of ``region`` in ``year`` with names."""
+    density = space.measures()["density"]
+    table = seg.cluster_profile(space.data, members[["activity", "segment"]], since=since,
+                                density=density)
+    table = table[(table["region"] == region) & (table["year"] == year)]
+    table = table.merge(labels[["segment", "label"]], on="segment", how="left")
+    table = space.with_names(table, "region", kind="region")
+    table = space.with_names(table, "best_opportunity")
+    return table[[c for c in PROFILE_COLUMNS if c in table.columns]].reset_index(drop=True)
+
+
+# -- alignment -----------------------------------------------------------------------------------
+
+def _cluster_sets(store, space: Space, clusters: str, region: str, year: int,
+                  members: pd.DataFrame | None, labels: pd.DataFrame | None,
+                  min_lq: float) -> tuple[pd.DataFrame, pd.Series]:
+    """``cluster, activity`` of the region's clusters and their names."""
+    if clusters == "organisations":
+        found = store.run(
+            f"MATCH (c:Cluster)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {{code: $r}}) "
+            f"MATCH (c)-[:SPECIALISES_IN]->(a:{space.label}) "
+            "RETURN DISTINCT c.id AS cluster, "
+            "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
+            "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
+        if found.empty:
+            fail(f"no cluster located in {region} specialises in {space.label.lower()} codes; "
+                 "load them with smartspec load clusters (region and specialisation columns)")
+        names = found.dropna(subset=["name"]).drop_duplicates("cluster")
+        return (found[["cluster", "activity"]],
+                pd.Series(names["name"].to_numpy(), index=names["cluster"].to_numpy()))
+    table = seg.cluster_profile(space.data, members[["activity", "segment"]], year=year)
+    mine = table[(table["region"] == region) & (table["lq"] >= min_lq)]
+    if mine.empty:
+        fail(f"{region} has no segment with LQ >= {min_lq:g} in {year}")
+    chosen = members[members["segment"].isin(set(mine["segment"]))]
+    names = labels.set_index("segment")["label"]
+    names = names.reindex(pd.unique(chosen["segment"]))
+    return (chosen.rename(columns={"segment": "cluster"})[["cluster", "activity"]],
+            pd.Series(names.to_numpy(), index=names.index.astype(str)))
+
+
+@click.command("alignment")
+@click.option("--priorities", type=click.Path(path_type=Path), required=True,
+              help="CSV of the region's priorities: region, priority, activity.")
+@click.option("--region", help="Region whose priorities and clusters are matched (needed when "
+                               "the file names several).")
+@click.option("--clusters", "cluster_kind", type=click.Choice(["segments", "organisations"]),
+              default="segments", show_default=True,
+              help="The region's segments with LQ >= --min-lq, or the cluster organisations "
+                   "located in it (load clusters: region and specialisation columns).")
+@click.option("--min-lq", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Segments the region is specialised in: LQ at least this.")
+@click.option("--threshold", type=click.FloatRange(min=0, max=1), default=0.5,
+              show_default=True, help="A cluster serves a priority at relatedness >= this.")
+@click.option("--table", type=click.Choice(["priorities", "clusters", "matrix"]),
+              default="priorities", show_default=True,
+              help="Best cluster per priority, best priority per cluster, or every pair.")
+@click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the match matrix as a heatmap (PNG or SVG by the suffix).")
+@_segment_options
+@format_option()
+@output_option()
+@click.pass_context
+@_one_line_errors
+def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
+                      cluster_kind: str, min_lq: float, threshold: float, table: str,
+                      figure: Path | None, activity: str, classification: str | None,
+                      year: int | None, algorithm: str, resolution: float, runs: int, seed: int,
+                      min_proximity: float, definitions: Path | None, label_size: int, fmt: str,
+                      output: Path | None) -> None:
+    """Alignment of a region's clusters with its smart-specialisation (RIS3) priorities.
+
+    Each priority names activities (codes of the loaded classification); each cluster is a set
+    of activities: the region's segments with LQ >= --min-lq (found as compute segments finds
+    them, or --definitions), or the cluster organisations located in the region with their
+    SPECIALISES_IN activities. Relatedness of a cluster and a priority is the best-match
+    average over the relatedness network of the year: for each activity of one, its highest
+    proximity to an activity of the other (1 to itself), averaged, both ways. They match at
+    --threshold or above.
+
+    Tables: priorities (priority, best_cluster, relatedness, served: False = no cluster serves
+    it), clusters (cluster, best_priority, relatedness, matched: False = matches no
+    priority), matrix (every pair); the gaps come first and are listed on standard error.
+
+    \b
+    Examples:
+      smartspec compute alignment --priorities ris3.csv --region DEU --year 2017
+      smartspec compute alignment --priorities ris3.csv --clusters organisations --table matrix
+      smartspec compute alignment --priorities ris3.csv --figure alignment.png
+    """
+    label = activity_label(activity)
+    with store_from(ctx) as store:
+        space = load_space(store, activity=label, classification=classification, year=year)
+        year = space.year_or_latest(year)
+        known = pd.Index(pd.unique(space.data["activity"]))
+        prio, code = read_priorities(priorities, known, space.prefix, region)
+        code = space.region(code)
+        edges, source = network(store, space, year, min_proximity)
+        members = labels = None
+        if cluster_kind == "segments":
+            members, labels, _ = run_segments(
+                store, space, year=year, definitions=definitions, algorithm=algorithm,
+                resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+                label_size=label_size)
+        sets, names = _cluster_sets(store, space, cluster_kind, code, year, members, labels,
+                                    min_lq)
+    out = seg.alignment(sets, prio, edges, threshold=threshold)
+    unserved = out["priorities"].loc[~out["priorities"]["served"], "priority"].tolist()
+    unmatched = out["clusters"].loc[~out["clusters"]["matched"], "cluster"].tolist()
+    click.echo(f"{code} {year}: {out['clusters'].shape[0]} clusters ({cluster_kind}), "
+               f"{out['priorities'].shape[0]} priorities; relatedness on the {source}",
+               err=True)
+    click.echo(f"priorities no cluster serves: {', '.join(map(str, unserved)) or 'none'}",
+               err=True)
+    click.echo(f"clusters matching no priority: {', '.join(map(str, unmatched)) or 'none'}",
+               err=True)
+    if figure is not None:
+        _heatmap(out["matrix"], names, threshold, f"{code} {year}: clusters and priorities",
+                 figure)
+        click.echo(f"wrote {figure}", err=True)
+    frame = out[table]
+    column = "cluster" if table != "priorities" else "best_cluster"
+    frame = results.insert_names(frame, column, names.astype(object),
+                                 name_column=f"{column}_name")
+    emit(frame, fmt, output)
+
+
+def _heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: str,
+             path: Path) -> None:
+    """The match matrix as a heatmap: clusters by rows, priorities by columns."""
+    from .figures import plt
+
+    grid = matrix.pivot(index="cluster", columns="priority", values="relatedness")
+    rows = [f"{c} {str(names.get(c, ''))[:40]}".strip() for c in grid.index]
+    fig, ax = plt.subplots(figsize=(4.5 + 0.9 * grid.shape[1], 1.5 + 0.45 * grid.shape[0]))
+    im = ax.imshow(grid.to_numpy(), cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45,
+                  ha="right")
+    ax.set_yticks(range(grid.shape[0]), rows)
+    for (i, j), v in np.ndenumerate(grid.to_numpy()):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
+                color="black" if v >= 0.6 else "white",
+                fontweight="bold" if v >= threshold else "normal")
+    fig.colorbar(im, ax=ax, label="relatedness (best-match average)")
+    ax.set_title(title)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+# -- inter-cluster cooperation -------------------------------------------------------------------
+
+def _organisation_clusters(store, space: Space, region: str | None) -> tuple[
+        pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Cluster organisations (located in ``region`` when given): their activity profiles
+    (SPECIALISES_IN), members (MEMBER_OF) and names."""
+    where = ("MATCH (c)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {code: $r}) "
+             if region else "")
+    found = store.run(
+        f"MATCH (c:Cluster)-[:SPECIALISES_IN]->(a:{space.label}) {where}"
+        "RETURN DISTINCT c.id AS cluster, "
+        "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
+        "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
+    if found.empty:
+        fail(f"no cluster{f' located in {region}' if region else ''} specialises in "
+             f"{space.label.lower()} codes; load them with smartspec load clusters (region and "
+             "specialisation columns)")
+    members = store.run("MATCH (o:Organisation)-[:MEMBER_OF]->(c:Cluster) WHERE c.id IN $ids "
+                        "RETURN o.id AS organisation, c.id AS cluster ORDER BY cluster, "
+                        "organisation", {"ids": sorted(set(found["cluster"]))})
+    names = found.dropna(subset=["name"]).drop_duplicates("cluster")
+    return (found[["cluster", "activity"]], members,
+            pd.Series(names["name"].to_numpy(), index=names["cluster"].astype(str).to_numpy()))
+
+
+@click.command("intercluster")
+@click.option("--clusters", "cluster_kind", type=click.Choice(["organisations", "segments"]),
+              default="organisations", show_default=True,
+              help="Cluster organisations (load clusters: members, region and specialisation), "
+                   "or the segments of --region with LQ >= --min-lq.")
+@click.option("--region", help="Only clusters located in this region (needed for segments).")
+@click.option("--min-lq", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Segments of the region: LQ at least this.")
+@click.option("--links", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Activity pairs listed as what links two clusters.")
+@click.option("--top", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Rows, highest opportunity first (0: all).")
+@click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the cluster network (PNG or SVG by the suffix).")
+@_segment_options
+@format_option()
+@output_option()
+@click.pass_context
+@_one_line_errors
+def intercluster_command(ctx: click.Context, cluster_kind: str, region: str | None,
+                         min_lq: float, links: int, top: int, figure: Path | None,
+                         activity: str, classification: str | None, year: int | None,
+                         algorithm: str, resolution: float, runs: int, seed: int,
+                         min_proximity: float, definitions: Path | None, label_size: int,
+                         fmt: str, output: Path | None) -> None:
+    """Inter-cluster cooperation: related clusters whose members do not yet work together.
+
+    For every pair of clusters: relatedness (best-match average of their activities over the
+    relatedness network of the year), ties (member pairs, one of each cluster, that already
+    collaborate: COLLABORATES_WITH or reported partnerships), possible (member pairs there
+    could be), cooperation = ties / possible, and opportunity = relatedness x (1 -
+    cooperation), highest first: the cross-innovation opportunities. links: the most related
+    activity pairs of the two; starters: the member pair not yet tied with the most partners in
+    common (its number in brackets).
+
+    \b
+    Examples:
+      smartspec compute intercluster --activity product --format csv -o pairs.csv
+      smartspec compute intercluster --region DEU --figure clusters.png
+      smartspec compute intercluster --clusters segments --region DEU --year 2017 --top 10
+    """
+    label = activity_label(activity)
+    with store_from(ctx) as store:
+        space = load_space(store, activity=label, classification=classification, year=year)
+        year = space.year_or_latest(year)
+        code = space.region(region) if region and cluster_kind == "segments" else region
+        edges, source = network(store, space, year, min_proximity)
+        members = ties = None
+        if cluster_kind == "organisations":
+            profiles, members, names = _organisation_clusters(store, space, code)
+            ties = store.read_relationships("COLLABORATES_WITH", start="Organisation",
+                                            end="Organisation")
+            reported = store.read_relationships("PARTNERS_WITH", start="Organisation",
+                                                end="Organisation")
+            ties = pd.concat([ties, reported]).rename(columns={"start": "source",
+                                                               "end": "target"})
+        else:
+            if code is None:
+                fail("--clusters segments needs --region")
+            seg_members, labels, _ = run_segments(
+                store, space, year=year, definitions=definitions, algorithm=algorithm,
+                resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+                label_size=label_size)
+            profiles, names = _cluster_sets(store, space, "segments", code, year, seg_members,
+                                            labels, min_lq)
+    if profiles["cluster"].nunique() < 2:
+        fail("fewer than two clusters: no pair to compare")
+    table = seg.intercluster(profiles, edges, members=members, ties=ties, links=links)
+    click.echo(f"{profiles['cluster'].nunique()} clusters ({cluster_kind}), {len(table):,} "
+               f"pairs; relatedness on the {source}", err=True)
+    if figure is not None:
+        _cluster_network(table, names, f"Clusters{f' of {code}' if code else ''}: relatedness "
+                         "and cooperation", figure)
+        click.echo(f"wrote {figure}", err=True)
+    if top:
+        table = table.head(top)
+    names = names.astype(object)
+    table = results.insert_names(table, "cluster_a", names, name_column="cluster_a_name")
+    table = results.insert_names(table, "cluster_b", names, name_column="cluster_b_name")
+    emit(table, fmt, output)
+
+
+def _cluster_network(table: pd.DataFrame, names: pd.Series, title: str, path: Path) -> None:
+    """Clusters on a circle; an edge per related pair coloured by relatedness, solid and wider
+    with more ties, dashed where the members do not cooperate yet."""
+    from matplotlib import cm, colors
+
+    from .figures import plt
+
+    nodes = sorted(set(table["cluster_a"]) | set(table["cluster_b"]))
+    angle = 2 * np.pi * np.arange(len(nodes)) / len(nodes)
+    pos = dict(zip(nodes, zip(np.cos(angle), np.sin(angle), strict=True), strict=True))
+    fig, ax = plt.subplots(figsize=(8, 8))
+    norm = colors.Normalize(vmin=0, vmax=1)
+    cmap = plt.get_cmap("viridis")
+    shown = table[table["relatedness"] > 0].sort_values("relatedness")
+    for row in shown.itertuples(index=False):
+        (x0, y0), (x1, y1) = pos[row.cluster_a], pos[row.cluster_b]
+        ax.plot([x0, x1], [y0, y1], color=cmap(norm(row.relatedness)),
+                linewidth=1 + 2 * np.log1p(row.ties), linestyle="-" if row.ties else "--",
+                alpha=0.8)
+    for node, (x, y) in pos.items():
+        ax.scatter([x], [y], s=300, color="#444444", zorder=3)
+        name = str(names.get(node, "")) if len(names) else ""
+        ax.annotate(f"{node} {name[:30]}".strip(), (x, y), xytext=(1.12 * x, 1.12 * y),
+                    ha="center", va="center", fontsize=8)
+    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7,
+                 label="relatedness (dashed: no ties yet; width: ties)")
+    ax.set_xlim(-1.5, 1.5), ax.set_ylim(-1.5, 1.5), ax.set_aspect("equal"), ax.axis("off")
+    ax.set_title(title)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
