@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..graph_models.store import Store
 from ._io import LoaderError
+from ._io import _lines as _io_lines
 
 __all__ = [
     "Scheme",
@@ -304,9 +305,10 @@ def parse_codes(codes: pd.Series, classification: str) -> pd.DataFrame:
     return out
 
 
-def _lines(mask: np.ndarray, index: pd.Index, limit: int = 5) -> str:
-    pos = np.asarray(index)[np.flatnonzero(mask)][:limit] + 2
-    return ", ".join(map(str, pos))
+def _lines(mask: np.ndarray, codes: pd.Series, limit: int = 5) -> str:
+    """File lines of the masked codes: the record numbers in ``codes``' index, through the
+    file's line map where the reader recorded one (blank lines, quoted newlines)."""
+    return _io_lines(np.asarray(codes.index)[np.flatnonzero(mask)], limit, frame=codes)
 
 
 def normalise(
@@ -335,7 +337,7 @@ def normalise(
         examples = ", ".join(repr(c) for c in pd.unique(text[unknown])[:3])
         raise LoaderError(
             f"{path}: column {column!r} has {int(unknown.sum())} code(s) of unknown form for "
-            f"{sch.name} at line(s) {_lines(unknown, text.index)} (e.g. {examples}); expected "
+            f"{sch.name} at line(s) {_lines(unknown, codes)} (e.g. {examples}); expected "
             f"{_EXPECTED[sch.name]}"
         )
     present = sorted(set(depth.tolist()))
@@ -345,7 +347,7 @@ def normalise(
             sel = depth == d
             parts.append(
                 f"{int(sel.sum())} at {sch.levels[d]} (e.g. {text[sel].iloc[0]!r}, line "
-                f"{_lines(sel, text.index, 1)})"
+                f"{_lines(sel, codes, 1)})"
             )
         raise LoaderError(
             f"{path}: column {column!r} mixes code levels: {'; '.join(parts)}; a table of "
@@ -368,7 +370,7 @@ def normalise(
         raise LoaderError(
             f"{path}: column {column!r} has {int(coarse.sum())} code(s) at a coarser level "
             f"({', '.join(found)}) than the chosen level {level} at line(s) "
-            f"{_lines(coarse, text.index)} (e.g. {examples}); choose --level "
+            f"{_lines(coarse, codes)} (e.g. {examples}); choose --level "
             f"{sch.levels[int(depth.min())]} or drop them"
         )
     mapped = parsed[level].reindex(text.to_numpy()).to_numpy()

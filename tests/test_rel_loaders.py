@@ -282,3 +282,11 @@ def test_property_that_becomes_missing_is_removed(store, tmp_path):
                      "RETURN o.id AS id, m.since AS since ORDER BY id")
     assert back["id"].tolist() == ["a", "b"]
     assert pd.isna(back["since"].iloc[0]) and back["since"].iloc[1] == 2012
+
+
+def test_code_errors_name_file_lines_past_blank_lines(tmp_path):
+    """Item 9: errors about activity codes (loaders/codes.py) count file lines, not records."""
+    f = tmp_path / "p.csv"
+    f.write_text('region,technology,year,count\nDE1,H01L,2010,1\n\n"DE2",ZZZZ,2010,1\n')
+    with pytest.raises(LoaderError, match=r"code\(s\) of unknown form for IPC at line\(s\) 4 "):
+        read_patents(f, classification="IPC")
