@@ -160,6 +160,9 @@ PARAMS = {
     "similar_regions": {"region": "DEU", "year": 2017},
     "specialisation_changes": {"from_year": 2016, "to_year": 2017},
     "complexity_ranking": {"year": 2017},
+    "region_segments": {"region": "DEU", "year": 2017},
+    "segment_members": {"segment": "Product:leiden:2017:0"},
+    "related_unconnected_clusters": {"year": 2017},
     "complexity_over_time": {},
     "activity_complexity_ranking": {"year": 2017},
     "region_profile": {"region": "FRA"},
@@ -178,6 +181,10 @@ PARAMS = {
 #: Queries allowed to answer nothing on this clean graph (the checks; no sub-regions loaded).
 EMPTY = {
     "region_subregions",
+    # this graph holds no segments; tests/test_segments.py runs these on both stores with some
+    "region_segments",
+    "segment_members",
+    "related_unconnected_clusters",
     "check_orphans",
     "check_missing_keys",
     "check_duplicate_keys",
