@@ -10,6 +10,7 @@
 MATCH p = (c:Region)-[:PART_OF*1..]->(r:Region {code: $region})
 WITH c, min(length(p)) AS depth
 MATCH (c)-[:PART_OF]->(parent:Region)
+WHERE parent.code = $region OR EXISTS { MATCH (parent)-[:PART_OF*1..]->(:Region {code: $region}) }
 RETURN c.code AS code,
        CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END AS name,
        c.level AS level, depth, parent.code AS parent,

@@ -820,3 +820,26 @@ def test_answers_are_alike_on_both_stores(neo4j_graph, embedded_graph):
         a = library.run(neo4j_graph, name, params)
         b = library.run(embedded_graph, name, params)
         pd.testing.assert_frame_equal(a, b, check_dtype=True)
+
+
+# -- country groups: a clean hierarchy, one row per sub-region ---------------------------------
+@pytest.mark.parametrize("backend", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_country_groups_are_a_clean_hierarchy(backend, request, tmp_path):
+    """Countries with their groups (EU27, EUROPE, WB_*, UN regions) pass the hierarchy check,
+    and a group's sub-regions come once each, with the parent inside the group."""
+    from smartspec.loaders.classifications import write_countries
+
+    store = (EmbeddedStore(tmp_path / "g.kgl") if backend == "embedded"
+             else request.getfixturevalue("neo4j_store"))
+    write_countries(store, ["DEU", "FRA", "KOR", "USA"])
+    if backend == "embedded":
+        store.commit()
+    assert rows(library.run(store, "check_region_hierarchy")) == []
+    sub = library.run(store, "region_subregions", {"region": "EU27"})
+    assert sorted(sub["code"]) == ["DEU", "FRA"]
+    assert set(sub["parent"]) == {"EU27"}
+    europe = library.run(store, "region_subregions", {"region": "EUROPE"})
+    assert not europe["code"].duplicated().any()
+    assert {"DEU", "FRA"} <= set(europe["code"])
+    assert "KOR" not in set(europe["code"])
+    store.close()
