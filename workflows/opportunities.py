@@ -110,7 +110,7 @@ class ActivityOpportunities:
         lines.append("market: world_value = sum of all regions' values in "
                      f"{self.year}; market_growth = "
                      + (f"compound annual growth {growth}" if growth
-                        else "n/a (one period loaded)")
+                        else f"n/a (no loaded period before {self.year})")
                      + "; world_share = region_value / world_value")
         return "\n".join(lines)
 
