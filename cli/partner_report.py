@@ -1,0 +1,446 @@
+"""``smartspec report --organisation ID|NAME`` and ``--cluster C``: one self-contained HTML page on
+an organisation's or a cluster's partners.
+
+The page holds a world map (and a Europe close-up) of the current partners by country with the
+recommended ones marked (inline SVG from shipped geometry: :mod:`smartspec.cli.world_map`), the
+local-buzz / global-pipeline profile over time, the ego network's strongest ties, and the
+recommended partners with their reasons in words. Figures are embedded (PNG as ``data:`` URIs,
+the maps as SVG); the page has no script and loads nothing: it opens offline and prints.
+
+The data are the recommender's (:func:`smartspec.cli.partners.read_partner_data`: the store),
+the focal is resolved as ``smartspec recommend partners`` resolves it, and the list is the one
+that command prints with the same method and ``--top``
+(:func:`smartspec.workflows.partner_report.recommend`).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+import matplotlib
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..algorithms import recommendation as rec
+from ..algorithms._validation import ValidationError
+from ..workflows import partner_report as wp
+from . import figures, world_map
+from ._common import fail
+from .partners import NO_NAME, _cluster_members, read_partner_data, resolve_organisation
+
+__all__ = ["run_partner_report", "build_partner_page", "DEFAULT_TOP"]
+
+#: Recommended partners listed by default (as ``smartspec recommend partners --top``).
+DEFAULT_TOP = 20
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em auto;
+max-width:1150px;color:#222;line-height:1.45;padding:0 1em}
+h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #08519c;padding-bottom:.2em;
+margin-top:2em}table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#f0f4fa}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+img{max-width:100%;height:auto;border:1px solid #eee}.note{color:#555;font-size:.9em}
+figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
+.maps{display:grid;grid-template-columns:1fr;gap:.6em}
+.why{font-size:.92em;max-width:34em}
+"""
+
+#: Tie colours: the member's own country (local buzz) and abroad (global pipelines).
+_LOCAL, _ABROAD, _UNKNOWN, _MEMBER = "#1b9e77", "#d95f02", "#bbbbbb", "#08306b"
+
+
+#: Column headers of the profile table.
+_PROFILE_COLUMNS = {
+    "year": "year", "projects": "projects", "ties": "ties", "local_ties": "local",
+    "international_ties": "international", "unknown_ties": "country unknown",
+    "international_share": "international share", "ei_index": "E-I index",
+    "partner_countries": "partner countries abroad",
+    "partner_country_diversity": "partner-country diversity",
+    "new_partner_share": "new-partner share", "pipeline_actors": "members with ties abroad",
+    "international_ties_per_actor": "international ties per member",
+    "pipeline_actor_share": "share of members with ties abroad",
+    "pipeline_gini": "Gini of ties abroad", "actors": "active members",
+    "internal_ties": "ties between members", "internal_density": "density between members",
+}
+
+
+def _short(name, width: int = 34) -> str:
+    text = name if isinstance(name, str) and name.strip() else NO_NAME
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _country(code, names: dict[str, str]) -> str:
+    if not isinstance(code, str):
+        return "?"
+    return f"{names[code]} ({code})" if code in names else code
+
+
+def _cell(value, numeric: bool = False, plain: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        text = ""
+    elif isinstance(value, float):
+        text = f"{value:,.3f}"
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool) and not plain:
+        text = f"{value:,}"
+    else:
+        text = str(value)
+    return f"<td class='{'n' if numeric else 't'}'>{html.escape(text)}</td>"
+
+
+def _table(frame: pd.DataFrame, attrs: list[str] | None = None) -> str:
+    """Rows as HTML (numbers right-aligned, everything escaped); ``attrs`` are added to each row."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c in frame.columns]
+    rows = []
+    for k, values in enumerate(frame.itertuples(index=False)):
+        extra = f" {attrs[k]}" if attrs else ""
+        rows.append(f"<tr{extra}>" + "".join(
+            _cell(v, n, plain=c in ("year", "rank"))
+            for v, n, c in zip(values, numeric, frame.columns, strict=True)) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _png(fig, save_dir: Path | None, stem: str, saved: list[Path]) -> str:
+    import matplotlib.pyplot as plt
+
+    data = figures.to_base64_png(fig)
+    if save_dir is not None:
+        saved += figures.save(fig, save_dir / stem)
+    plt.close(fig)
+    return f"data:image/png;base64,{data}"
+
+
+def profile_figure(profile: pd.DataFrame, who: str):
+    """Ties per year by geography (bars) and the shares and partner countries (lines)."""
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
+    years = profile["year"].astype(int).to_numpy()
+    local = profile["local_ties"].to_numpy(dtype=float)
+    intl = profile["international_ties"].to_numpy(dtype=float)
+    unknown = profile.get("unknown_ties", pd.Series(0, index=profile.index)).to_numpy(float)
+    ax1.bar(years, local, color=_LOCAL, label="local (same country)")
+    ax1.bar(years, intl, bottom=local, color=_ABROAD, label="international")
+    if unknown.any():
+        ax1.bar(years, unknown, bottom=local + intl, color=_UNKNOWN, label="country unknown")
+    ax1.set_title(f"Partners per year: local buzz and global pipelines\n{who}", fontsize=10)
+    ax1.set_ylabel("member-partner ties (distinct pairs)")
+    ax1.set_xticks(years)
+    ax1.legend(fontsize=8, loc="upper left")
+    ax2.plot(years, profile["international_share"], "-o", color=_ABROAD, ms=4,
+             label="international share of ties")
+    ax2.plot(years, profile["new_partner_share"], "-s", color="#6a51a3", ms=4,
+             label="share of ties with new partners")
+    ax2.set_ylim(0, 1.05)
+    ax2.set_ylabel("share")
+    ax2.set_xticks(years)
+    ax3 = ax2.twinx()
+    ax3.plot(years, profile["partner_countries"], "--^", color="#555", ms=4,
+             label="partner countries abroad")
+    ax3.set_ylabel("partner countries abroad")
+    ax3.set_ylim(0, max(1, float(profile["partner_countries"].max())) * 1.15)
+    lines = ax2.get_legend_handles_labels()
+    more = ax3.get_legend_handles_labels()
+    ax2.legend(lines[0] + more[0], lines[1] + more[1], fontsize=8, loc="lower left")
+    ax2.set_title("Openness over time", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def ego_figure(report: wp.PartnerReport, names: dict[str, str]):
+    """The ego network on two rings: the members inside (one organisation at the centre), their
+    strongest partners outside, grouped by country, each labelled with its name and country;
+    edge width is joint projects, colour local (member's country) or international."""
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nodes, edges = report.ego_nodes, report.ego_edges
+    fig, ax = plt.subplots(figsize=(11, 10))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    members = nodes[nodes["role"] == "member"].reset_index(drop=True)
+    partners = nodes[nodes["role"] == "partner"].copy()
+    partners = partners.sort_values(["country", "joint_projects"], ascending=[True, False],
+                                     na_position="last", ignore_index=True)
+    pos, country = {}, dict(zip(nodes["organisation"], nodes["country"], strict=True))
+    if len(members) == 1:
+        pos[members["organisation"][0]] = (0.0, 0.0)
+    else:
+        for k, m in enumerate(members["organisation"]):
+            a = 2 * math.pi * k / len(members) + math.pi / 2
+            pos[m] = (0.38 * math.cos(a), 0.38 * math.sin(a))
+    angles = {}
+    for k, p in enumerate(partners["organisation"]):
+        a = 2 * math.pi * k / max(1, len(partners)) + math.pi / 2
+        angles[p] = a
+        pos[p] = (math.cos(a), math.sin(a))
+    top = max(1, int(edges["joint_projects"].max())) if len(edges) else 1
+    home = report.home
+    for e in edges.sort_values("joint_projects").itertuples(index=False):
+        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+        width = 0.6 + 4.5 * e.joint_projects / top
+        if e.kind == "partner-partner":
+            col, alpha = "#9e9e9e", 0.45
+        elif e.kind == "member-member":
+            col, alpha = _MEMBER, 0.8
+        else:
+            c1, c2 = country.get(e.source), country.get(e.target)
+            known = isinstance(c1, str) and isinstance(c2, str)
+            col = _UNKNOWN if not known else _LOCAL if c1 == c2 else _ABROAD
+            alpha = 0.85
+        ax.plot([x1, x2], [y1, y2], color=col, alpha=alpha, lw=width, zorder=1,
+                solid_capstyle="round")
+    size = {o: 40 + 260 * math.sqrt(j / max(1, nodes["joint_projects"].max()))
+            for o, j in zip(nodes["organisation"], nodes["joint_projects"], strict=True)}
+    for o, (x, y) in pos.items():
+        is_member = o in set(members["organisation"])
+        c = country.get(o)
+        col = _MEMBER if is_member else (_LOCAL if c in home else _ABROAD if isinstance(c, str)
+                                         else _UNKNOWN)
+        ax.scatter([x], [y], s=size[o] * (1.6 if is_member else 1), color=col, zorder=3,
+                   edgecolors="white", linewidths=1)
+    label_of = dict(zip(nodes["organisation"], nodes["name"], strict=True))
+    joint_of = dict(zip(nodes["organisation"], nodes["joint_projects"], strict=True))
+    for p, a in angles.items():
+        deg = math.degrees(a) % 360
+        right = deg <= 90 or deg >= 270
+        c = country.get(p)
+        named = isinstance(label_of[p], str) and label_of[p] != NO_NAME
+        text = (f"{_short(label_of[p], 38) if named else p + ' (no name)'} "
+                f"[{c if isinstance(c, str) else '?'}] "
+                f"{joint_of[p]}")
+        ax.text(1.07 * math.cos(a), 1.07 * math.sin(a), text,
+                rotation=deg if right else deg - 180, rotation_mode="anchor",
+                ha="left" if right else "right", va="center", fontsize=7.5, zorder=4)
+    for m in members["organisation"]:
+        x, y = pos[m]
+        ax.text(x, y - (0.09 if len(members) == 1 else 0.06), _short(label_of[m], 30),
+                ha="center", va="top", fontsize=8.5, fontweight="bold", zorder=5,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
+    for lab, col in (("member", _MEMBER), ("partner in a member's country", _LOCAL),
+                     ("partner abroad", _ABROAD)):
+        ax.scatter([], [], color=col, s=40, label=lab)
+    ax.plot([], [], color="#9e9e9e", lw=2, label="tie between partners")
+    ax.legend(loc="lower left", bbox_to_anchor=(-0.02, -0.04), fontsize=8, frameon=False)
+    ax.set_xlim(-2.0, 2.0)
+    ax.set_ylim(-1.75, 1.75)
+    fig.tight_layout()
+    return fig
+
+
+def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
+                       ) -> tuple[str, dict]:
+    """The page as one HTML string, and what it holds (maps, figures, list ids)."""
+    names = wp.country_names()
+    saved: list[Path] = []
+    who = report.label
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    recs = report.recommendations
+    parts = [f"<h1>Partner report: {html.escape(who)}</h1>"]
+    weights = ", ".join(f"{k}={v:g}" for k, v in report.weights.items())
+    parts.append(
+        f"<p class='note'>smartspec {__version__}, {stamp}; data: {html.escape(report.source)}"
+        f" ({'projects up to ' + str(report.until) if report.until else 'all years'}); "
+        f"ranking method <code>{html.escape(report.method)}</code>"
+        + (f" (weights {html.escape(weights)})" if weights else "")
+        + f"; {report.candidates:,} candidates (organisations without a joint project yet).</p>")
+    # key figures
+    p = report.partners
+    intl = p["country"].map(lambda c: isinstance(c, str) and c not in report.home)
+    key = pd.DataFrame({"indicator": [
+        "members with projects" if report.kind == "cluster" else "organisation",
+        "projects", "coordinated", "current partners", "of them abroad",
+        "partner countries abroad"],
+        "value": [
+            (f"{len(report.members):,}" + (f" of {report.cluster_size:,} members"
+                                          if report.cluster_size else ""))
+            if report.kind == "cluster" else
+            f"{report.members['name'].iloc[0]} ({report.members['organisation'].iloc[0]}), "
+            f"{_country(report.members['country'].iloc[0], names)}, "
+            f"{report.members['type'].iloc[0] or 'type unknown'}",
+            f"{int(report.profile['projects'].sum()):,} (dated)",
+            f"{int(report.members['coordinated'].sum()):,}",
+            f"{len(p):,}",
+            f"{int(intl.sum()):,} ({100 * intl.mean():.1f} %)" if len(p) else "0",
+            f"{p.loc[intl, 'country'].nunique():,}"]})
+    parts.append("<h2>Key figures</h2>" + _table(key))
+    if report.kind == "cluster":
+        m = report.members.copy()
+        m["country"] = m["country"].map(lambda c: _country(c, names))
+        parts.append("<p>Members with projects in the data:</p>" + _table(
+            m.sort_values("projects", ascending=False)[
+                ["organisation", "name", "country", "type", "projects", "coordinated",
+                 "partners"]]))
+    # maps
+    partner_counts = {c: int(n) for c, n in zip(report.countries["country"],
+                                                report.countries["partners"], strict=True)
+                      if isinstance(c, str) and n > 0}
+    recommended = {}
+    for c, nm in zip(recs["country"], recs["name"], strict=True):
+        if isinstance(c, str):
+            recommended.setdefault(c, []).append(_short(nm, 60))
+    maps = []
+    info = {}
+    for view, title in (("europe", "Europe"), ("world", "World")):
+        svg, drawn = world_map.world_map_svg(partner_counts, recommended, home=report.home,
+                                             names=names, view=view,
+                                             title=f"Partners of {who}: {title}")
+        maps.append(f"<figure>{svg}<figcaption>{title}: countries coloured by the number of "
+                    "current partners there; orange circles: recommended partners (their "
+                    "number); thick outline: the focal's country. Hover a country or a circle "
+                    "for names.</figcaption></figure>")
+        info[view] = drawn
+    unplaced = sorted(set(info["world"]["missing"]))
+    parts.append("<h2>Where the partners are</h2>"
+                 f"<p>{len(p):,} current partners in {len(partner_counts):,} countries; "
+                 f"{len(recs)} recommended partners in {len(recommended)} countries.</p>"
+                 f"<div class='maps'>{''.join(maps)}</div>")
+    if info["world"]["points"]:
+        parts.append("<p class='note'>Too small for the map's 1:110m scale, shown as a dot at "
+                     "the capital: " + html.escape(", ".join(
+                         _country(c, names) for c in info["world"]["points"])) + ".</p>")
+    if unplaced:
+        parts.append("<p class='note'>Not on the map (no geometry or capital known): "
+                     + html.escape(", ".join(_country(c, names) for c in unplaced)) + ".</p>")
+    top_c = report.countries.head(15).copy()
+    top_c["recommended_names"] = top_c["recommended_names"].map(
+        lambda v: "; ".join(_short(n, 40) for n in v))
+    top_c = top_c.rename(columns={"country_name": "name", "joint_projects": "joint projects",
+                                  "recommended_names": "recommended partners there"})
+    parts.append(f"<p>Countries with most partners (of {len(report.countries):,}):</p>"
+                 + _table(top_c[["country", "name", "partners", "joint projects", "recommended",
+                                 "recommended partners there"]]))
+    # profile over time
+    prof = report.profile
+    fig = profile_figure(prof, who)
+    parts.append("<h2>Local buzz and global pipelines over time</h2>"
+                 "<p>Each year's ties of the "
+                 + ("cluster's members" if report.kind == "cluster" else "organisation")
+                 + " with the organisations they share a project with (projects by start year). "
+                 "Local: the partner is in the member's country; international: abroad "
+                 "(Bathelt, Malmberg &amp; Maskell 2004). E-I index = (external - local) / all "
+                 "ties (Krackhardt &amp; Stern 1988); partner-country diversity is the Shannon "
+                 "entropy of the international ties by country; new partners are those first "
+                 "met that year (every partner is new in the data's first year, 2014 for "
+                 "Horizon 2020; the last years are partial, the data end in December 2020).</p>"
+                 f"<figure><img alt='Ties per year' src='{_png(fig, save_dir, 'profile', saved)}'>"
+                 "<figcaption>Left: ties per year by geography. Right: international share, "
+                 "share of ties with new partners, and partner countries abroad."
+                 "</figcaption></figure>")
+    shown = prof.copy()
+    if "unknown_ties" in shown and not shown["unknown_ties"].any():
+        shown = shown.drop(columns=["unknown_ties"])
+    shown = shown.rename(columns=_PROFILE_COLUMNS)
+    for c in shown.columns:
+        if pd.api.types.is_float_dtype(shown[c]):
+            shown[c] = shown[c].round(3)
+    parts.append(_table(shown))
+    # ego network
+    left = report.ego_left_out
+    fig = ego_figure(report, names)
+    n_p = int((report.ego_nodes["role"] == "partner").sum())
+    parts.append("<h2>Ego network: the strongest ties</h2>"
+                 f"<p>The {n_p} partners with most joint projects (label: name, [country], "
+                 "joint projects), grouped by country round the ring; line width: joint "
+                 "projects; grey lines: the strongest ties between these partners. Not drawn: "
+                 f"{left.get('partners_not_drawn', 0):,} other partners, "
+                 f"{left.get('partner_ties_not_drawn', 0):,} weaker ties between the drawn "
+                 "partners"
+                 + (f", {left['members_not_drawn']:,} members without a drawn tie"
+                    if report.kind == "cluster" else "")
+                 + ".</p>"
+                 f"<figure><img alt='Ego network' src='{_png(fig, save_dir, 'ego', saved)}'>"
+                 "</figure>")
+    # the list
+    table = recs.copy()
+    table["country"] = table["country"].map(lambda c: _country(c, names))
+    table["name"] = table["name"].map(lambda n: n if isinstance(n, str) else NO_NAME)
+    table["score"] = table["score"].round(4)
+    shown = table[["rank", "organisation", "name", "country", "type", "score", "common_partners",
+                   "reasons"]].rename(columns={"common_partners": "shared partners",
+                                               "reasons": "why"})
+    attrs = [f'data-rank="{int(r)}" data-organisation="{html.escape(str(o), quote=True)}"'
+             for r, o in zip(recs["rank"], recs["organisation"], strict=True)]
+    body = _table(shown, attrs).replace("<table>", "<table id='recommendations'>", 1)
+    csv = recs.drop(columns=["reasons"]).assign(reasons=recs["reasons"]).to_csv(index=False)
+    href = "data:text/csv;base64," + base64.b64encode(csv.encode("utf-8")).decode("ascii")
+    note = (f"<p class='note'>{html.escape(report.note)}: ranked on fit, complementarity and "
+            "experience.</p>" if report.note else "")
+    flag = "--cluster" if report.kind == "cluster" else "--organisation"
+    parts.append(
+        f"<h2>Recommended partners</h2><p>The {len(recs)} best-ranked organisations that "
+        + ("no member works" if report.kind == "cluster" else "it does not work")
+        + " with yet, each with the evidence behind it (shared partners, topics, what it adds), "
+        f"as <code>smartspec recommend partners {flag} ... --top {report.top}</code> lists "
+        f"them. <a download='partners.csv' href='{href}'>Download the list as CSV</a> (every "
+        f"score component).</p>{note}{body}")
+    parts.append(
+        "<h2>Sources and methods</h2><p class='note'>Collaborations: the store's project "
+        "participations (the shipped data are CORDIS Horizon 2020, &copy; European Union, CC BY "
+        "4.0). Recommendation: smartspec's partner score (network proximity, Adamic-Adar; "
+        "technological fit at an optimal cognitive distance, Nooteboom et al. 2007; "
+        "complementarity; experience; pipeline additions). Map: Natural Earth 1:110m countries "
+        "(public domain) via the world-atlas package (ISC), Equal Earth projection (Šavrič, "
+        "Patterson &amp; Jenny 2018); small countries at their capital from GeoNames (CC BY "
+        "4.0). The page loads nothing from the network.</p>")
+    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>smartspec partner report: {html.escape(who)}</title><meta name='viewport' "
+            f"content='width=device-width, initial-scale=1'><style>{_CSS}</style></head><body>"
+            + "\n".join(parts) + "</body></html>")
+    return page, {"organisations": recs["organisation"].astype(str).tolist(), "saved": saved,
+                  "maps": info, "figures": 2}
+
+
+def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster: str | None,
+                       method: str | None, top: int, out_dir: Path,
+                       save_figures: bool = False) -> Path:
+    """Resolve the focal as ``recommend partners`` does, build the page, write it.
+
+    ``top`` counts only when given on the command line (``report``'s default is the region
+    report's 15); otherwise the list has ``recommend partners``' default length, 20."""
+    from click.core import ParameterSource
+
+    if ctx.get_parameter_source("top") != ParameterSource.COMMANDLINE:
+        top = DEFAULT_TOP
+    data = read_partner_data(ctx, None, None, None, None)
+    try:
+        index = rec.partner_index(data.participations, data.topics, data.organisations)
+    except ValidationError as exc:
+        fail(str(exc))
+    size = None
+    if cluster:
+        focal, label, size = _cluster_members(data, cluster, index)
+        slug = f"cluster_{cluster}"
+    else:
+        focal = resolve_organisation(data, index, str(organisation))
+        pos = index.organisations.get_indexer([focal])[0]
+        name = index.name[pos] if pos >= 0 else None
+        label = f"{_short(name, 80)} ({focal})"
+        slug = focal
+    save_dir = out_dir / "figures" if save_figures else None
+    try:
+        report = wp.partner_report_data(data, index, focal, label,
+                                        method=method or wp.DEFAULT_METHOD, top=top,
+                                        cluster_size=size)
+    except ValidationError as exc:
+        fail(str(exc))
+    page, info = build_partner_page(report, save_dir=save_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in slug)
+    path = out_dir / f"smartspec_partners_{safe}.html"
+    path.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {path} on {label} ({len(page) / 1e6:.1f} MB; {len(report.partners):,} "
+               f"current partners in {report.countries['partners'].gt(0).sum():,} countries; "
+               f"{len(info['organisations'])} recommended, method {report.method})")
+    if info["saved"]:
+        click.echo(f"wrote {len(info['saved'])} PNG/SVG files to {save_dir}")
+    return path
