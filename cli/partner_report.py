@@ -49,7 +49,7 @@ th{background:#f0f4fa}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 img{max-width:100%;height:auto;border:1px solid #eee}.note{color:#555;font-size:.9em}
 figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
 .maps{display:grid;grid-template-columns:1fr;gap:.6em}
-.why{font-size:.92em;max-width:34em}
+.wide{overflow-x:auto}
 """
 
 #: Tie colours: the member's own country (local buzz) and abroad (global pipelines).
@@ -156,33 +156,60 @@ def profile_figure(profile: pd.DataFrame, who: str):
     return fig
 
 
+def _node_label(org: str, name, country, joint: int, width: int = 38) -> str:
+    named = isinstance(name, str) and name != NO_NAME
+    return (f"{_short(name, width) if named else org + ' (no name)'} "
+            f"[{country if isinstance(country, str) else '?'}] {joint}")
+
+
 def ego_figure(report: wp.PartnerReport, names: dict[str, str]):
-    """The ego network on two rings: the members inside (one organisation at the centre), their
-    strongest partners outside, grouped by country, each labelled with its name and country;
-    edge width is joint projects, colour local (member's country) or international."""
+    """The ego network, labelled: one organisation at the centre of a ring of its strongest
+    partners (grouped by country); a cluster's members in a column on the left and their
+    strongest partners in a column on the right (grouped by country), ties within a column as
+    arcs. Edge width is joint projects; colour: local (the member's country) or international.
+    """
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch
 
     nodes, edges = report.ego_nodes, report.ego_edges
-    fig, ax = plt.subplots(figsize=(11, 10))
-    ax.set_aspect("equal")
-    ax.axis("off")
-    members = nodes[nodes["role"] == "member"].reset_index(drop=True)
-    partners = nodes[nodes["role"] == "partner"].copy()
-    partners = partners.sort_values(["country", "joint_projects"], ascending=[True, False],
-                                     na_position="last", ignore_index=True)
-    pos, country = {}, dict(zip(nodes["organisation"], nodes["country"], strict=True))
-    if len(members) == 1:
-        pos[members["organisation"][0]] = (0.0, 0.0)
+    members = nodes[nodes["role"] == "member"].sort_values(
+        ["joint_projects", "organisation"], ascending=[False, True], ignore_index=True)
+    partners = nodes[nodes["role"] == "partner"].sort_values(
+        ["country", "joint_projects"], ascending=[True, False], na_position="last",
+        ignore_index=True)
+    country = dict(zip(nodes["organisation"], nodes["country"], strict=True))
+    label_of = dict(zip(nodes["organisation"], nodes["name"], strict=True))
+    joint_of = dict(zip(nodes["organisation"], nodes["joint_projects"], strict=True))
+    radial = len(members) <= 1
+    pos, texts = {}, []  # texts: (x, y, text, rotation, ha, bold)
+    if radial:
+        fig, ax = plt.subplots(figsize=(11, 10))
+        for m in members["organisation"]:
+            pos[m] = (0.0, 0.0)
+            texts.append((0.0, -0.09, _short(label_of[m], 30), 0.0, "center", True))
+        for k, p in enumerate(partners["organisation"]):
+            a = 2 * math.pi * k / max(1, len(partners)) + math.pi / 2
+            pos[p] = (math.cos(a), math.sin(a))
+            deg = math.degrees(a) % 360
+            right = deg <= 90 or deg >= 270
+            texts.append((1.07 * math.cos(a), 1.07 * math.sin(a),
+                          _node_label(p, label_of[p], country.get(p), joint_of[p]),
+                          deg if right else deg - 180, "left" if right else "right", False))
     else:
-        for k, m in enumerate(members["organisation"]):
-            a = 2 * math.pi * k / len(members) + math.pi / 2
-            pos[m] = (0.38 * math.cos(a), 0.38 * math.sin(a))
-    angles = {}
-    for k, p in enumerate(partners["organisation"]):
-        a = 2 * math.pi * k / max(1, len(partners)) + math.pi / 2
-        angles[p] = a
-        pos[p] = (math.cos(a), math.sin(a))
+        rows = max(len(members), len(partners))
+        fig, ax = plt.subplots(figsize=(11, max(5.0, 0.36 * rows + 1.5)))
+
+        def column(ids, x, ha, bold):
+            for k, o in enumerate(ids):
+                y = 1 - 2 * (k + 0.5) / len(ids) if len(ids) > 1 else 0.0
+                pos[o] = (x, y)
+                texts.append((x + (-0.04 if ha == "right" else 0.04), y,
+                              _node_label(o, label_of[o], country.get(o), joint_of[o], 34),
+                              0.0, ha, bold))
+
+        column(list(members["organisation"]), -0.5, "right", True)
+        column(list(partners["organisation"]), 0.5, "left", False)
     top = max(1, int(edges["joint_projects"].max())) if len(edges) else 1
     home = report.home
     for e in edges.sort_values("joint_projects").itertuples(index=False):
@@ -197,42 +224,50 @@ def ego_figure(report: wp.PartnerReport, names: dict[str, str]):
             known = isinstance(c1, str) and isinstance(c2, str)
             col = _UNKNOWN if not known else _LOCAL if c1 == c2 else _ABROAD
             alpha = 0.85
-        ax.plot([x1, x2], [y1, y2], color=col, alpha=alpha, lw=width, zorder=1,
-                solid_capstyle="round")
-    size = {o: 40 + 260 * math.sqrt(j / max(1, nodes["joint_projects"].max()))
-            for o, j in zip(nodes["organisation"], nodes["joint_projects"], strict=True)}
+        if not radial and e.kind != "member-partner":
+            # within a column: an arc bulging towards the middle
+            bend = -0.6 if (x1 < 0) == (y2 < y1) else 0.6
+            ax.add_patch(FancyArrowPatch((x1, y1), (x2, y2), arrowstyle="-", lw=width,
+                                         color=col, alpha=alpha, zorder=1,
+                                         connectionstyle=f"arc3,rad={bend}"))
+        else:
+            ax.plot([x1, x2], [y1, y2], color=col, alpha=alpha, lw=width, zorder=1,
+                    solid_capstyle="round")
+    biggest = max(1, int(nodes["joint_projects"].max())) if len(nodes) else 1
+    mset = set(members["organisation"])
     for o, (x, y) in pos.items():
-        is_member = o in set(members["organisation"])
         c = country.get(o)
-        col = _MEMBER if is_member else (_LOCAL if c in home else _ABROAD if isinstance(c, str)
+        col = _MEMBER if o in mset else (_LOCAL if c in home else _ABROAD if isinstance(c, str)
                                          else _UNKNOWN)
-        ax.scatter([x], [y], s=size[o] * (1.6 if is_member else 1), color=col, zorder=3,
-                   edgecolors="white", linewidths=1)
-    label_of = dict(zip(nodes["organisation"], nodes["name"], strict=True))
-    joint_of = dict(zip(nodes["organisation"], nodes["joint_projects"], strict=True))
-    for p, a in angles.items():
-        deg = math.degrees(a) % 360
-        right = deg <= 90 or deg >= 270
-        c = country.get(p)
-        named = isinstance(label_of[p], str) and label_of[p] != NO_NAME
-        text = (f"{_short(label_of[p], 38) if named else p + ' (no name)'} "
-                f"[{c if isinstance(c, str) else '?'}] "
-                f"{joint_of[p]}")
-        ax.text(1.07 * math.cos(a), 1.07 * math.sin(a), text,
-                rotation=deg if right else deg - 180, rotation_mode="anchor",
-                ha="left" if right else "right", va="center", fontsize=7.5, zorder=4)
-    for m in members["organisation"]:
-        x, y = pos[m]
-        ax.text(x, y - (0.09 if len(members) == 1 else 0.06), _short(label_of[m], 30),
-                ha="center", va="top", fontsize=8.5, fontweight="bold", zorder=5,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
+        size = 40 + 260 * math.sqrt(joint_of[o] / biggest)
+        ax.scatter([x], [y], s=size * (1.6 if radial and o in mset else 1), color=col,
+                   zorder=3, edgecolors="white", linewidths=1)
+    for x, y, text, rot, ha, bold in texts:
+        ax.text(x, y, text, rotation=rot, rotation_mode="anchor", ha=ha,
+                va="top" if radial and bold else "center", fontsize=8.5 if bold else 7.5,
+                fontweight="bold" if bold else "normal", zorder=5,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8}
+                if radial and bold else None)
     for lab, col in (("member", _MEMBER), ("partner in a member's country", _LOCAL),
                      ("partner abroad", _ABROAD)):
         ax.scatter([], [], color=col, s=40, label=lab)
     ax.plot([], [], color="#9e9e9e", lw=2, label="tie between partners")
-    ax.legend(loc="lower left", bbox_to_anchor=(-0.02, -0.04), fontsize=8, frameon=False)
-    ax.set_xlim(-2.0, 2.0)
-    ax.set_ylim(-1.75, 1.75)
+    if not radial:
+        ax.plot([], [], color=_MEMBER, lw=2, label="tie between members")
+    ax.axis("off")
+    if radial:
+        ax.set_aspect("equal")
+        ax.set_xlim(-2.0, 2.0)
+        ax.set_ylim(-1.75, 1.75)
+        ax.legend(loc="lower left", bbox_to_anchor=(-0.02, -0.04), fontsize=8, frameon=False)
+    else:
+        ax.set_xlim(-1.9, 1.9)
+        ax.set_ylim(-1.08, 1.08)
+        ax.text(-0.5, 1.06, "members", ha="center", fontsize=9, fontweight="bold")
+        ax.text(0.5, 1.06, "their strongest partners", ha="center", fontsize=9,
+                fontweight="bold")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=5, fontsize=8,
+                  frameon=False)
     fig.tight_layout()
     return fig
 
@@ -284,10 +319,9 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
     partner_counts = {c: int(n) for c, n in zip(report.countries["country"],
                                                 report.countries["partners"], strict=True)
                       if isinstance(c, str) and n > 0}
-    recommended = {}
-    for c, nm in zip(recs["country"], recs["name"], strict=True):
-        if isinstance(c, str):
-            recommended.setdefault(c, []).append(_short(nm, 60))
+    recommended = {c: [_short(n, 60) for n in v] for c, v in
+                   zip(report.countries["country"], report.countries["recommended_names"],
+                       strict=True) if isinstance(c, str) and v}
     maps = []
     info = {}
     for view, title in (("europe", "Europe"), ("world", "World")):
@@ -343,15 +377,20 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
     for c in shown.columns:
         if pd.api.types.is_float_dtype(shown[c]):
             shown[c] = shown[c].round(3)
-    parts.append(_table(shown))
+    parts.append(f"<div class='wide'>{_table(shown)}</div>")
     # ego network
     left = report.ego_left_out
     fig = ego_figure(report, names)
     n_p = int((report.ego_nodes["role"] == "partner").sum())
     parts.append("<h2>Ego network: the strongest ties</h2>"
                  f"<p>The {n_p} partners with most joint projects (label: name, [country], "
-                 "joint projects), grouped by country round the ring; line width: joint "
-                 "projects; grey lines: the strongest ties between these partners. Not drawn: "
+                 "joint projects"
+                 + ("; a member's number counts its projects with the drawn partners), grouped "
+                    "by country in the right column; ties between members and between partners "
+                    "are arcs" if report.kind == "cluster" else "), grouped by country round "
+                    "the ring")
+                 + "; line width: joint projects; grey: the strongest ties between these "
+                 "partners. Not drawn: "
                  f"{left.get('partners_not_drawn', 0):,} other partners, "
                  f"{left.get('partner_ties_not_drawn', 0):,} weaker ties between the drawn "
                  "partners"
@@ -419,7 +458,10 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
     size = None
     if cluster:
         focal, label, size = _cluster_members(data, cluster, index)
-        slug = f"cluster_{cluster}"
+        ids = set(data.clusters["cluster"].astype(str))
+        # the id the name resolved to (the label reads "cluster ID (name)")
+        slug = "cluster_" + (cluster if cluster in ids
+                             else label.removeprefix("cluster ").split(" (")[0])
     else:
         focal = resolve_organisation(data, index, str(organisation))
         pos = index.organisations.get_indexer([focal])[0]

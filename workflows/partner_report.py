@@ -295,7 +295,9 @@ def partner_report_data(
     partners = _partners(index, members, spans)
     by_country = partners.groupby("country").agg(
         partners=("organisation", "size"), joint_projects=("joint_projects", "sum"))
-    recs = table.groupby("country")["name"].agg(list)
+    shown = [n if isinstance(n, str) and n != NO_NAME else f"{o} (no name)"
+             for o, n in zip(table["organisation"], table["name"], strict=True)]
+    recs = table.assign(shown=shown).groupby("country")["shown"].agg(list)
     countries = by_country.join(recs.rename("recommended_names"), how="outer").reset_index()
     countries = countries.rename(columns={"index": "country"})
     countries["partners"] = countries["partners"].fillna(0).astype("int64")
