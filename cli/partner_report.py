@@ -31,7 +31,7 @@ from ..algorithms import recommendation as rec
 from ..algorithms._validation import ValidationError
 from ..workflows import partner_report as wp
 from . import figures, world_map
-from ._common import fail
+from ._common import fail, store_from
 from .partners import NO_NAME, _cluster_members, read_partner_data, resolve_organisation
 
 __all__ = ["run_partner_report", "build_partner_page", "DEFAULT_TOP"]
@@ -54,11 +54,13 @@ figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
 
 #: Tie colours: the member's own country (local buzz) and abroad (global pipelines).
 _LOCAL, _ABROAD, _UNKNOWN, _MEMBER = "#1b9e77", "#d95f02", "#bbbbbb", "#08306b"
+_NATIONAL = "#7570b3"
 
 
 #: Column headers of the profile table.
 _PROFILE_COLUMNS = {
     "year": "year", "projects": "projects", "ties": "ties", "local_ties": "local",
+    "national_ties": "national",
     "international_ties": "international", "unknown_ties": "country unknown",
     "international_share": "international share", "ei_index": "E-I index",
     "partner_countries": "partner countries abroad",
@@ -125,13 +127,20 @@ def profile_figure(profile: pd.DataFrame, who: str):
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
     years = profile["year"].astype(int).to_numpy()
+    zero = pd.Series(0, index=profile.index)
     local = profile["local_ties"].to_numpy(dtype=float)
+    national = profile.get("national_ties", zero).to_numpy(dtype=float)
     intl = profile["international_ties"].to_numpy(dtype=float)
-    unknown = profile.get("unknown_ties", pd.Series(0, index=profile.index)).to_numpy(float)
-    ax1.bar(years, local, color=_LOCAL, label="local (same country)")
-    ax1.bar(years, intl, bottom=local, color=_ABROAD, label="international")
+    unknown = profile.get("unknown_ties", zero).to_numpy(float)
+    city = "national_ties" in profile.columns
+    ax1.bar(years, local, color=_LOCAL, label="local (same city)" if city
+            else "local (same country)")
+    if city:
+        ax1.bar(years, national, bottom=local, color=_NATIONAL, label="national")
+    ax1.bar(years, intl, bottom=local + national, color=_ABROAD, label="international")
     if unknown.any():
-        ax1.bar(years, unknown, bottom=local + intl, color=_UNKNOWN, label="country unknown")
+        ax1.bar(years, unknown, bottom=local + national + intl, color=_UNKNOWN,
+                label="country unknown")
     ax1.set_title(f"Partners per year: local buzz and global pipelines\n{who}", fontsize=10)
     ax1.set_ylabel("member-partner ties (distinct pairs)")
     ax1.set_xticks(years)
@@ -360,8 +369,13 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
                  "<p>Each year's ties of the "
                  + ("cluster's members" if report.kind == "cluster" else "organisation")
                  + " with the organisations they share a project with (projects by start year). "
-                 "Local: the partner is in the member's country; international: abroad "
-                 "(Bathelt, Malmberg &amp; Maskell 2004). E-I index = (external - local) / all "
+                 + ("Local: the partner is in the member's city (or NUTS 3 region); national: "
+                    "elsewhere in its country, or located by country only (such a partner is "
+                    "never counted local); international: abroad"
+                    if report.locality == "city" else
+                    "Local: the partner is in the member's country (the store places no "
+                    "member in a city); international: abroad")
+                 + " (Bathelt, Malmberg &amp; Maskell 2004). E-I index = (external - local) / all "
                  "ties (Krackhardt &amp; Stern 1988); partner-country diversity is the Shannon "
                  "entropy of the international ties by country; new partners are those first "
                  "met that year (every partner is new in the data's first year, 2014 for "
@@ -451,6 +465,8 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
     if ctx.get_parameter_source("top") != ParameterSource.COMMANDLINE:
         top = DEFAULT_TOP
     data = read_partner_data(ctx, None, None, None, None)
+    with store_from(ctx) as store:
+        localities = wp.read_localities(store)
     try:
         index = rec.partner_index(data.participations, data.topics, data.organisations)
     except ValidationError as exc:
@@ -472,7 +488,7 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
     try:
         report = wp.partner_report_data(data, index, focal, label,
                                         method=method or wp.DEFAULT_METHOD, top=top,
-                                        cluster_size=size)
+                                        cluster_size=size, localities=localities)
     except ValidationError as exc:
         fail(str(exc))
     page, info = build_partner_page(report, save_dir=save_dir)

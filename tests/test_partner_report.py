@@ -115,6 +115,64 @@ def test_recommend_dispatches_on_the_method():
         wp.recommend(index, "a", method="learned")
 
 
+def _toy():
+    """a, b in city X, c in city Y (all DEU); d, e in FRA; f in ITA. Projects: p1 (2015) a b d,
+    p2 (2016) a c, p3 (2016) d e, p4 (2017) a d e, p5 (2017) e f."""
+    from types import SimpleNamespace
+
+    part = pd.DataFrame({
+        "organisation": list("abdacdeadeef"),
+        "project": ["p1"] * 3 + ["p2"] * 2 + ["p3"] * 2 + ["p4"] * 3 + ["p5"] * 2,
+        "year": [2015] * 3 + [2016] * 4 + [2017] * 5, "role": None})
+    orgs = pd.DataFrame({"organisation": list("abcdef"), "name": list("ABCDEF"),
+                         "type": "firm", "country": ["DEU"] * 3 + ["FRA"] * 2 + ["ITA"]})
+    data = SimpleNamespace(participations=part, topics=pd.DataFrame(columns=["project", "topic"]),
+                           organisations=orgs, source="toy")
+    return data, rec.partner_index(part, None, orgs)
+
+
+def test_report_data_by_hand():
+    data, index = _toy()
+    cities = pd.DataFrame({"organisation": list("abc"), "city": ["X", "X", "Y"]})
+    r = wp.partner_report_data(data, index, "a", "A", top=5, localities=cities)
+    assert r.locality == "city"
+    prof = r.profile.set_index("year")
+    # 2015: b local (same city), d abroad; 2016: c national; 2017: d (known) and e abroad
+    assert prof[["projects", "local_ties", "national_ties", "international_ties"]].values.tolist(
+        ) == [[1, 1, 0, 1], [1, 0, 1, 0], [1, 0, 0, 2]]
+    assert prof["international_share"].tolist() == [0.5, 0.0, 1.0]
+    assert prof["new_partner_share"].tolist() == [1.0, 1.0, 0.5]
+    assert prof["partner_countries"].tolist() == [1, 0, 1]
+    assert r.partners[["organisation", "joint_projects", "first_year", "last_year"]
+                      ].values.tolist() == [["d", 2, 2015, 2017], ["b", 1, 2015, 2015],
+                                            ["c", 1, 2016, 2016], ["e", 1, 2017, 2017]]
+    by_country = r.countries.set_index("country")
+    assert by_country.loc["DEU", ["partners", "joint_projects"]].tolist() == [2, 2]
+    assert by_country.loc["FRA", ["partners", "joint_projects"]].tolist() == [2, 3]
+    assert by_country.loc["ITA", ["partners", "recommended"]].tolist() == [0, 1]
+    assert by_country.loc["ITA", "recommended_names"] == ["F"]
+    assert r.recommendations["organisation"].tolist() == ["f"]
+    assert r.recommendations["reasons"][0].startswith("1 shared partner (E)")
+    assert "adds a partner country: Italy" in r.recommendations["reasons"][0]
+    kinds = r.ego_edges.groupby("kind")["joint_projects"].sum().to_dict()
+    assert kinds == {"member-partner": 5, "partner-partner": 3}  # b-d 1, d-e 2
+    # without cities the country is the locality: c is local then
+    r = wp.partner_report_data(data, index, "a", "A", top=5)
+    assert r.locality == "country" and "national_ties" not in r.profile
+    assert r.profile["local_ties"].tolist() == [1, 1, 0]
+
+
+def test_cluster_report_data_by_hand():
+    data, index = _toy()
+    r = wp.partner_report_data(data, index, ["a", "b"], "cluster K", top=5, cluster_size=3)
+    assert r.kind == "cluster" and r.cluster_size == 3
+    # a-b is a tie between members: local and internal; partners c, d, e
+    assert sorted(r.partners["organisation"]) == ["c", "d", "e"]
+    assert r.partners.set_index("organisation").loc["d", "members"] == 2
+    assert r.profile.set_index("year").loc[2015, "internal_ties"] == 1
+    assert r.recommendations["organisation"].tolist() == ["f"]
+
+
 # -- the report on the real data -------------------------------------------------------------
 
 
@@ -171,6 +229,7 @@ def test_report_files_and_static_content(h2020):
                         "Ego network", "Recommended partners"):
             assert heading in page
     page = org.read_text(encoding="utf-8")
+    assert "<th>national</th>" in page  # the store places organisations in cities
     assert "POLITECNICO DI MILANO (999879881)" in page
     assert "Italy (ITA)" in page  # names next to codes
     assert 'data-code="ITA" data-partners="' in page

@@ -8,8 +8,11 @@ with the existing measures: :func:`smartspec.algorithms.recommendation.recommend
 one place a method is chosen), and :func:`~smartspec.algorithms.collaboration.member_ties`,
 :func:`~smartspec.algorithms.collaboration.tie_geography`,
 :func:`~smartspec.algorithms.collaboration.global_pipelines` and
-:func:`~smartspec.algorithms.collaboration.local_buzz` for the profile (locality = country: a tie
-is local when the partner is in the member's country).
+:func:`~smartspec.algorithms.collaboration.local_buzz` for the profile. The locality is the city
+(or NUTS 3 region) where the store places organisations there (:func:`read_localities`): a tie is
+local when the partner is in the member's city, national when in its country but not shown to be
+in its city (a partner located only by country is never local), international when abroad;
+without cities, the locality is the country.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from ..loaders.countries import country_table
 NO_NAME = "(no name in source)"
 
 __all__ = ["METHODS", "DEFAULT_METHOD", "recommend", "PartnerReport", "partner_report_data",
-           "reasons_in_words", "country_names"]
+           "reasons_in_words", "country_names", "read_localities"]
 
 #: Ranking methods the report can use; :func:`recommend` dispatches on them.
 METHODS = ("weighted",)
@@ -50,6 +53,18 @@ def recommend(index: rec.PartnerIndex, focal, *, method: str = DEFAULT_METHOD,
     if method == "weighted":
         return rec.recommend_partners(index, focal, top=top, **options)
     raise ValidationError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+
+
+def read_localities(store) -> pd.DataFrame:
+    """``organisation, city``: the organisations the store places below the country level (a
+    city or NUTS region, ``LOCATED_IN``), with that region's code."""
+    table = store.read_table(
+        "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) WHERE r.level <> 'country' "
+        "RETURN o.id AS organisation, r.code AS city")
+    if table.empty:
+        return pd.DataFrame({"organisation": pd.Series(dtype=str), "city": pd.Series(dtype=str)})
+    table["organisation"] = table["organisation"].astype(str)
+    return table.drop_duplicates("organisation")
 
 
 def country_names() -> dict[str, str]:
@@ -81,6 +96,7 @@ class PartnerReport:
     ego_edges: pd.DataFrame
     ego_left_out: dict = field(default_factory=dict)
     source: str = ""
+    locality: str = "country"
     cluster_size: int | None = None
 
     @property
@@ -113,20 +129,23 @@ def _partners(index: rec.PartnerIndex, members: np.ndarray, years: pd.DataFrame)
 
 
 def _profile(mt: pd.DataFrame, ties: pd.DataFrame, actors: pd.DataFrame,
-             membership: pd.DataFrame, projects_per_year: pd.Series, cluster: bool):
-    geo = collab.tie_geography(ties, actors, membership, locality="country", member_table=mt)
-    keep = ["year", "ties", "local_ties", "international_ties", "unknown_ties",
+             membership: pd.DataFrame, projects_per_year: pd.Series, cluster: bool,
+             locality: str):
+    geo = collab.tie_geography(ties, actors, membership, locality=locality, member_table=mt)
+    keep = ["year", "ties", "local_ties", "national_ties", "international_ties", "unknown_ties",
             "international_share", "ei_index", "partner_countries", "partner_country_diversity"]
     out = geo[[c for c in keep if c in geo.columns]].copy()
+    if locality == "country":
+        out = out.drop(columns=["national_ties"], errors="ignore")
     new = mt.groupby("year")["new"].mean().rename("new_partner_share")
     out = out.merge(new, left_on="year", right_index=True, how="left")
     if cluster:
-        pipes = collab.global_pipelines(ties, actors, membership, locality="country",
+        pipes = collab.global_pipelines(ties, actors, membership, locality=locality,
                                         member_table=mt)
         cols = ["year", "pipeline_actors", "international_ties_per_actor",
                 "pipeline_actor_share", "pipeline_gini"]
         out = out.merge(pipes[[c for c in cols if c in pipes.columns]], on="year", how="left")
-        buzz = collab.local_buzz(ties, actors, membership, locality="country", member_table=mt)
+        buzz = collab.local_buzz(ties, actors, membership, locality=locality, member_table=mt)
         out = out.merge(buzz[["year", "actors", "internal_ties", "internal_density"]],
                         on="year", how="left")
     out.insert(1, "projects", out["year"].map(projects_per_year).fillna(0).astype("int64"))
@@ -249,13 +268,16 @@ def partner_report_data(
     ego_members: int = 12,
     ego_partner_ties: int = 30,
     cluster_size: int | None = None,
+    localities: pd.DataFrame | None = None,
 ) -> PartnerReport:
     """Everything the partner report shows, for an organisation id or a cluster's member ids.
 
     ``data`` is a :class:`smartspec.cli.partners.PartnerData` (participations, topics,
     organisations); ``index`` the recommender's index built from it; ``label`` how the focal is
     named. The list is :func:`recommend` with ``method`` and ``top`` (as ``smartspec recommend
-    partners`` ranks it), the evidence :func:`recommendation.explain`.
+    partners`` ranks it), the evidence :func:`recommendation.explain`. ``localities``
+    (:func:`read_localities`) makes the city the locality of the profile; without it (or
+    when it places none of the members) the locality is the country.
     """
     cluster = not isinstance(focal, str)
     ids = [focal] if not cluster else [str(f) for f in focal]
@@ -287,8 +309,15 @@ def partner_report_data(
         orgs.rename(columns={"organisation": "actor"})[["actor", "country", "type"]],
         on="actor", how="left")
     actors["country"] = actors["country"].astype(object).where(actors["country"].notna(), None)
+    locality = "country"
+    if localities is not None and localities["organisation"].astype(str).isin(ids).any():
+        city = localities.assign(organisation=localities["organisation"].astype(str))
+        city = city.drop_duplicates("organisation").set_index("organisation")["city"]
+        actors["city"] = actors["actor"].map(city).astype(object)
+        actors["city"] = actors["city"].where(actors["city"].notna(), None)
+        locality = "city"
     membership = pd.DataFrame({"actor": ids, "actor_set": "focal"})
-    mt = collab.member_ties(ties, actors, membership, locality="country")
+    mt = collab.member_ties(ties, actors, membership, locality=locality)
     external = mt[~mt["internal"]]
     spans = external.groupby("partner")["year"].agg(first_year="min", last_year="max")
     spans = spans.reset_index()
@@ -309,7 +338,7 @@ def partner_report_data(
     countries.insert(1, "country_name", countries["country"].map(names))
     countries = countries.sort_values(["partners", "recommended", "country"],
                                       ascending=[False, False, True], ignore_index=True)
-    profile = _profile(mt, ties, actors, membership, per_year, cluster)
+    profile = _profile(mt, ties, actors, membership, per_year, cluster, locality)
     nodes, edges, left_out = _ego(index, members, partners, max_partners=ego_partners,
                                   max_members=ego_members, max_partner_ties=ego_partner_ties)
     member_table = _attributes(index, members)
@@ -323,5 +352,6 @@ def partner_report_data(
         note=str(table.attrs.get("note") or ""), recommendations=table, evidence=evidence,
         partners=partners, countries=countries, profile=profile, ego_nodes=nodes,
         ego_edges=edges, ego_left_out=left_out, source=str(getattr(data, "source", "")),
+        locality=locality,
         cluster_size=cluster_size,
     )
