@@ -342,6 +342,11 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
                     "number); thick outline: the focal's country. Hover a country or a circle "
                     "for names.</figcaption></figure>")
         info[view] = drawn
+        if save_dir is not None:
+            save_dir.mkdir(parents=True, exist_ok=True)
+            path = save_dir / f"map_{view}.svg"
+            path.write_text(svg, encoding="utf-8")
+            saved.append(path)
     unplaced = sorted(set(info["world"]["missing"]))
     parts.append("<h2>Where the partners are</h2>"
                  f"<p>{len(p):,} current partners in {len(partner_counts):,} countries; "

@@ -260,11 +260,14 @@ def test_report_refuses_bad_requests(h2020):
         assert message in res.output
 
 
-def test_report_top_is_passed_through(h2020):
+def test_report_top_and_figures_are_passed_through(h2020):
     env = h2020["env"]
     out = h2020["root"] / "top5"
-    res = _run(env, "report", "--organisation", ORG_ID, "--top", "5", "--output", str(out))
+    res = _run(env, "report", "--organisation", ORG_ID, "--top", "5", "--output", str(out),
+               "--save-figures")
     assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (out / "figures").iterdir()) == [
+        "ego.png", "ego.svg", "map_europe.svg", "map_world.svg", "profile.png", "profile.svg"]
     page = (out / f"smartspec_partners_{ORG_ID}.html").read_text(encoding="utf-8")
     on_page = re.findall(r'data-organisation="([^"]+)"', page)
     assert on_page == _cli_list(env, "--organisation", ORG_ID, "--top", "5")
