@@ -281,6 +281,68 @@ def ego_figure(report: wp.PartnerReport, names: dict[str, str]):
     return fig
 
 
+def _profile_section(report: wp.PartnerReport, prof: pd.DataFrame, who: str,
+                     save_dir: Path | None, saved: list[Path]) -> list[str]:
+    """The profile's text, figure and table."""
+    parts: list[str] = []
+    fig = profile_figure(prof, who)
+    parts.append("<h2>Local buzz and global pipelines over time</h2>"
+                 "<p>Each year's ties of the "
+                 + ("cluster's members" if report.kind == "cluster" else "organisation")
+                 + " with the organisations they share a project with (projects by start year). "
+                 + ("Local: the partner is in the member's city (or NUTS 3 region); national: "
+                    "elsewhere in its country, or located by country only (such a partner is "
+                    "never counted local); international: abroad"
+                    if report.locality == "city" else
+                    "Local: the partner is in the member's country (the store places no "
+                    "member in a city); international: abroad")
+                 + " (Bathelt, Malmberg &amp; Maskell 2004). E-I index = (external - local) / all "
+                 "ties (Krackhardt &amp; Stern 1988); partner-country diversity is the Shannon "
+                 "entropy of the international ties by country; new partners are those first "
+                 "met that year (every partner is new in the data's first year, 2014 for "
+                 "Horizon 2020; the last years are partial, the data end in December 2020).</p>"
+                 f"<figure><img alt='Ties per year' src='{_png(fig, save_dir, 'profile', saved)}'>"
+                 "<figcaption>Left: ties per year by geography. Right: international share, "
+                 "share of ties with new partners, and partner countries abroad."
+                 "</figcaption></figure>")
+    shown = prof.copy()
+    if "unknown_ties" in shown and not shown["unknown_ties"].any():
+        shown = shown.drop(columns=["unknown_ties"])
+    shown = shown.rename(columns=_PROFILE_COLUMNS)
+    for c in shown.columns:
+        if pd.api.types.is_float_dtype(shown[c]):
+            shown[c] = shown[c].round(3)
+    parts.append(f"<div class='wide'>{_table(shown)}</div>")
+    return parts
+
+
+def _ego_section(report: wp.PartnerReport, names: dict[str, str],
+                 save_dir: Path | None, saved: list[Path]) -> list[str]:
+    """The ego network's text and figure."""
+    parts: list[str] = []
+    left = report.ego_left_out
+    fig = ego_figure(report, names)
+    n_p = int((report.ego_nodes["role"] == "partner").sum())
+    parts.append("<h2>Ego network: the strongest ties</h2>"
+                 f"<p>The {n_p} partners with most joint projects (label: name, [country], "
+                 "joint projects"
+                 + ("; a member's number counts its projects with the drawn partners), grouped "
+                    "by country in the right column; ties between members and between partners "
+                    "are arcs" if report.kind == "cluster" else "), grouped by country round "
+                    "the ring")
+                 + "; line width: joint projects; grey: the strongest ties between these "
+                 "partners. Not drawn: "
+                 f"{left.get('partners_not_drawn', 0):,} other partners, "
+                 f"{left.get('partner_ties_not_drawn', 0):,} weaker ties between the drawn "
+                 "partners"
+                 + (f", {left['members_not_drawn']:,} members without a drawn tie"
+                    if report.kind == "cluster" else "")
+                 + ".</p>"
+                 f"<figure><img alt='Ego network' src='{_png(fig, save_dir, 'ego', saved)}'>"
+                 "</figure>")
+    return parts
+
+
 def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
                        ) -> tuple[str, dict]:
     """The page as one HTML string, and what it holds (maps, figures, list ids)."""
@@ -311,7 +373,7 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
             f"{report.members['name'].iloc[0]} ({report.members['organisation'].iloc[0]}), "
             f"{_country(report.members['country'].iloc[0], names)}, "
             f"{report.members['type'].iloc[0] or 'type unknown'}",
-            f"{int(report.profile['projects'].sum()):,} (dated)",
+            f"{report.projects:,}",
             f"{int(report.members['coordinated'].sum()):,}",
             f"{len(p):,}",
             f"{int(intl.sum()):,} ({100 * intl.mean():.1f} %)" if len(p) else "0",
@@ -367,57 +429,21 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
     parts.append(f"<p>Countries with most partners (of {len(report.countries):,}):</p>"
                  + _table(top_c[["country", "name", "partners", "joint projects", "recommended",
                                  "recommended partners there"]]))
-    # profile over time
+    # profile over time, ego network (an organisation without ties has neither)
     prof = report.profile
-    fig = profile_figure(prof, who)
-    parts.append("<h2>Local buzz and global pipelines over time</h2>"
-                 "<p>Each year's ties of the "
-                 + ("cluster's members" if report.kind == "cluster" else "organisation")
-                 + " with the organisations they share a project with (projects by start year). "
-                 + ("Local: the partner is in the member's city (or NUTS 3 region); national: "
-                    "elsewhere in its country, or located by country only (such a partner is "
-                    "never counted local); international: abroad"
-                    if report.locality == "city" else
-                    "Local: the partner is in the member's country (the store places no "
-                    "member in a city); international: abroad")
-                 + " (Bathelt, Malmberg &amp; Maskell 2004). E-I index = (external - local) / all "
-                 "ties (Krackhardt &amp; Stern 1988); partner-country diversity is the Shannon "
-                 "entropy of the international ties by country; new partners are those first "
-                 "met that year (every partner is new in the data's first year, 2014 for "
-                 "Horizon 2020; the last years are partial, the data end in December 2020).</p>"
-                 f"<figure><img alt='Ties per year' src='{_png(fig, save_dir, 'profile', saved)}'>"
-                 "<figcaption>Left: ties per year by geography. Right: international share, "
-                 "share of ties with new partners, and partner countries abroad."
-                 "</figcaption></figure>")
-    shown = prof.copy()
-    if "unknown_ties" in shown and not shown["unknown_ties"].any():
-        shown = shown.drop(columns=["unknown_ties"])
-    shown = shown.rename(columns=_PROFILE_COLUMNS)
-    for c in shown.columns:
-        if pd.api.types.is_float_dtype(shown[c]):
-            shown[c] = shown[c].round(3)
-    parts.append(f"<div class='wide'>{_table(shown)}</div>")
-    # ego network
-    left = report.ego_left_out
-    fig = ego_figure(report, names)
-    n_p = int((report.ego_nodes["role"] == "partner").sum())
-    parts.append("<h2>Ego network: the strongest ties</h2>"
-                 f"<p>The {n_p} partners with most joint projects (label: name, [country], "
-                 "joint projects"
-                 + ("; a member's number counts its projects with the drawn partners), grouped "
-                    "by country in the right column; ties between members and between partners "
-                    "are arcs" if report.kind == "cluster" else "), grouped by country round "
-                    "the ring")
-                 + "; line width: joint projects; grey: the strongest ties between these "
-                 "partners. Not drawn: "
-                 f"{left.get('partners_not_drawn', 0):,} other partners, "
-                 f"{left.get('partner_ties_not_drawn', 0):,} weaker ties between the drawn "
-                 "partners"
-                 + (f", {left['members_not_drawn']:,} members without a drawn tie"
-                    if report.kind == "cluster" else "")
-                 + ".</p>"
-                 f"<figure><img alt='Ego network' src='{_png(fig, save_dir, 'ego', saved)}'>"
-                 "</figure>")
+    nobody = "has" if report.kind == "organisation" else "have"
+    if prof.empty or "local_ties" not in prof:
+        parts.append("<h2>Local buzz and global pipelines over time</h2><p class='note'>"
+                     f"{html.escape(who)} {nobody} no dated tie in the data: no profile to "
+                     "draw.</p>")
+    else:
+        parts += _profile_section(report, prof, who, save_dir, saved)
+    if not (report.ego_nodes["role"] == "partner").any():
+        parts.append("<h2>Ego network: the strongest ties</h2><p class='note'>"
+                     f"{html.escape(who)} {nobody} no partner in the data: no network to "
+                     "draw.</p>")
+    else:
+        parts += _ego_section(report, names, save_dir, saved)
     # the list
     table = recs.copy()
     table["country"] = table["country"].map(lambda c: _country(c, names))
@@ -431,8 +457,8 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
     body = _table(shown, attrs).replace("<table>", "<table id='recommendations'>", 1)
     csv = recs.drop(columns=["reasons"]).assign(reasons=recs["reasons"]).to_csv(index=False)
     href = "data:text/csv;base64," + base64.b64encode(csv.encode("utf-8")).decode("ascii")
-    note = (f"<p class='note'>{html.escape(report.note)}: ranked on fit, complementarity and "
-            "experience.</p>" if report.note else "")
+    note = (f"<p class='note'>Note: {html.escape(report.note)} (fit, complementarity, "
+            "experience).</p>" if report.note else "")
     flag = "--cluster" if report.kind == "cluster" else "--organisation"
     parts.append(
         f"<h2>Recommended partners</h2><p>The {len(recs)} best-ranked organisations that "
@@ -469,6 +495,10 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
 
     if ctx.get_parameter_source("top") != ParameterSource.COMMANDLINE:
         top = DEFAULT_TOP
+    try:
+        method = wp.check_method(method or wp.DEFAULT_METHOD)
+    except ValidationError as exc:
+        fail(str(exc))
     data = read_partner_data(ctx, None, None, None, None)
     with store_from(ctx) as store:
         localities = wp.read_localities(store)
@@ -492,7 +522,7 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
     save_dir = out_dir / "figures" if save_figures else None
     try:
         report = wp.partner_report_data(data, index, focal, label,
-                                        method=method or wp.DEFAULT_METHOD, top=top,
+                                        method=method, top=top,
                                         cluster_size=size, localities=localities)
     except ValidationError as exc:
         fail(str(exc))

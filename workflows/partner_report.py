@@ -30,8 +30,8 @@ from ..loaders.countries import country_table
 #: How an organisation without a name in the source is shown (as ``cli.partners.NO_NAME``).
 NO_NAME = "(no name in source)"
 
-__all__ = ["METHODS", "DEFAULT_METHOD", "recommend", "PartnerReport", "partner_report_data",
-           "reasons_in_words", "country_names", "read_localities"]
+__all__ = ["METHODS", "DEFAULT_METHOD", "recommend", "check_method", "PartnerReport",
+           "partner_report_data", "reasons_in_words", "country_names", "read_localities"]
 
 #: Ranking methods the report can use; :func:`recommend` dispatches on them.
 METHODS = ("weighted",)
@@ -50,9 +50,16 @@ def recommend(index: rec.PartnerIndex, focal, *, method: str = DEFAULT_METHOD,
     >>> recommend(rec.partner_index(part), "a")["organisation"].tolist()
     ['d', 'e']
     """
-    if method == "weighted":
-        return rec.recommend_partners(index, focal, top=top, **options)
-    raise ValidationError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    check_method(method)
+    return rec.recommend_partners(index, focal, top=top, **options)
+
+
+def check_method(method: str) -> str:
+    """``method`` if :func:`recommend` knows it, else a :class:`ValidationError` naming the
+    known ones (so a command can refuse it before reading any data)."""
+    if method not in METHODS:
+        raise ValidationError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    return method
 
 
 def read_localities(store) -> pd.DataFrame:
@@ -97,6 +104,8 @@ class PartnerReport:
     ego_left_out: dict = field(default_factory=dict)
     source: str = ""
     locality: str = "country"
+    #: distinct projects of the members (up to the index's year, undated ones included)
+    projects: int = 0
     cluster_size: int | None = None
 
     @property
@@ -180,6 +189,7 @@ def _ego(index: rec.PartnerIndex, members: np.ndarray, partners: pd.DataFrame, *
                 edges.append((str(index.organisations[nodes[i]]),
                               str(index.organisations[nodes[j]]), int(w[i, j]), kind))
     edges = pd.DataFrame(edges, columns=["source", "target", "joint_projects", "kind"])
+    edges["joint_projects"] = edges["joint_projects"].astype("int64")
     pp = edges[edges["kind"] == "partner-partner"].nlargest(max_partner_ties, "joint_projects",
                                                            keep="first")
     edges = pd.concat([edges[edges["kind"] != "partner-partner"], pp], ignore_index=True)
@@ -249,7 +259,9 @@ def reasons_in_words(table: pd.DataFrame, evidence: pd.DataFrame, *, cluster: bo
             parts.append(f"adds a partner country: {names.get(c, c)}")
         for t in ev.loc[ev["evidence"] == "new type", "item"]:
             parts.append(f"adds a partner type: {t}")
-        parts.append(f"{int(row.projects):,} projects, {int(row.coordinated):,} coordinated")
+        n = int(row.projects)
+        parts.append(f"{n:,} project{'s' if n != 1 else ''}, {int(row.coordinated):,} "
+                     "coordinated")
         if row.basis == "content only":
             parts.append("no shared partner: ranked on content only")
         out[row.organisation] = "; ".join(parts)
@@ -352,6 +364,6 @@ def partner_report_data(
         note=str(table.attrs.get("note") or ""), recommendations=table, evidence=evidence,
         partners=partners, countries=countries, profile=profile, ego_nodes=nodes,
         ego_edges=edges, ego_left_out=left_out, source=str(getattr(data, "source", "")),
-        locality=locality,
+        locality=locality, projects=int(len(projects)),
         cluster_size=cluster_size,
     )
