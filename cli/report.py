@@ -368,11 +368,15 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
 
 
 @click.command()
-@click.option("--region", required=True, help="Region code (e.g. KOR, UK), or a country name.")
+@click.option("--region", help="Region code (e.g. KOR, UK), or a country name.")
+@click.option("--organisation", help="A partner report on this organisation instead (id or name).")
+@click.option("--cluster", help="A partner report on this cluster's members instead (id or name).")
+@click.option("--method", help="Partner ranking method of --organisation/--cluster [weighted].")
 @click.option("--peers", help="Comma-separated peer regions [4 closest in ECI].")
 @click.option("--year", type=int, help="Year of the snapshot sections [each classification's "
               "latest].")
-@click.option("--top", type=int, default=15, show_default=True, help="Opportunities listed.")
+@click.option("--top", type=int, default=15, show_default=True, help="Opportunities listed "
+              "(recommended partners: 20 unless given).")
 @click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
               help="Which activities: products, technologies, industries.")
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -380,8 +384,9 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
 @click.option("--save-figures", is_flag=True, help="Also write every figure as PNG and SVG "
               "into OUTPUT/figures.")
 @click.pass_context
-def report(ctx: click.Context, region: str, peers: str | None, year: int | None, top: int,
-           activity: str, out_dir: Path, save_figures: bool) -> None:
+def report(ctx: click.Context, region: str | None, organisation: str | None,
+           cluster: str | None, method: str | None, peers: str | None, year: int | None,
+           top: int, activity: str, out_dir: Path, save_figures: bool) -> None:
     """One self-contained HTML report on a region (figures embedded, readable offline).
 
     For each classification in the store: key figures (the region's total, the total of all
@@ -399,7 +404,18 @@ def report(ctx: click.Context, region: str, peers: str | None, year: int | None,
     Examples:
       smartspec report --region KOR
       smartspec report --region DEU --peers FRA,ITA,JPN --output reports --save-figures
+      smartspec report --organisation "Politecnico di Milano"   # partners: map, profile, list
     """
+    if sum(bool(x) for x in (region, organisation, cluster)) != 1:
+        fail("give exactly one of --region, --organisation or --cluster")
+    if method and region:
+        fail("--method goes with --organisation or --cluster")
+    if organisation or cluster:
+        from .partner_report import run_partner_report
+
+        run_partner_report(ctx, organisation=organisation, cluster=cluster, method=method,
+                           top=top, out_dir=out_dir, save_figures=save_figures)
+        return
     label = activity_label(activity)
     with store_from(ctx) as store:
         spaces = load_spaces(store, activity=label)
