@@ -53,6 +53,7 @@ __all__ = [
     "treemap_svg",
     "squarify",
     "cluster_bar",
+    "cluster_short",
 ]
 
 #: Colours of the eight clusters of the Atlas's HS92 product space (smartspec's palette; the
@@ -66,6 +67,17 @@ ATLAS_CLUSTER_COLOURS = {
     "Minerals": "#c6423a",
     "Textile Apparel and Accessories": "#2e9d5b",
     "Textile and Home Goods": "#e07bb8",
+}
+#: Short names of the Atlas clusters (``name_short_en`` of the shipped cluster table) for tables.
+ATLAS_CLUSTER_SHORT = {
+    "Agriculture": "Agricultural Goods",
+    "Construction, Building, and Home Supplies": "Construction Goods",
+    "Electronic and Electrical Goods": "Electronics",
+    "Industrial Chemicals and Metals": "Chemicals and Basic Metals",
+    "Metalworking and Electrical Machinery and Parts": "Metalworking and Machinery",
+    "Minerals": "Minerals",
+    "Textile Apparel and Accessories": "Apparel",
+    "Textile and Home Goods": "Textile and Home Goods",
 }
 #: The cluster of an HS product that is not placed in the Atlas's HS92 product space.
 OTHER_CLUSTER = "not in the Atlas product space"
@@ -210,6 +222,15 @@ def space_layout(activities: Sequence[str], *, classification: str | None, prefi
                   off_layout=[a for a in acts if a not in keep])
 
 
+def cluster_short(name: str) -> str:
+    """A cluster's short name for tables (the Atlas's short name, else the name).
+
+    >>> cluster_short("Metalworking and Electrical Machinery and Parts")
+    'Metalworking and Machinery'
+    """
+    return ATLAS_CLUSTER_SHORT.get(name, "not placed" if name == OTHER_CLUSTER else name)
+
+
 def cluster_colours(order: Sequence[str]) -> dict[str, str]:
     """A colour per cluster: the Atlas palette for its clusters, tab10 for sectors."""
     import matplotlib.colors as mcolors
@@ -250,7 +271,8 @@ def _attr(text: str) -> str:
 
 def _svg_open(width: int, height: int, label: str, cls: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-            f'width="100%" class="chart {cls}" role="img" aria-label="{_attr(label)}" '
+            f'width="100%" style="max-width:{width}px" class="chart {cls}" role="img" '
+            f'aria-label="{_attr(label)}" '
             'font-family="system-ui,Helvetica,Arial,sans-serif">')
 
 

@@ -30,7 +30,8 @@
   });
 
   function esc(s) {
-    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return String(s).replace(/&/g, "&amp;").replace(/[<]/g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/'/g, "&#39;");
   }
 
   function Section(el) {
@@ -49,7 +50,7 @@
 
   Section.prototype.applyClusters = function () {
     var self = this;
-    this.el.querySelectorAll("[data-c].mk, .mk[data-c]").forEach(function (m) {
+    this.el.querySelectorAll(".mk[data-c]").forEach(function (m) {
       m.classList.toggle("off", !self.shown(m.getAttribute("data-c")));
     });
     this.el.querySelectorAll(".clusterbar button.cl").forEach(function (b) {
@@ -82,7 +83,9 @@
         if (key === "rank") { v = String(k + 1); }
         else if (key === "score" || key === "score_decile") { v = row[key][strategy]; }
         else { v = row[key]; }
-        cells.push("<td class='" + col[2] + "'>" + esc(v == null ? "" : v) + "</td>");
+        var title = key === "name" ? " title='" + esc(row.full) + "'" : "";
+        cells.push("<td class='" + col[2] + "'" + title + ">" + esc(v == null ? "" : v) +
+                   "</td>");
       });
       html.push("<tr data-a='" + esc(a) + "' data-c='" + row.c + "'>" + cells.join("") +
                 "</tr>");
