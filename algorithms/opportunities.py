@@ -42,6 +42,7 @@ __all__ = [
     "market_context",
     "strategic_approaches",
     "strategic_approach",
+    "approach_of",
 ]
 
 #: Quadrant names (Balland et al. 2018): relatedness is the risk side, complexity the gain side.
@@ -998,9 +999,22 @@ def strategic_approach(
     >>> a["approach"], a["eci_rank"], a["coi_rank"], a["n_regions"]
     ('technological frontier', 2, 3, 4)
     """
-    table = strategic_approaches(eci, coi, **options)
-    placed = table[table["approach"].notna()]
-    row = table[table["region"] == str(region)]
+    return approach_of(strategic_approaches(eci, coi, **options), region)
+
+
+def approach_of(approaches: pd.DataFrame, region: str) -> dict[str, object]:
+    """One region's row of :func:`strategic_approaches` as a dict, with its ranks.
+
+    Returns
+    -------
+    dict
+        As :func:`strategic_approach`. Raises :class:`ValidationError` when the region is not in
+        the table or has no approach.
+    """
+    check_frame(approaches, ["region", "eci", "coi", "x", "x_cut", "y_cut", "approach"],
+                name="approaches")
+    placed = approaches[approaches["approach"].notna()]
+    row = approaches[approaches["region"] == str(region)]
     if row.empty:
         raise ValidationError(f"region {region!r} has no ECI in the data")
     r = row.iloc[0]
@@ -1009,7 +1023,7 @@ def strategic_approach(
                               "component?): no strategic approach")
     return {
         "region": str(region),
-        "year": table.attrs.get("year"),
+        "year": approaches.attrs.get("year"),
         "eci": float(r["eci"]),
         "coi": float(r["coi"]),
         "x": float(r["x"]),

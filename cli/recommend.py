@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..algorithms.opportunities import COMPLEXITY_MEASURES, QUADRANTS, opportunity_table
-from ._common import emit, format_option, output_option, store_from
+from ..algorithms._validation import ValidationError
+from ..algorithms.opportunities import COMPLEXITY_MEASURES, QUADRANT_STRATEGY, QUADRANTS
+from ..workflows.opportunities import STRATEGY_CHOICES, activity_opportunities
+from ._common import emit, fail, format_option, output_option, store_from
 from ._space import ACTIVITY_CHOICE, activity_label, classification_option, load_space
 
 __all__ = ["recommend"]
@@ -23,6 +25,13 @@ def recommend() -> None:
               help="Region code (e.g. DEU; UK and EL work) or name (e.g. Germany).")
 @click.option("--year", type=int, help="Period [the latest of the classification].")
 @click.option("--top", type=int, default=20, show_default=True, help="Rows to show (0: all).")
+@click.option("--strategy", type=click.Choice(STRATEGY_CHOICES), default=QUADRANT_STRATEGY,
+              show_default=True,
+              help="Ranking: the smart specialisation quadrants, or an Atlas of Economic "
+              "Complexity preset weighing distance, PCI and COG.")
+@click.option("--fixed-weights", is_flag=True,
+              help="balanced: always 0.50/0.15/0.35 [by default, as the Atlas, the weights "
+              "of the region's strategic approach].")
 @click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
               help="Which activities: products (EXPORTS), technologies, industries.")
 @click.option("--complexity", type=click.Choice(COMPLEXITY_MEASURES), default="pci",
@@ -39,6 +48,8 @@ def activities(
     region: str,
     year: int | None,
     top: int,
+    strategy: str,
+    fixed_weights: bool,
     activity: str,
     complexity: str,
     quadrant: str | None,
@@ -48,23 +59,36 @@ def activities(
     fmt: str,
     output: Path | None,
 ) -> None:
-    """Diversification opportunities of a region: the smart specialisation framework.
+    """Diversification opportunities of a region, with market context and strategic approach.
 
     Every activity the region is not specialised in (RCA < 1) with its current RCA, relatedness
-    density (0-1, proximity diagonal 1), complexity, complexity outlook gain (COG) and quadrant
-    (Balland et al. 2018): high density = low risk, high complexity = high gain, split at the
-    medians of the region's candidates unless cut-offs are given.
+    density (0-1, proximity diagonal 1), distance (1 - density), complexity, complexity outlook
+    gain (COG) and quadrant (Balland et al. 2018): high density = low risk, high complexity =
+    high gain, split at the medians of the region's candidates unless cut-offs are given.
 
-    Sorted by quadrant (low risk, high gain; low risk, low gain; high risk, high gain; high
-    risk, low gain), then by score (mean percentile rank of density and complexity among the
-    region's candidates), then by code. Computed within one classification (HS and SITC codes
-    are different products). Columns: region, activity, activity_name (the name stored on the
-    activity's node; empty when it has none), year, rca, density, complexity, cog, quadrant,
-    score, rank. --region takes a code (DEU, de, UK, EL) or a name (Germany, south korea).
+    --strategy quadrant (default) sorts by quadrant (low risk, high gain; low risk, low gain;
+    high risk, high gain; high risk, low gain), then by score (mean percentile rank of density
+    and complexity), then by code. The Atlas of Economic Complexity presets score each candidate
+    as w_d * nearness + w_p * PCI + w_c * COG, each rescaled to 0-1 among the region's
+    candidates: low-hanging 0.60/0.15/0.25, long-jumps 0.45/0.20/0.35, balanced 0.50/0.15/0.35
+    (strategic bets), 0.55/0.20/0.25 (parsimonious industrial policy) or 0.60/0.20/0.20 (light
+    touch) by the region's strategic approach. Ratings 1-10 are deciles among the candidates
+    (distance_decile 10 = the nearest tenth).
+
+    Market context: world_value (sum over all regions in the year, e.g. USD), market_growth
+    (compound annual growth of world_value from the first loaded period of the classification
+    to --year; growth_period says which), region_value (the region's current value) and
+    world_share. The header line gives the region's strategic approach: its place on COI
+    against ECI among all regions (split at 0; light touch, parsimonious industrial policy,
+    strategic bets, technological frontier).
+
+    Computed within one classification (HS and SITC codes are different products).
+    --region takes a code (DEU, de, UK, EL) or a name (Germany, south korea).
 
     \b
     Examples:
       smartspec recommend activities --region DEU
+      smartspec recommend activities --region KOR --strategy balanced --top 10
       smartspec recommend activities --region KOR --year 1980 --complexity fitness --top 10
       smartspec recommend activities --region Germany --quadrant "low risk, high gain" \\
           --format csv --output deu.csv
@@ -75,21 +99,16 @@ def activities(
     year = space.year_or_latest(year)
     code = space.region(region, year)
     space.specialisations(code, year)  # a region without any has nothing to relate to
-    res = space.measures()
-    table = opportunity_table(res["density"], res["activities"], complexity=complexity,
-                              specialisation=res["specialisation"], region=code, year=year,
-                              x_cut=density_cut, y_cut=complexity_cut)
-    if quadrant:
-        table = table[table["quadrant"] == quadrant]
-    if top:
-        table = table.head(top)
-    table = table.copy()
-    table["quadrant"] = table["quadrant"].astype(str)
-    for col, digits in (("rca", 3), ("density", 4), ("complexity", 4), ("cog", 4),
-                        ("score", 3)):
-        table[col] = table[col].round(digits)
-    table = space.with_names(table, "activity")
+    try:
+        found = activity_opportunities(space, code, year, complexity=complexity,
+                                       strategy=strategy, by_approach=not fixed_weights,
+                                       quadrant=quadrant, density_cut=density_cut,
+                                       complexity_cut=complexity_cut)
+    except ValidationError as exc:
+        fail(str(exc))
+    table = found.table.head(top) if top else found.table
+    table = table.round({"rca": 3, "density": 4, "distance": 4, "complexity": 4, "cog": 4,
+                         "score": 3, "market_growth": 4, "world_share": 4})
     if fmt == "table":
-        click.echo(f"{space.named(code)} {year}, {space.classification or label}: "
-                   f"complexity = {'PCI' if complexity == 'pci' else 'Fitness-Complexity'}")
+        click.echo(found.header())
     emit(table, fmt, output)

@@ -48,8 +48,12 @@ def test_recommend_activities(small_store, capsys):
                          "--format", "csv")
     assert code == 0, err
     table = pd.read_csv(io.StringIO(out), dtype={"activity": str})
+    # the framework's columns, then the ratings and the market context (issue 20)
     assert list(table.columns) == ["region", "activity", "activity_name", "year", "rca",
-                                   "density", "complexity", "cog", "quadrant", "score", "rank"]
+                                   "density", "distance", "complexity", "cog", "quadrant",
+                                   "score", "rank", "distance_decile", "complexity_decile",
+                                   "cog_decile", "score_decile", "world_value", "market_growth",
+                                   "growth_period", "region_value", "world_share"]
     assert table["year"].unique().tolist() == [2010] and table["region"].unique() == ["DEU"]
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     code, out, err = run(capsys, "recommend", "activities", "--region", "Germany", "--year",
