@@ -19,16 +19,15 @@ from ..algorithms.opportunities import (
     APPROACH_DESCRIPTIONS,
     QUADRANT_STRATEGY,
     STRATEGIES,
-    market_context,
     opportunity_table,
     strategic_approaches,
-    strategy_scores,
 )
 from ..algorithms.opportunities import pathways as k_paths
 from ..graph_models import schema
 from ..graph_models.results import read_names
 from ..graph_models.store import Store
 from ..loaders.countries import country_table, to_alpha3
+from ..workflows.opportunities import activity_opportunities
 from . import charts, figures
 from ._common import fail, store_from
 from ._space import ACTIVITY_CHOICE, Space, activity_label, load_spaces
@@ -328,21 +327,20 @@ def _fmt(value, spec: str) -> str:
     return "" if value is None or pd.isna(value) else format(float(value), spec)
 
 
-def opportunity_data(space: Space, opp: pd.DataFrame, clusters: dict[str, str],
-                     order: list[str], region: str, year: int, names: ReportNames,
-                     words: dict, top: int, strategy: str = "balanced") -> dict:
-    """What the report's opportunity table shows, for every strategy: the candidates with
-    market context and their order under each strategy (``order``: strategy -> activities,
-    best first; ``rows``: activity -> formatted cells). The page's table is the first ``top``
-    of ``order[strategy]`` among the clusters chosen."""
-    ctx = market_context(space.data, region, year, activities=opp["activity"].tolist())
-    cands = opp.merge(ctx[["activity", "world_value", "market_growth", "growth_period",
-                           "region_value", "world_share"]], on="activity", how="left")
-    tables = {name: strategy_scores(cands, name) for name in STRATEGIES}
-    tables[QUADRANT_STRATEGY] = strategy_scores(cands, QUADRANT_STRATEGY)
-    base = tables["balanced"].set_index("activity")
+def opportunity_data(space: Space, clusters: dict[str, str], order: list[str], region: str,
+                     year: int, names: ReportNames, words: dict, top: int,
+                     strategy: str = "balanced") -> dict:
+    """What the report's opportunity table shows, for every strategy, from the workflow that
+    ``smartspec recommend activities --strategy S`` prints
+    (:func:`~smartspec.workflows.opportunities.activity_opportunities`, *balanced* with the
+    weights of the region's strategic approach as there): the candidates with market context
+    (``rows``: activity -> formatted cells) and their order under each strategy (``order``:
+    strategy -> activities, best first). The page's table is the first ``top`` of
+    ``order[strategy]`` among the clusters chosen; ``tables`` holds the workflow's tables."""
+    found = {name: activity_opportunities(space, region, year, strategy=name)
+             for name in STRATEGY_LABELS}
+    base = found["balanced"].table.set_index("activity")
     idx = {name: i for i, name in enumerate(order)}
-    period = ctx.attrs.get("growth_from"), ctx.attrs.get("growth_to")
     rows = {}
     for act, r in base.iterrows():
         cl = clusters.get(act, charts.OTHER_CLUSTER)
@@ -358,10 +356,27 @@ def opportunity_data(space: Space, opp: pd.DataFrame, clusters: dict[str, str],
             "own": charts.money(r["region_value"], words["unit"]),
             "share": "" if pd.isna(r["world_share"]) else f"{100 * r['world_share']:.3f}",
             "score": {}, "score_decile": {}}
-    for name, t in tables.items():
+    for name, res in found.items():
+        t = res.table
         for act, sc, dec in zip(t["activity"], t["score"], t["score_decile"], strict=True):
             rows[act]["score"][name] = _fmt(sc, ".3f")
             rows[act]["score_decile"][name] = _fmt(dec, ".0f")
+    texts = {}
+    for name, res in found.items():
+        w = res.weights
+        if w is None:
+            texts[name] = (f"{STRATEGY_LABELS[name]}: low risk / high gain first (density and "
+                           "PCI above the candidates' medians), then by the mean percentile of "
+                           "density and PCI (Balland et al. 2018); score = that mean percentile.")
+            continue
+        why = ""
+        if name == "balanced" and res.approach is not None:
+            why = f", the Atlas's weights for a region of {res.approach['approach']}"
+        texts[name] = (f"{STRATEGY_LABELS[name]}: score = {w['distance']:.2f} x nearness + "
+                       f"{w['pci']:.2f} x PCI + {w['cog']:.2f} x COG, each rescaled to 0-1 "
+                       f"among the candidates (Atlas of Economic Complexity preset{why}).")
+    growth = found["balanced"].growth_period
+    period = tuple(growth.split("-")) if growth else (None, None)
     span = f"{period[0]}-{period[1]}" if period[0] is not None else "(one period)"
     columns = [
         ["rank", "#", "n", "rank under the strategy (among the clusters shown)"],
@@ -391,9 +406,10 @@ def opportunity_data(space: Space, opp: pd.DataFrame, clusters: dict[str, str],
         "above the candidates' medians), then by the mean percentile of density and PCI "
         "(Balland et al. 2018).")
     return {"top": int(top), "default": strategy, "columns": columns, "rows": rows,
-            "order": {name: [str(a) for a in t["activity"]] for name, t in tables.items()},
-            "words": texts, "growth_period": f"{period[0]}-{period[1]}"
-            if period[0] is not None else ""}
+            "order": {name: [str(a) for a in res.table["activity"]]
+                      for name, res in found.items()},
+            "words": texts, "growth_period": growth, "tables": {
+                name: res.table for name, res in found.items()}}
 
 
 def _opp_rows_html(data: dict, strategy: str) -> str:
@@ -412,16 +428,12 @@ def _opp_rows_html(data: dict, strategy: str) -> str:
     return "".join(out)
 
 
-def _growth_part(doc: _Doc, space: Space, opp: pd.DataFrame, layout, bar: str, region: str,
+def _growth_part(doc: _Doc, space: Space, layout, bar: str, region: str,
                  year: int, names: ReportNames, words: dict, who: str, cls: str, sid: str,
                  top: int, strategy: str) -> None:
-    data = opportunity_data(space, opp, layout.clusters, layout.order, region, year, names,
-                            words, top, strategy)
-    feas = opp.assign(distance=1.0 - opp["density"]).merge(
-        pd.DataFrame({"activity": list(data["rows"]),
-                      "world_value": space.data[space.data["year"] == year]
-                      .groupby("activity")["value"].sum().reindex(list(data["rows"]))
-                      .fillna(0.0).to_numpy()}), on="activity", how="left")
+    data = opportunity_data(space, layout.clusters, layout.order, region, year, names, words,
+                            top, strategy)
+    feas = data.pop("tables")["balanced"]
     svg, meta = charts.feasibility_svg(feas, clusters=layout.clusters, order=layout.order,
                                        names=names.activities, quantity=words["world"],
                                        unit=words["unit"],
@@ -525,8 +537,7 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
     _space_part(doc, layout, bar, specialised, world, rca, pci, names, words, who, cls, y)
     _treemap_part(doc, mine.set_index("activity")["value"], layout, rca, names, words, who,
                   cls, y)
-    _growth_part(doc, space, opp, layout, bar, region, y, names, words, who, cls, sid, top,
-                 strategy)
+    _growth_part(doc, space, layout, bar, region, y, names, words, who, cls, sid, top, strategy)
     counts = opp["quadrant"].value_counts().reindex(opp["quadrant"].cat.categories).fillna(0)
     doc.add(f"<h3>Smart specialisation quadrants, {y}</h3><p>{len(opp):,} activities in which "
             f"{html.escape(who)} is not specialised, placed by relatedness density and PCI (split "
