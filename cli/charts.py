@@ -325,10 +325,12 @@ def _ticks(vmin: float, vmax: float, n: int = 6) -> list[float]:
     return out
 
 
-def _axes(sx, sy, xr, yr, box, xlabel: str, ylabel: str, cls: str = "") -> str:
+def _axes(sx, sy, xr, yr, box, xlabel: str, ylabel: str, cls: str = "",
+          hide: bool = False) -> str:
     """Axis lines, ticks and labels of a scatter inside ``box = (left, top, right, bottom)``."""
     left, top, right, bottom = box
-    out = [f'<g class="axes {cls}" font-size="11" fill="#444">',
+    hidden = ' style="display:none"' if hide else ""
+    out = [f'<g class="axes {cls}" font-size="11" fill="#444"{hidden}>',
            f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" '
            'fill="none" stroke="#bbb"/>']
     for t in _ticks(*xr):
@@ -453,7 +455,7 @@ def feasibility_svg(table: pd.DataFrame, *, clusters: Mapping[str, str], order: 
     out.append(_axes(sx, sy_p, xr, yr_p, box, "distance (1 - density): nearer on the left",
                      "PCI (product complexity)", "ax-pci"))
     out.append(_axes(sx, sy_c, xr, yr_c, box, "distance (1 - density): nearer on the left",
-                     "COG (complexity outlook gain)", "ax-cog"))
+                     "COG (complexity outlook gain)", "ax-cog", hide=True))
     out.append("<g>")
     for row in t.sort_values("r", ascending=False).itertuples(index=False):
         lines = [figures.short_label(row.activity, names, width=110),

@@ -18,7 +18,6 @@ from ..algorithms._validation import ValidationError
 from ..algorithms.opportunities import (
     APPROACH_DESCRIPTIONS,
     QUADRANT_STRATEGY,
-    STRATEGIES,
     opportunity_table,
     strategic_approaches,
 )
@@ -395,16 +394,6 @@ def opportunity_data(space: Space, clusters: dict[str, str], order: list[str], r
          f"compound annual growth of the {words['market']} {span}, nominal"],
         ["own", f"{region} {words['quantity']}", "n", f"{region}'s {words['quantity']}, {year}"],
         ["share", f"{region} share %", "n", f"{region}'s share of the {words['market']}"]]
-    texts = {}
-    for name in STRATEGIES:
-        w = STRATEGIES[name]
-        texts[name] = (f"{STRATEGY_LABELS[name]}: score = {w['distance']:.2f} x nearness + "
-                       f"{w['pci']:.2f} x PCI + {w['cog']:.2f} x COG, each rescaled to 0-1 "
-                       "among the candidates (the Atlas's preset weights).")
-    texts[QUADRANT_STRATEGY] = (
-        f"{STRATEGY_LABELS[QUADRANT_STRATEGY]}: low risk / high gain first (density and PCI "
-        "above the candidates' medians), then by the mean percentile of density and PCI "
-        "(Balland et al. 2018).")
     return {"top": int(top), "default": strategy, "columns": columns, "rows": rows,
             "order": {name: [str(a) for a in res.table["activity"]]
                       for name, res in found.items()},

@@ -284,6 +284,17 @@ def test_kor_top_opportunities_equal_the_cli(kor):
     first = cli.iloc[0]
     assert f">{first['activity_name']}<" in table
     assert "bn USD" in table or "m USD" in table
+    # the weights the page states are those the ranking used: balanced takes the weights of
+    # the region's strategic approach, as `recommend activities` does
+    from smartspec.algorithms.opportunities import strategy_weights
+
+    approach = re.search(r"<td class='t'>strategic approach \(Atlas\)</td><td class='n'>"
+                         r"([^<]+)</td>", kor["page"]).group(1)
+    w = strategy_weights("balanced", approach=approach)
+    words = re.search(r"<p class='note strategy-words'>([^<]*)</p>", kor["page"]).group(1)
+    assert words.startswith(f"balanced portfolio: score = {w['distance']:.2f} x nearness + "
+                            f"{w['pci']:.2f} x PCI + {w['cog']:.2f} x COG"), words
+    assert f"weights for a region of {approach}" in words
 
 
 def test_kor_interactions(kor):

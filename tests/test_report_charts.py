@@ -213,3 +213,10 @@ def test_money():
     assert charts.money(2.6e9) == "2.6 bn USD"
     assert charts.money(7.39e8) == "739 m USD"
     assert charts.money(1234, "") == "1,234"
+
+
+def test_docstring_examples_of_the_charts():
+    import doctest
+
+    result = doctest.testmod(charts, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted >= 3
