@@ -148,19 +148,11 @@ def to_base64_png(fig, dpi: int = 110) -> str:
 
 
 def _layout(edges: pd.DataFrame, seed: int) -> pd.DataFrame:
-    import igraph as ig
+    """The seeded layout of the report's charts (:func:`smartspec.cli.charts.space_layout`):
+    the same picture in every run on the same edges."""
+    from .charts import _seeded_layout
 
-    nodes = pd.Index(pd.unique(np.concatenate([edges["activity_a"].astype(str),
-                                               edges["activity_b"].astype(str)])))
-    g = ig.Graph(n=len(nodes), edges=list(zip(nodes.get_indexer(edges["activity_a"].astype(str)),
-                                              nodes.get_indexer(edges["activity_b"].astype(str)),
-                                              strict=True)))
-    rng = np.random.default_rng(seed)
-    start = rng.random((len(nodes), 2)).tolist()
-    lay = g.layout_fruchterman_reingold(weights=edges["proximity"].tolist(), seed=start,
-                                        niter=500)
-    xy = np.asarray(lay.coords)
-    return pd.DataFrame({"activity": nodes, "x": xy[:, 0], "y": xy[:, 1]})
+    return _seeded_layout(edges, seed)
 
 
 def product_space(
