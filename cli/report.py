@@ -17,6 +17,7 @@ from .. import __version__
 from ..algorithms._validation import ValidationError
 from ..algorithms.opportunities import (
     APPROACH_DESCRIPTIONS,
+    BALANCED_BY_APPROACH,
     QUADRANT_STRATEGY,
     opportunity_table,
     strategic_approaches,
@@ -269,10 +270,13 @@ def _approach_part(doc: _Doc, approaches: pd.DataFrame, region: str, year: int, 
 def _space_part(doc: _Doc, layout, bar: str, specialised: list[str], world: pd.Series,
                 rca: pd.Series, pci: pd.Series | None, names: ReportNames, words: dict,
                 who: str, cls: str, year: int) -> None:
+    placed = len(set(specialised) & set(layout.nodes["activity"]))
+    shown = (f"{placed} of its {len(specialised)}" if placed < len(specialised)
+             else f"its {len(specialised)}")
     svg, meta = charts.product_space_svg(
         layout, specialised=specialised, world=world, rca=rca, pci=pci,
         names=names.activities, quantity=words["world"], unit=words["unit"],
-        title=f"{cls} space, {year}: {who}'s {len(specialised)} specialisations in colour")
+        title=f"{cls} space, {year}: {who}, {shown} specialisations placed, in colour")
     off = ""
     if layout.off_layout:
         parts = []
@@ -370,7 +374,10 @@ def opportunity_data(space: Space, clusters: dict[str, str], order: list[str], r
             continue
         why = ""
         if name == "balanced" and res.approach is not None:
-            why = f", the Atlas's weights for a region of {res.approach['approach']}"
+            a = res.approach["approach"]
+            why = (f", the Atlas's weights where the strategic approach is {a}"
+                   if a in BALANCED_BY_APPROACH else
+                   f", the fixed preset: the Atlas gives no balanced weights for {a}")
         texts[name] = (f"{STRATEGY_LABELS[name]}: score = {w['distance']:.2f} x nearness + "
                        f"{w['pci']:.2f} x PCI + {w['cog']:.2f} x COG, each rescaled to 0-1 "
                        f"among the candidates (Atlas of Economic Complexity preset{why}).")

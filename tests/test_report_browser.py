@@ -294,7 +294,7 @@ def test_kor_top_opportunities_equal_the_cli(kor):
     words = re.search(r"<p class='note strategy-words'>([^<]*)</p>", kor["page"]).group(1)
     assert words.startswith(f"balanced portfolio: score = {w['distance']:.2f} x nearness + "
                             f"{w['pci']:.2f} x PCI + {w['cog']:.2f} x COG"), words
-    assert f"weights for a region of {approach}" in words
+    assert f"weights where the strategic approach is {approach}" in words
 
 
 def test_kor_interactions(kor):
