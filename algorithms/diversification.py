@@ -4,8 +4,9 @@
 outcome ``horizon`` later (entry, growth) and the explanatory measures at the origin (relatedness
 density, complexity). :func:`fit_entry` and :func:`fit_growth` estimate the linear probability or
 logit models of Balland, Boschma, Crespo & Rigby (2018) with region, activity and period fixed
-effects and standard errors clustered by region; :func:`hypotheses` states which of H1-H6 the
-estimates support.
+effects and standard errors clustered by region (the growth model optionally with the usual
+controls of growth regressions, :data:`CONTROLS`: the initial size and initial RCA, in levels or
+logs); :func:`hypotheses` states which of H1-H6 the estimates support.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .panel import Panel, as_panel
 __all__ = [
     "HYPOTHESES",
     "TERMS",
+    "CONTROLS",
     "ModelResult",
     "transitions",
     "fit_entry",
@@ -33,6 +35,12 @@ __all__ = [
 
 #: The regressors: standardised density, standardised complexity and their product.
 TERMS = ("density", "complexity", "density_x_complexity")
+
+#: Controls of the growth model (columns of :func:`transitions` at the origin period):
+#: ``size`` = ``X_ra(t)``, ``log_size`` = ``ln X_ra(t)``, ``rca`` = ``RCA_ra(t)``, ``log_rca`` =
+#: ``ln RCA_ra(t)``. The origin level picks up mean reversion (small activities grow faster in
+#: relative terms), which relatedness density, correlated with the level, would otherwise take.
+CONTROLS = ("size", "log_size", "rca", "log_rca")
 
 #: H1-H6 as this library states them: (hypothesis, model, term, expected sign, statement).
 HYPOTHESES = (
@@ -73,6 +81,9 @@ class ModelResult:
         Observations dropped (singletons; for the logit also groups whose outcome never varies).
     info : dict
         Anything else (outcome mean, iterations, convergence).
+    controls : tuple of str
+        Controls in the model (:data:`CONTROLS`; their coefficients follow the terms', those
+        the fixed effects absorb are in ``absorbed``).
     """
 
     model: str
@@ -84,6 +95,7 @@ class ModelResult:
     fixed_effects: tuple[str, ...]
     dropped: int = 0
     info: dict = field(default_factory=dict)
+    controls: tuple[str, ...] = ()
 
 
 # -- the estimation table ------------------------------------------------------------------------
@@ -120,10 +132,11 @@ def transitions(
     Returns
     -------
     DataFrame
-        ``region, activity, year, year_to, m, density, complexity, value, value_to, m_to,
+        ``region, activity, year, year_to, m, density, complexity, value, rca, value_to, m_to,
         entry, growth`` for the regions with values in both periods and the activities present
-        in both. ``entry`` is ``M(t+h)`` where ``M(t) = 0`` (else NA); ``growth`` is
-        ``log X(t+h) - log X(t)`` where both values are positive (else NaN).
+        in both. ``value`` and ``rca`` are ``X_ra(t)`` and ``RCA_ra(t)`` at the origin (0 where
+        the region does not have the activity); ``entry`` is ``M(t+h)`` where ``M(t) = 0`` (else
+        NA); ``growth`` is ``log X(t+h) - log X(t)`` where both values are positive (else NaN).
 
     Notes
     -----
@@ -171,10 +184,11 @@ def transitions(
     else:
         with np.errstate(divide="ignore"):
             comp = acts[["activity", "year"]].assign(complexity=np.log10(acts["complexity"]))
-    values = res["specialisation"][["region", "activity", "year", "value"]]
+    values = res["specialisation"][["region", "activity", "year", "value", "rca"]]
     base = dens.merge(comp, on=["activity", "year"], how="left")
     base = base.merge(values, on=["region", "activity", "year"], how="left")
     base["value"] = base["value"].fillna(0.0)
+    base["rca"] = base["rca"].fillna(0.0)
     parts = []
     for y0, y1 in pairs:
         a = base[base["year"] == y0]
@@ -193,7 +207,7 @@ def transitions(
     both = (out["value"] > 0) & (out["value_to"] > 0)
     out["growth"] = np.where(both, growth, np.nan)
     cols = ["region", "activity", "year", "year_to", "m", "density", "complexity", "value",
-            "value_to", "m_to", "entry", "growth"]
+            "rca", "value_to", "m_to", "entry", "growth"]
     out = out[cols]
     out.attrs.update(res["density"].attrs)
     out.attrs.update(horizon=horizon, complexity=complexity,
@@ -253,10 +267,26 @@ def _standardised_terms(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _absorbed(x: np.ndarray, xd: np.ndarray) -> np.ndarray:
-    """Columns whose variation the fixed effects absorb (residual variance ~ 0)."""
+    """Columns whose variation the fixed effects absorb (residual variance ~ 0), and columns
+    that, once the fixed effects are removed, are linear combinations of earlier columns (e.g.
+    ``log_rca`` next to ``log_size`` with region, activity and period fixed effects and one
+    origin period: ``ln RCA_ra = ln X_ra - ln X_r - ln X_a + ln X``)."""
     total = np.var(x, axis=0)
     resid = np.var(xd, axis=0)
-    return (total == 0) | (resid <= 1e-9 * np.maximum(total, 1e-300))
+    gone = (total == 0) | (resid <= 1e-9 * np.maximum(total, 1e-300))
+    kept: list[int] = []
+    for j in range(xd.shape[1]):
+        if gone[j]:
+            continue
+        col = xd[:, j]
+        if kept:
+            basis = xd[:, kept]
+            col = col - basis @ np.linalg.lstsq(basis, col, rcond=None)[0]
+        if np.var(col) <= 1e-9 * resid[j]:
+            gone[j] = True
+        else:
+            kept.append(j)
+    return gone
 
 
 def _table(names: list[str], coef: np.ndarray, cov: np.ndarray, df: int,
@@ -410,11 +440,32 @@ def fit_entry(
     return ModelResult(model, "entry", coefs, absorbed, len(sub), g, fe, n0 - len(sub), info)
 
 
+def _control_columns(sub: pd.DataFrame, controls: tuple[str, ...]) -> pd.DataFrame:
+    """The control variables of :data:`CONTROLS` from the origin ``value`` and ``rca``."""
+    out = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c in controls:
+            base = sub["value" if c.endswith("size") else "rca"].to_numpy(dtype=float)
+            out[c] = np.log(np.where(base > 0, base, np.nan)) if c.startswith("log_") else base
+    return pd.DataFrame(out, index=sub.index)
+
+
+def _check_controls(controls: Iterable[str]) -> tuple[str, ...]:
+    out = tuple(dict.fromkeys(controls))
+    for c in out:
+        check_choice(c, CONTROLS, name="control")
+    if len({c.removeprefix("log_") for c in out}) < len(out):
+        raise ValidationError(f"controls {list(out)}: a variable and its log together are "
+                              "almost collinear; choose one of each")
+    return out
+
+
 def fit_growth(
     table: pd.DataFrame,
     *,
     fixed_effects: Iterable[str] = ("region", "activity", "year"),
     cluster: str = "region",
+    controls: Iterable[str] = (),
 ) -> ModelResult:
     """Growth model: growth of an activity in a region on relatedness, complexity and both.
 
@@ -427,18 +478,28 @@ def fit_growth(
         Fixed effects (default all three).
     cluster : str
         Column whose groups the standard errors are clustered by.
+    controls : iterable of {"size", "log_size", "rca", "log_rca"}
+        Controls at the origin period (:data:`CONTROLS`; ``value`` and ``rca`` columns of the
+        table): the initial size ``X_ra(t)`` and the initial RCA, in levels or logs. None by
+        default; ``("log_size",)`` is the usual growth-regression control.
 
     Returns
     -------
     ModelResult
+        ``coefficients`` lists the terms, then the controls (in their own units: a coefficient
+        of ``log_size`` is an elasticity); ``controls`` says which were used.
 
     Notes
     -----
-    ``g_rat = b1 z(density) + b2 z(complexity) + b3 z(density) z(complexity) + mu_r + mu_a +
-    mu_t + e`` by OLS with the fixed effects absorbed, standard errors clustered by region
-    (see :func:`fit_entry`). With region and activity fixed effects, the growth of the region's
-    total and of the activity worldwide are absorbed, so ``g`` behaves like the change in log
-    RCA.
+    ``g_rat = b1 z(density) + b2 z(complexity) + b3 z(density) z(complexity) + c' w_rat + mu_r
+    + mu_a + mu_t + e`` by OLS with the fixed effects absorbed, standard errors clustered by
+    region (see :func:`fit_entry`); ``w`` are the controls. With region and activity fixed
+    effects, the growth of the region's total and of the activity worldwide are absorbed, so
+    ``g`` behaves like the change in log RCA; with one origin period ``ln RCA`` and ``ln X`` then
+    differ only by fixed effects, so a second one of them is reported in ``absorbed``. Rows
+    whose control is not finite (the log of 0) are dropped and counted in ``dropped``. H2 is
+    tested on ``b1``: the growth model of Balland et al. (2018) with the origin level as control,
+    so that density is not credited with mean reversion.
 
     References
     ----------
@@ -457,18 +518,29 @@ def fit_growth(
     0.6
     """
     fe = _check_fe(fixed_effects)
+    ctrl = _check_controls(controls)
+    if ctrl:  # size controls read the origin value, RCA controls the origin RCA
+        check_frame(table, sorted({"value" if c.endswith("size") else "rca" for c in ctrl}),
+                    name="table")
     sub, n0 = _prepare_sample(table, "growth", fe, cluster)
+    if ctrl:
+        w = _control_columns(sub, ctrl)
+        sub = sub[np.isfinite(w.to_numpy()).all(axis=1)]
+        if sub.empty:
+            raise ValidationError(f"no observations with finite controls {list(ctrl)}")
     codes = _codes(sub, fe)
     keep = _drop_singletons(codes)
     sub = sub[keep]
     codes = _codes(sub, fe)
     y = sub["growth"].to_numpy(dtype=float)
     x = _standardised_terms(sub)
+    if ctrl:
+        x = pd.concat([x, _control_columns(sub, ctrl)], axis=1)
     groups = pd.factorize(sub[cluster])[0]
     names, coef, cov, absorbed, g = _ols_fe(y, x, codes, groups, _n_fe_params(codes))
     coefs = _table(names, coef, cov, g - 1)
     return ModelResult("lpm", "growth", coefs, absorbed, len(sub), g, fe, n0 - len(sub),
-                       {"mean_outcome": float(y.mean()) if len(y) else np.nan})
+                       {"mean_outcome": float(y.mean()) if len(y) else np.nan}, ctrl)
 
 
 def _drop_constant_groups(sub: pd.DataFrame, y: np.ndarray, fe: tuple[str, ...]):

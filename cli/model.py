@@ -50,9 +50,26 @@ def model() -> None:
     """Econometric models of how regions diversify (Balland et al. 2018, H1-H6)."""
 
 
+def _controls(text: str) -> tuple[str, ...]:
+    if text.strip().lower() in ("", "none"):
+        return ()
+    ctrl = tuple(c.strip() for c in text.split(",") if c.strip())
+    bad = [c for c in ctrl if c not in dv.CONTROLS]
+    if bad:
+        fail(f"unknown control(s) {', '.join(bad)}; choose from {', '.join(dv.CONTROLS)} "
+             "or none")
+    return ctrl
+
+
+#: What each control is, for the header line.
+CONTROL_TEXT = {"size": "initial value X(t)", "log_size": "ln initial value X(t)",
+                "rca": "initial RCA(t)", "log_rca": "ln initial RCA(t)"}
+
+
 def _run(ctx, outcome: str, horizon, complexity, fixed_effects, alpha, activity, classification,
-         fmt, output, model_kind: str = "lpm") -> None:
+         fmt, output, model_kind: str = "lpm", controls: str = "none") -> None:
     fe = _fixed_effects(fixed_effects)
+    ctrl = _controls(controls)
     label = activity_label(activity)
     with store_from(ctx) as store:
         space = load_space(store, activity=label, classification=classification, min_years=2)
@@ -64,13 +81,23 @@ def _run(ctx, outcome: str, horizon, complexity, fixed_effects, alpha, activity,
             res = dv.fit_entry(table, model=model_kind, fixed_effects=fe)
             verdicts = dv.hypotheses(entry=res, alpha=alpha)
         else:
-            res = dv.fit_growth(table, fixed_effects=fe)
+            res = dv.fit_growth(table, fixed_effects=fe, controls=ctrl)
             verdicts = dv.hypotheses(growth=res, alpha=alpha)
     except ValidationError as exc:
         fail(str(exc))
     coefs = res.coefficients.merge(verdicts[["term", "hypothesis", "expected", "verdict"]],
                                    on="term", how="outer")
-    coefs = coefs.sort_values("term", key=lambda t: t.map(dv.TERMS.index)).reset_index(drop=True)
+    gone = [c for c in res.controls if c not in set(coefs["term"])]  # absorbed controls
+    if gone:
+        coefs = pd.concat([coefs, pd.DataFrame({"term": gone, "verdict": "not identified"})],
+                          ignore_index=True)
+    coefs.insert(1, "role", coefs["term"].map(lambda t: "control" if t in dv.CONTROLS
+                                              else "regressor"))
+    is_control = coefs["role"] == "control"
+    for col in ("hypothesis", "expected", "verdict"):
+        coefs[col] = coefs[col].astype(object).where(~is_control | coefs[col].notna(), "")
+    order = [*dv.TERMS, *dv.CONTROLS]
+    coefs = coefs.sort_values("term", key=lambda t: t.map(order.index)).reset_index(drop=True)
     coefs = coefs.round({"coef": 4, "se": 4, "stat": 2, "ci_low": 4, "ci_high": 4})
     coefs["p_value"] = coefs["p_value"].map(lambda p: f"{p:.2g}" if pd.notna(p) else "")
     periods = ", ".join(f"{a}->{b}" for a, b in table.attrs["periods"])
@@ -85,6 +112,9 @@ def _run(ctx, outcome: str, horizon, complexity, fixed_effects, alpha, activity,
         if res.absorbed:
             click.echo(f"absorbed by the fixed effects (not identified): "
                        f"{', '.join(res.absorbed)}; try --fixed-effects region,year")
+        if outcome == "growth":
+            used = ", ".join(f"{c} ({CONTROL_TEXT[c]})" for c in res.controls) or "none"
+            click.echo(f"controls: {used}")
         click.echo("density and complexity are z-scores; SE clustered by region\n")
     emit(coefs, fmt, output)
     if fmt == "table" and output is None:
@@ -118,19 +148,28 @@ def entry(ctx, model_kind, horizon, complexity, fixed_effects, alpha, activity, 
 
 
 @model.command("growth")
+@click.option("--controls", default="log_size", show_default=True,
+              help="Comma-separated controls at the origin period: size, log_size, rca, "
+              "log_rca (initial value and RCA, in levels or logs), or none.")
 @_options
 @click.pass_context
-def growth(ctx, horizon, complexity, fixed_effects, alpha, activity, classification, fmt,
-           output) -> None:
+def growth(ctx, controls, horizon, complexity, fixed_effects, alpha, activity, classification,
+           fmt, output) -> None:
     """Growth model: does relatedness (and complexity) predict growth? (H2, H4, H6)
 
     Sample: region-activity pairs with positive values in both periods; outcome
-    log X(t + h) - log X(t). Same regressors, fixed effects and clustering as the entry model.
+    log X(t + h) - log X(t). Same regressors, fixed effects and clustering as the entry model,
+    plus controls at the origin (default: the log of the initial value, so that relatedness
+    is not credited with mean reversion; coefficients in their own units). The table lists
+    each control (role = control); one that the fixed effects absorb (e.g. log_rca next to
+    log_size with region, activity and year fixed effects and one origin period) is marked
+    not identified.
 
     \b
     Examples:
       smartspec model growth
-      smartspec model growth --fixed-effects region,year
+      smartspec model growth --controls log_size,log_rca --fixed-effects region,year
+      smartspec model growth --controls none
     """
     _run(ctx, "growth", horizon, complexity, fixed_effects, alpha, activity, classification, fmt,
-         output)
+         output, controls=controls)

@@ -48,7 +48,7 @@ def test_kor_balanced_top10_on_shipped_trade(env_home, strategy):
     approach = lines[2]
     assert approach.startswith("strategic approach: ")
     assert any(f"strategic approach: {a} (" in approach for a in APPROACHES)
-    assert "market_growth = n/a (one period loaded)" in lines[3]
+    assert "market_growth = n/a (no loaded period before 2017)" in lines[3]
 
     code, out, err = invoke("recommend", "activities", "--region", "KOR", "--strategy", strategy,
                             "--top", "10", "--format", "csv")
@@ -102,3 +102,35 @@ def test_kor_balanced_top10_on_shipped_trade(env_home, strategy):
 def test_unknown_strategy_is_refused(env_home):
     code, _, err = invoke("recommend", "activities", "--region", "KOR", "--strategy", "safe")
     assert code != 0 and "safe" in err
+
+
+def test_workflow_quadrant_order_unchanged_and_approaches_named(synthetic_trade):
+    from smartspec.algorithms.opportunities import opportunity_table
+    from smartspec.cli._space import Space
+    from smartspec.workflows.opportunities import activity_opportunities
+
+    space = Space(synthetic_trade, "Product", "HS92", [2000, 2010],
+                  {2000: ["HS92"], 2010: ["HS92"]},
+                  region_names=pd.Series({"DEU": "Germany"}))
+    found = activity_opportunities(space, "DEU", 2010)
+    res = space.measures()
+    plain = opportunity_table(res["density"], res["activities"], region="DEU", year=2010,
+                              specialisation=res["specialisation"])
+    assert found.table["activity"].tolist() == plain["activity"].tolist()
+    assert found.weights is None and found.strategy == "quadrant"
+    assert found.approaches.loc[found.approaches["region"] == "DEU", "region_name"].item() == \
+        "Germany"
+    assert found.approach["approach"] in APPROACHES
+    # market growth over the two loaded periods, recomputed
+    w = synthetic_trade.groupby(["year", "activity"])["value"].sum()
+    row = found.table.iloc[0]
+    expected = (w[(2010, row["activity"])] / w[(2000, row["activity"])]) ** 0.1 - 1
+    assert row["market_growth"] == pytest.approx(expected)
+    assert found.growth_period == "2000-2010"
+    lines = found.header().splitlines()
+    assert lines[0] == "DEU (Germany) 2010, HS92: complexity = PCI"
+    assert lines[2].startswith(f"strategic approach: {found.approach['approach']} (ECI ")
+    # a preset re-ranks by the score
+    ranked = activity_opportunities(space, "DEU", 2010, strategy="long-jumps")
+    assert ranked.table["score"].is_monotonic_decreasing
+    assert ranked.weights == STRATEGIES["long-jumps"]

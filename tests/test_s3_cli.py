@@ -87,9 +87,25 @@ def test_model_entry_and_growth(small_store, capsys):
     code, out, err = run(capsys, "model", "growth", "--format", "csv", "--fixed-effects",
                          "region,year")
     assert code == 0, err
-    table = pd.read_csv(io.StringIO(out))
-    assert table["term"].tolist() == ["density", "complexity", "density_x_complexity"]
-    assert table["hypothesis"].tolist() == ["H2", "H4", "H6"]
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    # the default control (issue 20): the log of the initial value, listed as a control
+    assert table["term"].tolist() == ["density", "complexity", "density_x_complexity",
+                                      "log_size"]
+    assert table["role"].tolist() == ["regressor"] * 3 + ["control"]
+    assert table["hypothesis"].tolist() == ["H2", "H4", "H6", ""]
+    code, out, err = run(capsys, "model", "growth", "--controls", "none")
+    assert code == 0, err
+    assert "controls: none" in out and "log_size" not in out
+    code, out, err = run(capsys, "model", "growth", "--controls", "log_size,log_rca",
+                         "--format", "csv")
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False).set_index("term")
+    assert table.loc["log_rca", "verdict"] == "not identified"  # one origin period
+    code, out, err = run(capsys, "model", "growth")
+    assert code == 0, err
+    assert "controls: log_size (ln initial value X(t))" in out
+    code, _, err = run(capsys, "model", "growth", "--controls", "gdp")
+    assert code != 0 and "unknown control(s) gdp" in err
 
 
 def test_report_is_one_self_contained_file(small_store, capsys, tmp_path):

@@ -97,7 +97,7 @@ class ActivityOpportunities:
         else:
             w = self.weights
             lines.append(f"strategy: {self.strategy} (weights: distance {w['distance']:.2f}, "
-                         f"PCI {w['pci']:.2f}, COG {w['cog']:.2f}; Atlas of Economic "
+                         f"{measure} {w['pci']:.2f}, COG {w['cog']:.2f}; Atlas of Economic "
                          "Complexity presets)")
         if self.approach is None:
             lines.append("strategic approach: none (the region has no ECI or COI)")
@@ -110,7 +110,7 @@ class ActivityOpportunities:
         lines.append("market: world_value = sum of all regions' values in "
                      f"{self.year}; market_growth = "
                      + (f"compound annual growth {growth}" if growth
-                        else "n/a (one period loaded)")
+                        else f"n/a (no loaded period before {self.year})")
                      + "; world_share = region_value / world_value")
         return "\n".join(lines)
 
