@@ -148,19 +148,11 @@ def to_base64_png(fig, dpi: int = 110) -> str:
 
 
 def _layout(edges: pd.DataFrame, seed: int) -> pd.DataFrame:
-    import igraph as ig
+    """The seeded layout of the report's charts (:func:`smartspec.cli.charts.space_layout`):
+    the same picture in every run on the same edges."""
+    from .charts import _seeded_layout
 
-    nodes = pd.Index(pd.unique(np.concatenate([edges["activity_a"].astype(str),
-                                               edges["activity_b"].astype(str)])))
-    g = ig.Graph(n=len(nodes), edges=list(zip(nodes.get_indexer(edges["activity_a"].astype(str)),
-                                              nodes.get_indexer(edges["activity_b"].astype(str)),
-                                              strict=True)))
-    rng = np.random.default_rng(seed)
-    start = rng.random((len(nodes), 2)).tolist()
-    lay = g.layout_fruchterman_reingold(weights=edges["proximity"].tolist(), seed=start,
-                                        niter=500)
-    xy = np.asarray(lay.coords)
-    return pd.DataFrame({"activity": nodes, "x": xy[:, 0], "y": xy[:, 1]})
+    return _seeded_layout(edges, seed)
 
 
 def product_space(
@@ -459,27 +451,38 @@ def complexity_over_time(regions: pd.DataFrame, *, focus: list[str], title: str 
     ``regions`` is ``region, year, eci, fitness, diversity`` and optionally ``classification``
     (periods of different classifications are marked by the marker shape: the measures are
     computed within each classification, so levels of diversity are not comparable across
-    them). The legend names each region (``names``: code -> name). Returns ``(Figure, meta)``
-    with ``n_lines`` (regions drawn), ``years`` and ``legend`` (its texts).
+    them); a line joins the periods of one classification only, never a period of one to a
+    period of another. The legend names each region (``names``: code -> name). Returns
+    ``(Figure, meta)`` with ``n_lines`` (regions drawn), ``n_segments`` (lines of one region
+    and classification), ``years`` and ``legend`` (its texts).
     """
     t = regions[regions["region"].isin(focus)].sort_values("year")
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     cls = t["classification"] if "classification" in t else pd.Series("", index=t.index)
     markers = {c: mk for c, mk in zip(sorted(cls.unique()), "osD^v", strict=False)}
-    drawn = 0
+    drawn = lines = 0
     for i, reg in enumerate(focus):
         part = t[t["region"] == reg]
         if part.empty:
             continue
         drawn += 1
         colour = _PALETTE(i % 10)
+        part_cls = cls.loc[part.index]
         for ax, col in zip(axes, ["eci", "fitness", "diversity"], strict=True):
             yv = np.log10(part[col]) if col == "fitness" else part[col]
-            ax.plot(part["year"], yv, color=colour, lw=1.5 if i == 0 else 1,
-                    label=_region_label(reg, names) if col == "eci" else None)
+            labelled = False
+            # a line joins the periods of one classification only: measures of two
+            # classifications are not on one scale (the SITC 2000 point between HS 1980 and
+            # HS 2017 stands alone)
             for c, mk in markers.items():
-                sel = (cls.loc[part.index] == c).to_numpy()
-                ax.scatter(part["year"][sel], np.asarray(yv)[sel], color=colour, marker=mk, s=25)
+                sel = (part_cls == c).to_numpy()
+                if not sel.any():
+                    continue
+                label = (_region_label(reg, names) if col == "eci" and not labelled else None)
+                ax.plot(part["year"][sel], np.asarray(yv)[sel], color=colour, marker=mk,
+                        markersize=5, lw=1.5 if i == 0 else 1, label=label)
+                labelled = True
+                lines += 1
     for ax, lab in zip(axes, ["ECI", "log10 Fitness", "diversity (number of RCA >= 1)"],
                        strict=True):
         ax.set_title(lab, fontsize=10)
@@ -494,7 +497,7 @@ def complexity_over_time(regions: pd.DataFrame, *, focus: list[str], title: str 
     fig.tight_layout()
     legend = [x.get_text() for x in axes[0].get_legend().get_texts()] if drawn else []
     return fig, {"n_lines": drawn, "years": sorted(t["year"].unique().tolist()),
-                 "legend": legend}
+                 "legend": legend, "n_segments": lines // 3}
 
 
 def _region_label(code: str, names: Mapping[str, str] | pd.Series | None) -> str:

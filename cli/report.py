@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -12,25 +14,47 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import __version__
-from ..algorithms.opportunities import opportunity_table
+from ..algorithms._validation import ValidationError
+from ..algorithms.opportunities import (
+    APPROACH_DESCRIPTIONS,
+    BALANCED_BY_APPROACH,
+    QUADRANT_STRATEGY,
+    opportunity_table,
+    strategic_approaches,
+)
 from ..algorithms.opportunities import pathways as k_paths
 from ..graph_models import schema
 from ..graph_models.results import read_names
 from ..graph_models.store import Store
 from ..loaders.countries import country_table, to_alpha3
-from . import figures
+from ..workflows.opportunities import activity_opportunities
+from . import charts, figures
 from ._common import fail, store_from
 from ._space import ACTIVITY_CHOICE, Space, activity_label, load_spaces
 
-__all__ = ["report", "build_report", "ReportNames", "read_report_names", "QUANTITIES"]
+__all__ = ["report", "build_report", "ReportNames", "read_report_names", "QUANTITIES",
+           "STRATEGY_LABELS"]
 
 #: What the observed value of each activity label is, as the report words it: the quantity,
 #: the key-figures row with its unit, and what "the region has the activity" means.
 QUANTITIES: dict[str, dict[str, str]] = {
-    "Product": {"quantity": "exports", "row": "exports (USD)", "has": "products exported"},
+    "Product": {"quantity": "exports", "row": "exports (USD)", "has": "products exported",
+                "unit": "USD", "world": "world trade", "market": "world market"},
     "Technology": {"quantity": "patents", "row": "patents (count)",
-                   "has": "technologies patented"},
-    "Industry": {"quantity": "jobs", "row": "jobs", "has": "industries with jobs"},
+                   "has": "technologies patented", "unit": "", "world": "all regions' patents",
+                   "market": "all regions' patents"},
+    "Industry": {"quantity": "jobs", "row": "jobs", "has": "industries with jobs", "unit": "",
+                 "world": "all regions' jobs", "market": "all regions' jobs"},
+}
+
+#: The strategies the report's opportunity table switches between, as the page names them:
+#: the Atlas presets (:data:`~smartspec.algorithms.opportunities.STRATEGIES`) and the smart
+#: specialisation quadrant ordering of Balland et al. (2018).
+STRATEGY_LABELS: dict[str, str] = {
+    "low-hanging": "low-hanging fruit",
+    "balanced": "balanced portfolio",
+    "long-jumps": "long jumps",
+    QUADRANT_STRATEGY: "smart specialisation quadrants",
 }
 
 
@@ -128,6 +152,22 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 img{max-width:100%;height:auto;border:1px solid #eee}
 .note{color:#555;font-size:.9em}.svgbox{border:1px solid #eee}
 figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
+.tip{position:fixed;display:none;z-index:10;max-width:420px;background:#fff;border:1px solid
+#888;border-radius:3px;padding:5px 8px;font-size:12.5px;white-space:pre-line;pointer-events:none;
+box-shadow:0 2px 6px rgba(0,0,0,.2)}
+svg.chart{display:block;border:1px solid #eee;background:#fff}
+svg.chart .mk{transition:opacity .15s}svg.chart .off{opacity:.07}
+svg.chart circle.mk:hover{stroke:#000;stroke-width:2}
+svg.feas circle.top{stroke:#000;stroke-width:2.2;fill-opacity:1}
+.clusterbar{display:flex;flex-wrap:wrap;gap:4px;align-items:center;margin:.5em 0;font-size:.82em}
+.clusterbar .lbl{color:#555;margin-right:4px}
+.clusterbar button{border:1px solid #ccc;background:#fafafa;border-radius:12px;padding:2px 9px;
+cursor:pointer;font:inherit}.clusterbar button.on{background:#dde8f5;border-color:#08519c}
+.clusterbar i{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;
+vertical-align:-1px}
+.controls{margin:.6em 0;font-size:.9em}.controls label{margin-right:1em;white-space:nowrap}
+.controls .lbl{font-weight:600;margin-right:.6em}.scroll{overflow-x:auto}
+table.opp{font-size:.8em}table.opp th{cursor:help}details{font-size:.85em;color:#555}
 """
 
 
@@ -156,11 +196,22 @@ class _Doc:
     def __init__(self, save_dir: Path | None) -> None:
         self.parts: list[str] = []
         self.images = 0
+        self.charts = 0
         self.save_dir = save_dir
         self.saved: list[Path] = []
 
     def add(self, text: str) -> None:
         self.parts.append(text)
+
+    def chart(self, svg: str, name: str, caption: str) -> None:
+        """An interactive SVG chart (written as ``name.svg`` too with ``--save-figures``)."""
+        if self.save_dir is not None:
+            self.save_dir.mkdir(parents=True, exist_ok=True)
+            path = self.save_dir / f"{name}.svg"
+            path.write_text(svg, encoding="utf-8")
+            self.saved.append(path)
+        self.charts += 1
+        self.add(f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>")
 
     def figure(self, fig, name: str, caption: str) -> None:
         data = figures.to_base64_png(fig)
@@ -178,8 +229,245 @@ def _amount(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def _sid(cls: str) -> str:
+    """An id for a classification's section (letters, digits, dashes)."""
+    return "s-" + "".join(c if c.isalnum() else "-" for c in str(cls)).lower()
+
+
+def _approaches(regions: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Every region's strategic approach in ``year`` (ECI x COI split at 0; Atlas rule)."""
+    table = regions[regions["year"] == year]
+    try:
+        return strategic_approaches(table, table, year=year)
+    except ValidationError:  # no region with ECI and COI: no chart, no row
+        return pd.DataFrame(columns=["region", "eci", "coi", "x", "x_cut", "y_cut",
+                                     "approach"])
+
+
+def _approach_part(doc: _Doc, approaches: pd.DataFrame, region: str, year: int, cls: str,
+                   sid: str, names: ReportNames) -> None:
+    placed = approaches.dropna(subset=["approach"])
+    if placed.empty:
+        return
+    who = names.region(region)
+    mine = placed[placed["region"] == region]
+    doc.add(f"<h3>Strategic approach, {year}</h3>")
+    if len(mine):
+        a = str(mine["approach"].iloc[0])
+        doc.add(f"<p>{html.escape(who)}: <b>{html.escape(a)}</b> (ECI "
+                f"{float(mine['x'].iloc[0]):.2f}, COI {float(mine['coi'].iloc[0]):.2f}): "
+                f"{html.escape(APPROACH_DESCRIPTIONS[a])}.</p>")
+    svg, _ = charts.approach_svg(placed, region=region, names=names.regions,
+                                 title=f"Complexity outlook (COI) against economic complexity "
+                                 f"(ECI) of {len(placed)} regions, {cls} {year}")
+    doc.chart(svg, f"{cls}_{year}_strategic_approach",
+              "The four strategic approaches of the Atlas of Economic Complexity: COI against "
+              "ECI, both split at 0 (ECI and COI are z-scores across regions); hover a point "
+              "for its region. The Atlas controls ECI for income and names the frontier "
+              "countries from a list; here the quadrants apply as they stand.")
+
+
+def _space_part(doc: _Doc, layout, bar: str, specialised: list[str], world: pd.Series,
+                rca: pd.Series, pci: pd.Series | None, names: ReportNames, words: dict,
+                who: str, cls: str, year: int) -> None:
+    placed = len(set(specialised) & set(layout.nodes["activity"]))
+    shown = (f"{placed} of its {len(specialised)}" if placed < len(specialised)
+             else f"its {len(specialised)}")
+    svg, meta = charts.product_space_svg(
+        layout, specialised=specialised, world=world, rca=rca, pci=pci,
+        names=names.activities, quantity=words["world"], unit=words["unit"],
+        title=f"{cls} space, {year}: {who}, {shown} specialisations placed, in colour")
+    off = ""
+    if layout.off_layout:
+        parts = []
+        for reason, acts in (layout.off_reasons or {"not placed": layout.off_layout}).items():
+            listed = ", ".join(figures.short_label(a, names.short, width=36) for a in acts[:12])
+            more = f" and {len(acts) - 12} more" if len(acts) > 12 else ""
+            parts.append(f"{len(acts)} {html.escape(reason)} ({html.escape(listed)}{more})")
+        share = float(world.reindex(layout.off_layout).fillna(0).sum() / world.sum())
+        off = (f"<details><summary>{len(layout.off_layout)} of the {len(layout.clusters):,} "
+               f"activities of the data are off the layout ({100 * share:.1f} % of "
+               f"{html.escape(words['world'])})</summary>" + "; ".join(parts) + ".</details>")
+    doc.add(f"<h3>{html.escape(cls)} space, {year}</h3><p class='note'>Layout: "
+            f"{html.escape(layout.source)}. Node area: {html.escape(words['world'])}; colour: "
+            f"cluster, grey where {html.escape(who)} is not specialised (RCA &lt; 1). Hover a "
+            f"node for its name, code, cluster, RCA and PCI; click clusters to show only them "
+            f"(in every chart and table of this section).</p>{off}" + bar)
+    doc.chart(svg, f"{cls}_{year}_product_space",
+              f"{meta['n_nodes']} activities, {meta['n_edges']} links, "
+              f"{meta['n_highlighted']} specialisations of {who} in colour.")
+
+
+def _treemap_part(doc: _Doc, values: pd.Series, layout, rca: pd.Series, names: ReportNames,
+                  words: dict, who: str, cls: str, year: int) -> None:
+    svg, meta = charts.treemap_svg(values, clusters=layout.clusters, order=layout.order,
+                                   names=names.activities, short=names.short, rca=rca,
+                                   quantity=words["quantity"], unit=words["unit"],
+                                   title=f"What {who} {_verb(words)}, {cls} {year}")
+    top = sorted(meta["clusters"].items(), key=lambda kv: -kv[1])[:3]
+    doc.add(f"<h3>{html.escape(words['quantity'].capitalize())} by cluster, {year}</h3><p>"
+            f"{html.escape(who)}'s {html.escape(words['quantity'])} by cluster: "
+            + "; ".join(f"{html.escape(k)} {100 * v:.1f} %" for k, v in top)
+            + (" …" if len(meta["clusters"]) > 3 else "") + "</p>")
+    doc.chart(svg, f"{cls}_{year}_treemap", f"Treemap of the region's "
+              f"{words['quantity']} ({charts.money(meta['total'], words['unit'])}): clusters "
+              "(white borders), then activities; area = amount. Hover for name, amount, share "
+              "and RCA.")
+
+
+def _verb(words: dict) -> str:
+    return {"exports": "exports", "patents": "patents", "jobs": "employs"}.get(
+        words["quantity"], "has")
+
+
+def _short(names: ReportNames, act: str, width: int = 48) -> str:
+    """The activity's short name (else its name), shortened to ``width`` characters."""
+    name = names.short.get(act) or names.activities.get(act, "")
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+def _fmt(value, spec: str) -> str:
+    return "" if value is None or pd.isna(value) else format(float(value), spec)
+
+
+def opportunity_data(space: Space, clusters: dict[str, str], order: list[str], region: str,
+                     year: int, names: ReportNames, words: dict, top: int,
+                     strategy: str = "balanced") -> dict:
+    """What the report's opportunity table shows, for every strategy, from the workflow that
+    ``smartspec recommend activities --strategy S`` prints
+    (:func:`~smartspec.workflows.opportunities.activity_opportunities`, *balanced* with the
+    weights of the region's strategic approach as there): the candidates with market context
+    (``rows``: activity -> formatted cells) and their order under each strategy (``order``:
+    strategy -> activities, best first). The page's table is the first ``top`` of
+    ``order[strategy]`` among the clusters chosen; ``tables`` holds the workflow's tables."""
+    found = {name: activity_opportunities(space, region, year, strategy=name)
+             for name in STRATEGY_LABELS}
+    base = found["balanced"].table.set_index("activity")
+    idx = {name: i for i, name in enumerate(order)}
+    rows = {}
+    for act, r in base.iterrows():
+        cl = clusters.get(act, charts.OTHER_CLUSTER)
+        rows[act] = {
+            "c": idx.get(cl, len(order) - 1), "activity": str(act).split(":")[-1],
+            "name": _short(names, act), "full": names.activities.get(act, ""),
+            "cluster": charts.cluster_short(cl),
+            "distance": _fmt(r["distance"], ".3f"), "pci": _fmt(r["complexity"], ".2f"),
+            "cog": _fmt(r["cog"], ".2f"), "near": _fmt(r["distance_decile"], ".0f"),
+            "cplx": _fmt(r["complexity_decile"], ".0f"), "gain": _fmt(r["cog_decile"], ".0f"),
+            "world": charts.money(r["world_value"], words["unit"]),
+            "growth": "" if pd.isna(r["market_growth"]) else f"{100 * r['market_growth']:+.1f}",
+            "own": charts.money(r["region_value"], words["unit"]),
+            "share": "" if pd.isna(r["world_share"]) else f"{100 * r['world_share']:.3f}",
+            "score": {}, "score_decile": {}}
+    for name, res in found.items():
+        t = res.table
+        for act, sc, dec in zip(t["activity"], t["score"], t["score_decile"], strict=True):
+            rows[act]["score"][name] = _fmt(sc, ".3f")
+            rows[act]["score_decile"][name] = _fmt(dec, ".0f")
+    texts = {}
+    for name, res in found.items():
+        w = res.weights
+        if w is None:
+            texts[name] = (f"{STRATEGY_LABELS[name]}: low risk / high gain first (density and "
+                           "PCI above the candidates' medians), then by the mean percentile of "
+                           "density and PCI (Balland et al. 2018); score = that mean percentile.")
+            continue
+        why = ""
+        if name == "balanced" and res.approach is not None:
+            a = res.approach["approach"]
+            why = (f", the Atlas's weights where the strategic approach is {a}"
+                   if a in BALANCED_BY_APPROACH else
+                   f", the fixed preset: the Atlas gives no balanced weights for {a}")
+        texts[name] = (f"{STRATEGY_LABELS[name]}: score = {w['distance']:.2f} x nearness + "
+                       f"{w['pci']:.2f} x PCI + {w['cog']:.2f} x COG, each rescaled to 0-1 "
+                       f"among the candidates (Atlas of Economic Complexity preset{why}).")
+    growth = found["balanced"].growth_period
+    period = tuple(growth.split("-")) if growth else (None, None)
+    span = f"{period[0]}-{period[1]}" if period[0] is not None else "(one period)"
+    columns = [
+        ["rank", "#", "n", "rank under the strategy (among the clusters shown)"],
+        ["activity", "code", "t", "code in the classification"],
+        ["name", "name", "t", "short name (hover for the full name)"],
+        ["cluster", "cluster", "t", "product-space cluster (Atlas) or sector"],
+        ["distance", "distance", "n", "1 - relatedness density (lower = nearer)"],
+        ["pci", "PCI", "n", "product complexity index"],
+        ["cog", "COG", "n", "complexity outlook gain"],
+        ["near", "near", "n", "nearness rating 1-10 (10 = the nearest tenth)"],
+        ["cplx", "cplx", "n", "complexity rating 1-10 (10 = the most complex tenth)"],
+        ["gain", "gain", "n", "opportunity-gain rating 1-10 (10 = the largest COG tenth)"],
+        ["score", "score", "n", "strategy score (0-1)"],
+        ["world", words["market"], "n", f"{words['market']} in {year}: sum over all regions"],
+        ["growth", "growth %/yr", "n",
+         f"compound annual growth of the {words['market']} {span}, nominal"],
+        ["own", f"{region} {words['quantity']}", "n", f"{region}'s {words['quantity']}, {year}"],
+        ["share", f"{region} share %", "n", f"{region}'s share of the {words['market']}"]]
+    return {"top": int(top), "default": strategy, "columns": columns, "rows": rows,
+            "order": {name: [str(a) for a in res.table["activity"]]
+                      for name, res in found.items()},
+            "words": texts, "growth_period": growth, "tables": {
+                name: res.table for name, res in found.items()}}
+
+
+def _opp_rows_html(data: dict, strategy: str) -> str:
+    """The table body as ``report.js`` renders it with no cluster chosen (the page as saved)."""
+    out = []
+    for k, act in enumerate(data["order"][strategy][: data["top"]], 1):
+        row = data["rows"][act]
+        cells = []
+        for key, _, css, _ in data["columns"]:
+            v = (str(k) if key == "rank" else row[key][strategy]
+                 if key in ("score", "score_decile") else row[key])
+            title = f" title='{html.escape(row['full'])}'" if key == "name" else ""
+            cells.append(f"<td class='{css}'{title}>{html.escape(str(v))}</td>")
+        out.append(f"<tr data-a='{html.escape(act)}' data-c='{row['c']}'>{''.join(cells)}"
+                   "</tr>")
+    return "".join(out)
+
+
+def _growth_part(doc: _Doc, space: Space, layout, bar: str, region: str,
+                 year: int, names: ReportNames, words: dict, who: str, cls: str, sid: str,
+                 top: int, strategy: str) -> None:
+    data = opportunity_data(space, layout.clusters, layout.order, region, year, names, words,
+                            top, strategy)
+    feas = data.pop("tables")["balanced"]
+    svg, meta = charts.feasibility_svg(feas, clusters=layout.clusters, order=layout.order,
+                                       names=names.activities, quantity=words["world"],
+                                       unit=words["unit"],
+                                       title=f"Feasibility of {who}'s {len(feas):,} candidate "
+                                       f"activities, {cls} {year}")
+    radios = "".join(
+        f"<label><input type='radio' class='strategy' name='strategy-{sid}' value='{k}'"
+        f"{' checked' if k == strategy else ''}> {html.escape(v)}</label>"
+        for k, v in STRATEGY_LABELS.items())
+    yaxis = "".join(
+        f"<label><input type='radio' class='yaxis' name='yaxis-{sid}' value='{k}'"
+        f"{' checked' if k == 'pci' else ''}> {v}</label>"
+        for k, v in (("pci", "PCI"), ("cog", "COG")))
+    doc.add(f"<h3>Growth opportunities, {year}</h3><p>The {len(feas):,} activities in which "
+            f"{html.escape(who)} is not specialised (RCA &lt; 1), as the Atlas of Economic "
+            "Complexity shows them: distance (1 - relatedness density) against complexity or "
+            f"opportunity gain, sized by {html.escape(words['world'])}; the table ranks them "
+            f"by the strategy chosen, with the market: {html.escape(words['market'])} in "
+            f"{year}, its growth {html.escape(data['growth_period'] or '(one period loaded)')} "
+            f"(compound, nominal), {html.escape(who)}'s {html.escape(words['quantity'])} and "
+            "share. Ratings 1-10 are deciles among the candidates (10 = nearest, most complex, "
+            "largest gain).</p>"
+            f"<div class='controls'><span class='lbl'>Strategy:</span>{radios}</div>"
+            f"<div class='controls'><span class='lbl'>Chart y axis:</span>{yaxis}</div>" + bar)
+    doc.chart(svg, f"{cls}_{year}_feasibility", "Distance against PCI (or COG); the table's "
+              "activities ringed in black. Hover a point for its name.")
+    body = _opp_rows_html(data, strategy)
+    head = "".join(f"<th title='{html.escape(c[3])}'>{html.escape(c[1])}</th>"
+                   for c in data["columns"])
+    doc.add(f"<p class='note strategy-words'>{html.escape(data['words'][strategy])}</p>"
+            f"<div class='scroll'><table class='opp' id='opp-{sid}'><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table></div>"
+            "<script type='application/json' class='oppdata'>"
+            + json.dumps(data, ensure_ascii=False).replace("</", "<\\/") + "</script>")
+
+
 def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: int,
-                   names: ReportNames) -> dict:
+                   names: ReportNames, strategy: str = "balanced") -> dict:
     """The section of one classification; returns the regions table for the time figure."""
     res = space.measures()
     cls = space.classification or space.label
@@ -188,6 +476,7 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
     regions = res["regions"].assign(classification=cls)
     have = sorted(space.data.loc[space.data["region"] == region, "year"].unique().tolist())
     doc.add(f"<h2>{html.escape(cls)}: {', '.join(map(str, space.years))}</h2>")
+    sid = _sid(cls)
     if not have:
         doc.add(f"<p class='note'>{html.escape(who)} has no {html.escape(cls)} data.</p>")
         return {"regions": regions}
@@ -216,31 +505,45 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
                   f"{len(mine):,}", f"{len(specialised)}",
                   f"{row['eci']:.3f}", f"{row['eci_rank']:.0f} of {n}", f"{row['fitness']:.3f}",
                   f"{row['fitness_rank']:.0f} of {n}", f"{row['coi']:.3f}"]})
+    approaches = _approaches(res["regions"], y)
+    mine_a = approaches[(approaches["region"] == region) & approaches["approach"].notna()]
+    if len(mine_a):
+        key.loc[len(key)] = ["strategic approach (Atlas)", str(mine_a["approach"].iloc[0])]
     doc.add(f"<h3>Key figures of {html.escape(who)}, {html.escape(cls)} {y}</h3>"
             + _table_html(key, right=("value",)))
+    _approach_part(doc, approaches, region, y, cls, sid, names)
     if not specialised:
         doc.add(f"<p class='note'>{html.escape(who)} has no specialisation (RCA >= 1) in {y}: "
                 "no opportunities or pathways to compute.</p>")
         return {"regions": regions}
     opp = opportunity_table(res["density"], res["activities"], specialisation=spec,
                             region=region, year=y)
+    now = space.data[space.data["year"] == y]
+    world = now.groupby("activity")["value"].sum()
+    prox = res["proximity"]
+    prox = prox[prox["year"] == y]
+    layout = charts.space_layout(pd.unique(now["activity"]), classification=cls,
+                                 prefix=space.prefix, proximity=prox,
+                                 sector_names=names.sectors.get(cls))
+    colours = charts.cluster_colours(layout.order)
+    bar = charts.cluster_bar(sid, layout.order, colours)
+    rca = mine.set_index("activity")["rca"]
+    acts_y = res["activities"][res["activities"]["year"] == y].set_index("activity")
+    pci = acts_y["pci"] if "pci" in acts_y else None
+    _space_part(doc, layout, bar, specialised, world, rca, pci, names, words, who, cls, y)
+    _treemap_part(doc, mine.set_index("activity")["value"], layout, rca, names, words, who,
+                  cls, y)
+    _growth_part(doc, space, layout, bar, region, y, names, words, who, cls, sid, top, strategy)
     counts = opp["quadrant"].value_counts().reindex(opp["quadrant"].cat.categories).fillna(0)
-    doc.add(f"<h3>Diversification opportunities, {y}</h3><p>{len(opp):,} activities in which "
+    doc.add(f"<h3>Smart specialisation quadrants, {y}</h3><p>{len(opp):,} activities in which "
             f"{html.escape(who)} is not specialised, placed by relatedness density and PCI (split "
             "at the medians of these candidates; Balland et al. 2018): "
-            + "; ".join(f"{q}: {int(c)}" for q, c in counts.items()) + ".</p>")
+            + "; ".join(f"{q}: {int(c)}" for q, c in counts.items()) + ". The table above "
+            f"orders them this way under <i>{STRATEGY_LABELS[QUADRANT_STRATEGY]}</i>.</p>")
     fig, _ = figures.opportunity_scatter(opp, names=names.short,
                                          title=f"Branching opportunities of {who}, {y}")
     doc.figure(fig, f"{cls}_{y}_opportunities", "Relatedness density against PCI; dashed lines "
                "at the medians; the best-ranked candidates are labelled.")
-    shown = opp.head(top).copy()
-    shown["quadrant"] = shown["quadrant"].astype(str)
-    shown = shown.drop(columns=["region", "year"])
-    shown.insert(1, "name", shown["activity"].map(names.activity))
-    doc.add(f"<p>Top {len(shown)} (sorted by quadrant, then by the mean percentile of density "
-            "and PCI):</p>" + _table_html(shown))
-    prox = res["proximity"]
-    prox = prox[prox["year"] == y]
     best = opp[opp["quadrant"] == "low risk, high gain"].head(3)["activity"].tolist()
     rows = []
     for target in best:
@@ -256,20 +559,6 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
                 "each of the top low-risk, high-gain targets, through links with phi >= 0.3 "
                 "(<code>smartspec pathways</code> lists more):</p>"
                 + _table_html(pd.DataFrame(rows)))
-    doc.add(f"<h3>{html.escape(cls)} space, {y}</h3>")
-    fig, meta = figures.product_space(prox, specialised, classification=cls,
-                                      title=f"{cls} space backbone, {y}: {who}'s "
-                                      f"{len(specialised)} specialisations highlighted")
-    rca = mine.set_index("activity")["rca"]
-    acts_y = res["activities"][res["activities"]["year"] == y].set_index("activity")
-    pci = acts_y["pci"] if "pci" in acts_y else None
-    doc.add("<p class='note'>Interactive version: hover a node for its code, name, sector, "
-            f"{html.escape(who)}'s RCA and its PCI.</p><div class='svgbox'>"
-            + figures.product_space_svg(meta, rca=rca, classification=cls,
-                                        names=names.activities, pci=pci) + "</div>")
-    doc.figure(fig, f"{cls}_{y}_product_space",
-               f"Backbone (maximum spanning tree + links with phi >= 0.55): {meta['n_nodes']} "
-               f"activities, {meta['n_edges']} links, {meta['n_highlighted']} highlighted.")
     fig, _ = figures.spectrograph_plot(spec, res["activities"], region=region, year=y,
                                        names=names.short, quantity=words["quantity"],
                                        title=f"Spectrograph of {who}, {y}")
@@ -292,12 +581,14 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
 
 def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = None,
                  year: int | None = None, top: int = 15, save_dir: Path | None = None,
-                 source: str = "", names: ReportNames | None = None) -> tuple[str, dict]:
+                 source: str = "", names: ReportNames | None = None,
+                 strategy: str = "balanced") -> tuple[str, dict]:
     """The report as one HTML string, and what it holds (images, peers, sections).
 
     ``names`` (:func:`read_report_names`) puts names next to codes in titles, tables, figure
     labels and hovers; without it, country codes are named from ISO 3166 and activities shown
-    by code.
+    by code. ``strategy`` orders the opportunity table as the page opens (a key of
+    :data:`STRATEGY_LABELS`; the reader switches in the browser).
     """
     if names is None:
         names = read_report_names(None, spaces, spaces[0].label if spaces else "Product")
@@ -317,7 +608,9 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
     regs = []
     years = {}
     for space in spaces:
-        out = _space_section(doc, space, region, year, top, names)
+        doc.add(f"<section class='space' data-sid='{_sid(space.classification or label)}'>")
+        out = _space_section(doc, space, region, year, top, names, strategy)
+        doc.add("</section>")
         regs.append(out["regions"])
         if "year" in out:
             years[space.classification or space.label] = out["year"]
@@ -363,8 +656,16 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>smartspec "
             f"report: {html.escape(who)}</title><meta name='viewport' "
             f"content='width=device-width, initial-scale=1'><style>{_CSS}</style></head>"
-            f"<body>{body}</body></html>")
-    return page, {"images": doc.images, "peers": peers, "years": years, "saved": doc.saved}
+            f"<body>{body}<script>{_script()}</script></body></html>")
+    return page, {"images": doc.images, "charts": doc.charts, "peers": peers, "years": years,
+                  "saved": doc.saved}
+
+
+def _script() -> str:
+    """``report.js`` (shipped beside this module) to inline in a ``<script>`` element (which
+    only ``</script`` would end)."""
+    text = (resources.files("smartspec.cli") / "report.js").read_text(encoding="utf-8")
+    return text.replace("</script", "<\\/script")
 
 
 @click.command()
@@ -377,6 +678,9 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
               "latest].")
 @click.option("--top", type=int, default=15, show_default=True, help="Opportunities listed "
               "(recommended partners: 20 unless given).")
+@click.option("--strategy", type=click.Choice(list(STRATEGY_LABELS)), default="balanced",
+              show_default=True, help="Order of the opportunity table as the page opens "
+              "(Atlas presets, or quadrant: Balland et al.); switchable in the browser.")
 @click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
               help="Which activities: products, technologies, industries.")
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -386,15 +690,23 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
 @click.pass_context
 def report(ctx: click.Context, region: str | None, organisation: str | None,
            cluster: str | None, method: str | None, peers: str | None, year: int | None,
-           top: int, activity: str, out_dir: Path, save_figures: bool) -> None:
+           top: int, strategy: str, activity: str, out_dir: Path,
+           save_figures: bool) -> None:
     """One self-contained HTML report on a region (figures embedded, readable offline).
 
     For each classification in the store: key figures (the region's total, the total of all
     regions and the region's share, in the activity's unit: exports (USD), patents (count) or
-    jobs; ECI, Fitness, diversity, COI), the diversification opportunities and their quadrants,
-    related pathways, the product space with the region's specialisations (also as interactive
-    SVG), the spectrograph, the matrix ordered by fitness and complexity, RCA by sector over
-    time; then ECI, Fitness and diversification over time for the region and its peers.
+    jobs; ECI, Fitness, diversity, COI, the Atlas's strategic approach), the strategic-approach
+    chart (COI against ECI of all regions), the product space (HS products on the Atlas's
+    layout and clusters; other classifications on a seeded layout) with the region's
+    specialisations, its exports by cluster (treemap), the growth opportunities (feasibility
+    scatter and a table with world market, growth and the region's share, ordered by a
+    strategy), the smart specialisation quadrants, related pathways, the spectrograph, the
+    matrix ordered by fitness and complexity, RCA by sector over time; then ECI, Fitness and
+    diversification over time for the region and its peers.
+
+    The page is interactive and needs no network (its script is inline): hover any mark for
+    its name, click clusters to filter, switch the strategy and the feasibility y axis.
 
     Names stand next to codes everywhere: the graph's region and activity names (after
     `load trade --classification HS92`), ISO 3166 names for countries the graph does not name;
@@ -436,12 +748,13 @@ def report(ctx: click.Context, region: str | None, organisation: str | None,
             peer_list.append((hits[0] if hits else spaces[0]).region(p))
     save_dir = out_dir / "figures" if save_figures else None
     page, info = build_report(spaces, code, peers=peer_list, year=year, top=top,
-                              save_dir=save_dir, source=source, names=names)
+                              save_dir=save_dir, source=source, names=names,
+                              strategy=strategy)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"smartspec_report_{code}.html"
     path.write_text(page, encoding="utf-8")
     click.echo(f"wrote {path} on {names.region(code)} ({len(page) / 1e6:.1f} MB, "
-               f"{info['images']} figures; "
+               f"{info['charts']} interactive charts, {info['images']} figures; "
                f"years {', '.join(f'{k} {v}' for k, v in info['years'].items())}; peers "
                f"{', '.join(info['peers']) or 'none'})")
     if info["saved"]:

@@ -122,24 +122,29 @@ def test_report_names_regions_and_activities(named_store, capsys, tmp_path):
     assert "Key figures of Deutschland (DEU), HS92 2010" in page
     assert "France (FRA)" in page  # a country the graph does not name: its ISO 3166 name
     assert "Region_" not in page  # the embedded store's stand-in title of an unnamed node
-    # the opportunities table: a name column right after the code, names shortened
-    section = page.split("Diversification opportunities, 2010", 1)[1]
+    # the opportunities table: short names next to the codes, the full name on hover
+    section = page.split("Growth opportunities, 2010", 1)[1]
     table = first_table(section)
-    assert list(table.columns[:2]) == ["activity", "name"]
-    for act, name in zip(table["activity"], table["name"], strict=True):
-        full = named_store[act][0]
-        assert name == full or (name.endswith("…") and full.startswith(name[:-1]))
-    # the interactive product space: code, full name, RCA and PCI in every highlighted node
-    tips = re.findall(r'class="spec"><title>([^<]*)</title>', page)
-    assert tips and all(re.fullmatch(r"\d{4} Long product name number \d+ .* - sector .* - "
-                                     r"RCA \d+\.\d\d - PCI -?\d+\.\d\d", html.unescape(t))
-                        for t in tips)
+    assert list(table.columns[:4]) == ["#", "code", "name", "cluster"]
+    assert len(table) == 15 and table["#"].tolist() == [str(k) for k in range(1, 16)]
+    for act, name in zip(table["code"], table["name"], strict=True):
+        assert name == named_store[act][1]
+    titles = re.findall(r"<td class='t' title='([^']*)'>Product \d+</td>",
+                        section.split("</table>", 1)[0])
+    assert len(titles) == 15 and all(html.unescape(t).startswith("Long product name")
+                                     for t in titles)
+    # the product space (HS92 codes: the Atlas layout): code, full name, cluster, RCA and PCI
+    # on every highlighted node
+    tips = re.findall(r'class="mk spec" data-a="\d{4}" data-c="\d+" data-tip="([^"]*)"', page)
+    assert tips and all(re.fullmatch(r"\d{4} Long product name number \d+ .*\ncluster: .+\n"
+                                     r"RCA \d+\.\d\d \(specialised\)\nPCI -?\d+\.\d\d\n"
+                                     r"world trade: .* USD", html.unescape(t)) for t in tips)
     # the over-time table names the regions
     last = page.rsplit("<table", 1)[1]
     assert "Deutschland" in last and "France" in last
     # every figure (with the RCA-by-sector trends of two periods) draws in its plot area
     shown = images(page)
-    assert len(shown) == 6
+    assert len(shown) == 5  # quadrants, spectrograph, matrix, RCA by sector, over time
     assert all(ink(pixels) > 0.002 for _, pixels in shown), [
         (alt[:30], ink(pixels)) for alt, pixels in shown]
 
@@ -248,7 +253,8 @@ def test_no_figure_of_the_report_is_blank(sitc_report):
     """Every embedded PNG draws something in its plot area; the matrix M (about 20 % ones)
     draws it densely. Before the fix the matrix's middle was empty (ink 0.0)."""
     shown = images(sitc_report)
-    assert len(shown) == 5  # opportunities, product space, spectrograph, matrix, over time
+    assert len(shown) == 4  # quadrants, spectrograph, matrix, over time (the product space
+    # is an interactive SVG: tests/test_report_browser.py looks at it in a browser)
     for alt, pixels in shown:
         assert ink(pixels) > 0.002, alt
     matrix = [p for alt, p in shown if alt.startswith("Matrix M")]
@@ -290,8 +296,14 @@ def test_report_names_on_both_stores(cli_store, capsys, tmp_path, synthetic_trad
     assert code == 0, err
     page = (tmp_path / "out" / "smartspec_report_GRC.html").read_text()
     assert "<h1>Smart specialisation report: Greece (GRC)</h1>" in page
-    assert "<title>8701 Tractors (other than tractors of heading 8709) - sector" in page
-    assert "<title>8703 - sector" in page and "Region_" not in page
+    # a classification without an Atlas layout: a computed one, clusters are sectors
+    tips = {a: html.unescape(t) for a, t in re.findall(
+        r'<circle [^>]*class="mk (?:spec|other)" data-a="(\d+)" data-c="\d+" '
+        r'data-tip="([^"]*)"', page)}
+    assert tips["8701"].startswith("8701 Tractors (other than tractors of heading 8709)\n"
+                                   "cluster: 8 metals, machinery, vehicles (80-89)\nRCA ")
+    assert tips["8703"].startswith("8703\ncluster: 8 metals") and "Region_" not in page
+    assert "a Fruchterman-Reingold layout of the backbone" in page
 
 
 def test_sector_names(env_home, capsys, tmp_path, synthetic_trade):

@@ -117,9 +117,10 @@ def test_report_is_one_self_contained_file(small_store, capsys, tmp_path):
     assert [f.name for f in files] == ["smartspec_report_DEU.html"]
     page = files[0].read_text()
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
-    assert len(images) == 10  # 4 + sector trends (HS), 4 (SITC2), over time
+    assert len(images) == 8  # 3 + sector trends (HS), 3 (SITC2), over time
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
-    assert page.count("<svg") == 2 and "<title>" in page  # interactive product spaces
+    # interactive charts: approach, product space, treemap, feasibility per classification
+    assert page.count("<svg") == 8 and "data-tip=" in page
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
     assert "Germany (DEU)" in page and "France (FRA)" in page and "ITA" in page
