@@ -20,6 +20,7 @@ from ..graph_models.store import Store
 from ..loaders.countries import country_table, to_alpha3
 from . import figures
 from ._common import fail, store_from
+from ._segment_section import segment_section
 from ._space import ACTIVITY_CHOICE, Space, activity_label, load_spaces
 
 __all__ = ["report", "build_report", "ReportNames", "read_report_names", "QUANTITIES"]
@@ -321,6 +322,7 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
         regs.append(out["regions"])
         if "year" in out:
             years[space.classification or space.label] = out["year"]
+    segment_section(doc, spaces, region, years, names)
     allreg = pd.concat(regs, ignore_index=True)
     if peers is None:
         latest = allreg[allreg["year"] == allreg["year"].max()].dropna(subset=["eci"])

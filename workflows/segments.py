@@ -39,9 +39,11 @@ __all__ = [
     "TopicSpace",
     "TopicClusters",
     "topic_space",
+    "topic_space_from",
     "located_regions",
     "region_organisations",
     "topic_clusters",
+    "topic_clusters_from",
     "member_topic_clusters",
     "member_ties",
     "computed_network",
@@ -107,14 +109,10 @@ class TopicClusters:
     table: pd.DataFrame = field(repr=False)
 
 
-def topic_names(store, codes) -> pd.Series:
-    """Topic names: the graph's where it has real ones, else :data:`PROGRAMME_PARTS`."""
-    codes = [str(c) for c in codes]
-    stored = results.read_names(store, "Topic", codes)
-    stored = stored[~stored.astype(str).str.fullmatch(r"Topic_\d+")]
-    built = pd.Series({c: PROGRAMME_PARTS[c] for c in codes if c in PROGRAMME_PARTS},
-                      dtype=object)
-    return pd.concat([stored.astype(object), built[~built.index.isin(stored.index)]])
+def _stored_topic_names(store, codes) -> pd.Series:
+    """The graph's names of the topics, where it holds real ones (not kglite's stand-in)."""
+    stored = results.read_names(store, "Topic", [str(c) for c in codes])
+    return stored[~stored.astype(str).str.fullmatch(r"Topic_\d+")].astype(object)
 
 
 def topic_space(store) -> TopicSpace:
@@ -138,14 +136,30 @@ def topic_space(store) -> TopicSpace:
     weights = pd.DataFrame({"organisation": active["start"].astype(str).to_numpy(),
                             "activity": active["end"].astype(str).to_numpy(),
                             "value": active["weight"].astype(float).to_numpy()})
-    weights = weights[weights["value"] > 0].reset_index(drop=True)
+    return topic_space_from(weights, _stored_topic_names(store, pd.unique(weights["activity"])))
+
+
+def topic_space_from(weights: pd.DataFrame, names: pd.Series | None = None) -> TopicSpace:
+    """:func:`topic_space` from a table ``organisation, activity, value`` (projects of each
+    organisation per topic) instead of the store; topics without a name in ``names`` get the
+    :data:`PROGRAMME_PARTS` one."""
+    weights = weights[["organisation", "activity", "value"]].copy()
+    weights["organisation"] = weights["organisation"].astype(str)
+    weights["activity"] = weights["activity"].astype(str)
+    weights = weights[weights["value"].astype(float) > 0].reset_index(drop=True)
+    if weights.empty:
+        raise ValidationError("no organisation is active in a topic")
     prox = proximity_pairs(weights.rename(columns={"organisation": "region"}),
                            measure="conditional", method="balassa")
     prox = prox[["activity_a", "activity_b", "proximity"]].reset_index(drop=True)
     n_orgs = weights["organisation"].nunique()
     source = (f"topic space of {n_orgs:,} organisations (minimum conditional probability of "
               "RCA >= 1 in both topics)")
-    return TopicSpace(weights, prox, topic_names(store, pd.unique(weights["activity"])), source)
+    codes = pd.unique(weights["activity"])
+    given = pd.Series(dtype=object) if names is None else pd.Series(names, dtype=object)
+    built = pd.Series({c: PROGRAMME_PARTS[c] for c in codes
+                       if c in PROGRAMME_PARTS and c not in given.index}, dtype=object)
+    return TopicSpace(weights, prox, pd.concat([given, built]), source)
 
 
 def located_regions(store) -> pd.Series:
@@ -192,8 +206,8 @@ def _cluster_table(activities: pd.DataFrame, members: pd.DataFrame, names: pd.Se
                         "cluster_name": [str(names.get(c, "")) for c in clusters],
                         "members": [int(size[c]) for c in clusters]})
     if len(main):
-        out["main"] = out["cluster"].map(main).fillna("")
-        out["main_name"] = out["main"].map(topic).fillna("")
+        out["main"] = out["cluster"].map(main).astype(object).fillna("")
+        out["main_name"] = out["main"].map(topic).astype(object).fillna("")
     out["profile"] = out["cluster"].map(profile).fillna("")
     return out
 
@@ -211,8 +225,18 @@ def topic_clusters(store, space: TopicSpace, region: str, *, min_members: int = 
     (:func:`smartspec.algorithms.segments.cluster_activities`): its main topic and the others
     its members do more than organisations at large.
     """
+    return topic_clusters_from(space, region_organisations(store, region), region,
+                               min_members=min_members, region_name=region_name,
+                               threshold=threshold)
+
+
+def topic_clusters_from(space: TopicSpace, organisations, region: str, *,
+                        min_members: int = 5, region_name: str = "",
+                        threshold: float = 1.0) -> TopicClusters:
+    """:func:`topic_clusters` for the given ``organisations`` of ``region`` (ids) instead of
+    those the store locates there."""
     min_members = check_int(min_members, name="min_members", minimum=1)
-    orgs = set(region_organisations(store, region))
+    orgs = {str(o) for o in organisations}
     mine = space.weights[space.weights["organisation"].isin(orgs)]
     if mine.empty:
         raise ValidationError(f"no organisation located in {region} is active in a topic")
