@@ -139,7 +139,7 @@ def test_report_names_regions_and_activities(named_store, capsys, tmp_path):
     assert "Deutschland" in last and "France" in last
     # every figure (with the RCA-by-sector trends of two periods) draws in its plot area
     shown = images(page)
-    assert len(shown) == 6
+    assert len(shown) == 7  # with the segment profile (cli/_segment_section.py)
     assert all(ink(pixels) > 0.002 for _, pixels in shown), [
         (alt[:30], ink(pixels)) for alt, pixels in shown]
 
@@ -248,7 +248,8 @@ def test_no_figure_of_the_report_is_blank(sitc_report):
     """Every embedded PNG draws something in its plot area; the matrix M (about 20 % ones)
     draws it densely. Before the fix the matrix's middle was empty (ink 0.0)."""
     shown = images(sitc_report)
-    assert len(shown) == 5  # opportunities, product space, spectrograph, matrix, over time
+    # opportunities, product space, spectrograph, matrix, segment profile, over time
+    assert len(shown) == 6
     for alt, pixels in shown:
         assert ink(pixels) > 0.002, alt
     matrix = [p for alt, p in shown if alt.startswith("Matrix M")]
