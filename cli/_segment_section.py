@@ -12,15 +12,18 @@ specialised segments (LQ >= 1) with them (:func:`smartspec.algorithms.segments.a
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..algorithms import segments as seg
+from ..loaders._io import LoaderError
 from ..workflows import segments as wf
 from ._space import Space
 from .compute import DEFAULT_MIN_PROXIMITY
+from .segments import read_priorities
 
 __all__ = ["segment_section", "segment_figure"]
 
@@ -53,14 +56,16 @@ def segment_figure(profile: pd.DataFrame, title: str):
 
 
 def segment_section(doc, spaces: list[Space], region: str, years: dict[str, int], names, *,
-                    priorities: pd.DataFrame | None = None, resolution: float = 1.0,
+                    priorities: Path | pd.DataFrame | None = None, resolution: float = 1.0,
                     runs: int = 10, seed: int = 0,
                     min_proximity: float = DEFAULT_MIN_PROXIMITY) -> dict[str, Any]:
     """Add the segment section for ``region`` to the report ``doc`` (``add``/``figure``).
 
     ``years`` gives the report's year per classification (a classification without one is
-    left out), ``names`` the report's :class:`~smartspec.cli.report.ReportNames`. Returns the
-    profile table of each classification shown.
+    left out), ``names`` the report's :class:`~smartspec.cli.report.ReportNames`.
+    ``priorities``: a file (``region, priority, activity``, the rows of ``region``; see
+    ``smartspec compute alignment``) or a table ``priority, activity``. Returns the profile
+    table of each classification shown.
     """
     from .report import _table_html
 
@@ -110,9 +115,18 @@ def segment_section(doc, spaces: list[Space], region: str, years: dict[str, int]
                    "segment; dark bars: LQ >= 1 (the region is specialised in the segment); "
                    "stars as the European Cluster Observatory gives them.")
         out[cls] = profile
-        if priorities is not None and len(priorities):
-            _alignment(doc, priorities, members, labels, profile, space, res, year,
-                       min_proximity, who)
+        if priorities is None:
+            continue
+        prio = priorities
+        if not isinstance(priorities, pd.DataFrame):
+            try:
+                prio, _ = read_priorities(Path(priorities), pd.Index(pd.unique(
+                    space.data["activity"])), space.prefix, region)
+            except LoaderError as exc:
+                doc.add(f"<p class='note'>No alignment with the priorities in "
+                        f"{html.escape(cls)}: {html.escape(str(exc))}</p>")
+                continue
+        _alignment(doc, prio, members, labels, profile, space, res, year, min_proximity, who)
     return out
 
 

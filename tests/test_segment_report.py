@@ -94,10 +94,19 @@ def test_report_has_the_segment_section(env_home, capsys, tmp_path, synthetic_tr
     with pytest.raises(SystemExit) as info:
         main(["load", "trade", str(path)])
     assert info.value.code == 0, capsys.readouterr().err
+    ris3 = tmp_path / "ris3.csv"
+    ris3.write_text("region,priority,activity\nDEU,Machinery,8401\nDEU,Machinery,8402\n"
+                    "FRA,Textiles,6101\n")
     with pytest.raises(SystemExit) as info:
-        main(["report", "--region", "DEU", "--output", str(tmp_path / "rep")])
+        main(["report", "--region", "DEU", "--output", str(tmp_path / "rep"), "--priorities",
+              str(ris3)])
     assert info.value.code == 0, capsys.readouterr().err
     page = (tmp_path / "rep" / "smartspec_report_DEU.html").read_text()
+    # the priorities of DEU (not FRA's) against its specialised segments
+    align = page.split("Priorities and ", 1)[1]
+    rows = _cells(align[:align.index("</table>") + 8])
+    assert rows[0] == ["priority", "best_segment", "segment_label", "relatedness", "served"]
+    assert [r[0] for r in rows[1:]] == ["Machinery"]
     section = page[page.index("<h2>Segments: clusters of related activities</h2>"):]
     assert "smartspec compute segments --region DEU --year 2010" in section
     assert "and the trend since 2000" in section  # two years: the change is shown
@@ -106,3 +115,16 @@ def test_report_has_the_segment_section(env_home, capsys, tmp_path, synthetic_tr
     assert 'alt="The region&#x27;s share of its total in each segment' in section
     # the section comes before the time comparison
     assert page.index("Segments: clusters") < page.index("Complexity and diversification")
+
+
+def test_segment_section_priorities_file_of_another_region(tmp_path):
+    space = Space(_data(), "Product", "HS12", [2017], {2017: ["HS12"]},
+                  activity_names=pd.Series(NAMES, dtype=object))
+    names = ReportNames(regions={"DEU": "Germany"}, activities=NAMES, short=NAMES)
+    path = tmp_path / "ris3.csv"
+    path.write_text("region,priority,activity\nFRA,Grain,1001\n")
+    doc = _Doc()
+    segment_section(doc, [space], "DEU", {"HS12": 2017}, names, priorities=path, runs=3)
+    note = doc.parts[-1]
+    assert "No alignment with the priorities in HS12" in note and "no priorities of region" in note
+    assert "Priorities and" not in "\n".join(doc.parts)
