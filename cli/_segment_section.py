@@ -23,7 +23,6 @@ from ..loaders._io import LoaderError
 from ..workflows import segments as wf
 from ._space import Space
 from .compute import DEFAULT_MIN_PROXIMITY
-from .segments import read_priorities
 
 __all__ = ["segment_section", "segment_figure"]
 
@@ -120,7 +119,7 @@ def segment_section(doc, spaces: list[Space], region: str, years: dict[str, int]
         prio = priorities
         if not isinstance(priorities, pd.DataFrame):
             try:
-                prio, _ = read_priorities(Path(priorities), pd.Index(pd.unique(
+                prio, _ = wf.read_priorities(Path(priorities), pd.Index(pd.unique(
                     space.data["activity"])), space.prefix, region)
             except LoaderError as exc:
                 doc.add(f"<p class='note'>No alignment with the priorities in "

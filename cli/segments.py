@@ -1,18 +1,19 @@
-"""``smartspec compute segments | alignment``: an economy's segments and their fit with priorities.
+"""``smartspec compute segments | alignment | intercluster``: segments, priorities, cooperation.
 
 ``compute segments`` finds segments (communities of related activities) in the relatedness
 network of one year, or takes them from a definitions file, writes them as
 ``(:Product|Technology|Industry)-[:IN_SEGMENT {centrality}]->(:Segment {id, method, year,
 label})`` and prints the definitions or a region's cluster profile. ``compute alignment`` matches
-a region's clusters (its specialised segments, or cluster organisations) with the activities of
-its smart-specialisation priorities.
+a region's clusters (its specialised segments, cluster organisations, or with ``--activity
+topic`` the organisations of a region grouped by main topic) with the activities of its
+smart-specialisation priorities; ``compute intercluster`` ranks pairs of clusters by how related
+and how little cooperating they are. The store-backed steps are in
+:mod:`smartspec.workflows.segments`; this module parses options, calls them and prints.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 import numpy as np
@@ -20,12 +21,10 @@ import pandas as pd
 
 from ..algorithms import segments as seg
 from ..graph_models import results
-from ..loaders._io import LoaderError, _lines, read_table, require_codes, require_columns
 from ..workflows import segments as wf
 from ._common import emit, fail, format_option, output_option, store_from
 from ._space import (
     ACTIVITY_CHOICE,
-    Space,
     activity_label,
     classification_option,
     load_space,
@@ -33,176 +32,7 @@ from ._space import (
 )
 from .compute import DEFAULT_MIN_PROXIMITY, _one_line_errors
 
-__all__ = ["segments_command", "alignment_command", "intercluster_command", "read_definitions",
-           "read_priorities", "run_segments", "write_segments"]
-
-#: Columns of the definitions table and of a region's cluster profile.
-DEFINITION_COLUMNS = ["segment", "label", "activity", "activity_name", "centrality"]
-PROFILE_COLUMNS = ["region", "region_name", "year", "segment", "label", "activities", "value",
-                   "share", "lq", "size", "stars", "specialised", "opportunities",
-                   "best_opportunity", "best_opportunity_name", "best_density", "since",
-                   "base_share", "base_lq", "share_change", "trend"]
-
-
-# -- input files --------------------------------------------------------------------------------
-
-def _known_codes(frame: pd.DataFrame, column: str, known: pd.Index, prefix: str, *,
-                 path: Path) -> pd.Series:
-    """Codes of ``column`` as stored (a classification prefix may be left out); unknown codes
-    refuse the file, naming the lines."""
-    codes = require_codes(frame, column, path=path)
-    with_prefix = prefix + codes
-    codes = codes.where(codes.isin(known) | ~with_prefix.isin(known), with_prefix)
-    bad = ~codes.isin(known)
-    if bad.any():
-        where = np.flatnonzero(bad.to_numpy())
-        raise LoaderError(
-            f"{path}: column {column!r} has {len(where)} code(s) not in the loaded data at "
-            f"line(s) {_lines(where)} (e.g. {codes.iloc[where[0]]!r})")
-    return codes
-
-
-def read_definitions(path: Path, known: pd.Index, prefix: str = "") -> pd.DataFrame:
-    """A segment definitions file ``activity, cluster[, label]`` as ``activity, segment[,
-    label]``; an activity in two clusters or unknown to the data refuses it."""
-    frame = read_table(path)
-    require_columns(frame, ["activity", "cluster"], path=path)
-    out = pd.DataFrame({"activity": _known_codes(frame, "activity", known, prefix, path=path),
-                        "segment": require_codes(frame, "cluster", path=path)})
-    dup = out["activity"].duplicated(keep=False).to_numpy()
-    if dup.any():
-        where = np.flatnonzero(dup)
-        raise LoaderError(
-            f"{path}: activity {out['activity'].iloc[where[0]]!r} is in more than one cluster "
-            f"(lines {_lines(where)}); a definition gives each activity one cluster")
-    if "label" in frame.columns:
-        out["label"] = frame["label"].str.strip()
-    return out
-
-
-def read_priorities(path: Path, known: pd.Index, prefix: str = "",
-                    region: str | None = None) -> tuple[pd.DataFrame, str]:
-    """A priorities file ``region, priority, activity``: the rows of ``region`` (or of the one
-    region the file names) as ``priority, activity``, and the region."""
-    frame = read_table(path)
-    require_columns(frame, ["region", "priority", "activity"], path=path)
-    regions = require_codes(frame, "region", path=path).str.upper()
-    if region is None:
-        found = sorted(pd.unique(regions))
-        if len(found) > 1:
-            raise LoaderError(f"{path}: priorities of {len(found)} regions ({', '.join(found)}); "
-                              "choose one with --region")
-        region = found[0]
-    rows = regions == region.upper()
-    if not rows.any():
-        raise LoaderError(f"{path}: no priorities of region {region!r}; the file has "
-                          f"{', '.join(sorted(pd.unique(regions)))}")
-    out = pd.DataFrame({"priority": require_codes(frame, "priority", path=path),
-                        "activity": _known_codes(frame, "activity", known, prefix, path=path)})
-    return out[rows.to_numpy()].drop_duplicates().reset_index(drop=True), region
-
-
-# -- the relatedness network ---------------------------------------------------------------------
-
-def network(store, space: Space, year: int, min_proximity: float) -> tuple[pd.DataFrame, str]:
-    """The relatedness network of ``year``: the stored PROXIMITY pairs of the space's
-    activities (the product-space method 'conditional' when several are stored), else the
-    proximities computed from the data, kept when phi >= ``min_proximity`` or in the backbone
-    (as ``compute relatedness`` writes them). Returns the pairs and where they came from."""
-    stored = store.read_relationships("PROXIMITY", start=space.label, end=space.label,
-                                      properties=["year", "phi", "method"],
-                                      where={"year": [int(year)]})
-    acts = set(space.data["activity"])
-    if not stored.empty:
-        stored = stored[stored["start"].isin(acts) & stored["end"].isin(acts)]
-    if not stored.empty:
-        methods = sorted(pd.unique(stored["method"].astype(str)))
-        method = "conditional" if "conditional" in methods else methods[0]
-        chosen = stored[stored["method"] == method]
-        pairs = pd.DataFrame({"activity_a": chosen["start"].astype(str).to_numpy(),
-                              "activity_b": chosen["end"].astype(str).to_numpy(),
-                              "proximity": chosen["phi"].astype(float).to_numpy()})
-        return pairs, f"stored PROXIMITY ({method}, {year})"
-    keep = wf.computed_network(space.measures()["proximity"], year, min_proximity)
-    return keep, f"proximity computed from the data (phi >= {min_proximity:g} or backbone, {year})"
-
-
-# -- segments ------------------------------------------------------------------------------------
-
-def run_segments(store, space: Space, *, year: int, definitions: Path | None = None,
-                 algorithm: str = "leiden", resolution: float = 1.0, runs: int = 10,
-                 seed: int = 0, min_proximity: float = DEFAULT_MIN_PROXIMITY,
-                 label_size: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """Segments of the space in ``year``: ``members`` (activity, segment, size, centrality),
-    ``labels`` (segment, label, size) and the parameters that made them."""
-    edges, source = network(store, space, year, min_proximity)
-    if definitions is not None:
-        given = read_definitions(definitions, pd.Index(pd.unique(space.data["activity"])),
-                                 space.prefix)
-        members = seg.segment_centrality(given[["activity", "segment"]], edges)
-        params: dict[str, Any] = {"method": "given", "definitions": str(definitions)}
-    else:
-        members = seg.segments(edges, algorithm=algorithm, resolution=resolution, runs=runs,
-                               seed=seed, nodes=pd.unique(space.data["activity"]).tolist())
-        params = {"method": algorithm, **{k: members.attrs[k] for k in (
-            "resolution", "runs", "seed", "consensus", "rounds", "agreement", "modularity")}}
-    params.update(network=source, year=int(year), pairs=int(len(edges)),
-                  classification=space.classification)
-    labels = seg.segment_labels(members, space.activity_names, top=label_size)
-    if definitions is not None and "label" in given.columns:
-        own = given.dropna(subset=["label"]).drop_duplicates("segment").set_index("segment")
-        own = own["label"][own["label"] != ""]
-        labels["label"] = labels["segment"].map(own).fillna(labels["label"])
-    return members, labels, params
-
-
-def _segment_ids(label: str, method: str, year: int, segments: pd.Series) -> pd.Series:
-    """``Product:leiden:2017:0``; ``Product:given:<cluster>`` for user-given definitions."""
-    if method == "given":
-        return f"{label}:given:" + segments.astype(str)
-    return f"{label}:{method}:{year}:" + segments.astype(str)
-
-
-def write_segments(store, label: str, members: pd.DataFrame, labels: pd.DataFrame,
-                   params: dict[str, Any]) -> int:
-    """Write the segments as ``(:label)-[:IN_SEGMENT {centrality}]->(:Segment)``, replacing
-    the segments of the same activity label, method and year (method 'given': of every year):
-    the new ones are written first, then the stale memberships and segments are deleted."""
-    store.create_schema()
-    method, year = params["method"], int(params["year"])
-    nodes = pd.DataFrame({
-        "id": _segment_ids(label, method, year, labels["segment"]).to_numpy(),
-        "segment": labels["segment"].astype(str).to_numpy(),
-        "method": method,
-        "label": labels["label"].astype(str).to_numpy(),
-        "activity_label": label,
-        "size": labels["size"].astype("int64").to_numpy(),
-        "parameters": json.dumps(params, sort_keys=True, default=str),
-    })
-    if method != "given":
-        nodes["year"] = year
-    store.upsert_nodes("Segment", nodes)
-    rels = pd.DataFrame({"start": members["activity"].astype(str).to_numpy(),
-                         "end": _segment_ids(label, method, year, members["segment"]).to_numpy(),
-                         "centrality": members["centrality"].astype(float).to_numpy()})
-    store.upsert_relationships("IN_SEGMENT", rels, start=label, end="Segment")
-    same = ("s.activity_label = $label AND s.method = $method"
-            + ("" if method == "given" else " AND s.year = $year"))
-    p = {"label": label, "method": method, "year": year}
-    stored = store.run(f"MATCH (a:{label})-[:IN_SEGMENT]->(s:Segment) WHERE {same} "
-                       "RETURN a.code AS start, s.id AS end", p)
-    if not stored.empty:
-        both = stored.merge(rels[["start", "end"]], on=["start", "end"], how="left",
-                            indicator=True)
-        stale = both[both["_merge"] == "left_only"]
-        if len(stale):
-            store.run(f"UNWIND $rows AS row MATCH (a:{label} {{code: row.a}})-[r:IN_SEGMENT]->"
-                      "(s:Segment {id: row.s}) DELETE r",
-                      {"rows": [{"a": a, "s": s} for a, s in zip(stale["start"], stale["end"],
-                                                                   strict=True)]}, write=True)
-    store.run(f"MATCH (s:Segment) WHERE {same} AND NOT s.id IN $ids DETACH DELETE s",
-              {**p, "ids": nodes["id"].tolist()}, write=True)
-    return len(nodes)
+__all__ = ["segments_command", "alignment_command", "intercluster_command"]
 
 
 def _segment_options(command=None, *, topics: bool = False):
@@ -298,12 +128,12 @@ def segments_command(ctx: click.Context, activity: str, classification: str | No
             if code is None:
                 fail("--since needs --region")
             space.year_or_latest(since)
-        members, labels, params = run_segments(
+        members, labels, params = wf.run_segments(
             store, space, year=year, definitions=definitions, algorithm=algorithm,
             resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
             label_size=label_size)
         if not no_write:
-            n = write_segments(store, label, members, labels, params)
+            n = wf.write_segments(store, label, members, labels, params)
             click.echo(f"wrote {n:,} segments of {len(members):,} {label.lower()} nodes "
                        f"(method {params['method']}, {year}) to the graph", err=True)
     click.echo(f"{len(labels):,} segments from the {params['network']}; "
@@ -312,53 +142,10 @@ def segments_command(ctx: click.Context, activity: str, classification: str | No
     if code is None:
         frame = members.merge(labels[["segment", "label"]], on="segment")
         frame = space.with_names(frame, "activity")
-        frame = frame[DEFINITION_COLUMNS]
+        frame = frame[wf.DEFINITION_COLUMNS]
     else:
-        frame = profile(space, members, labels, code, year, since)
+        frame = wf.region_profile(space, members, labels, code, year, since)
     emit(frame, fmt, output)
-
-
-def profile(space: Space, members: pd.DataFrame, labels: pd.DataFrame, region: str, year: int,
-            since: int | None) -> pd.DataFrame:
-    """The cluster profile of ``region`` in ``year`` with names."""
-    density = space.measures()["density"]
-    table = seg.cluster_profile(space.data, members[["activity", "segment"]], since=since,
-                                density=density)
-    table = table[(table["region"] == region) & (table["year"] == year)]
-    table = table.merge(labels[["segment", "label"]], on="segment", how="left")
-    table = space.with_names(table, "region", kind="region")
-    table = space.with_names(table, "best_opportunity")
-    return table[[c for c in PROFILE_COLUMNS if c in table.columns]].reset_index(drop=True)
-
-
-# -- alignment -----------------------------------------------------------------------------------
-
-def _cluster_sets(store, space: Space, clusters: str, region: str, year: int,
-                  members: pd.DataFrame | None, labels: pd.DataFrame | None,
-                  min_lq: float) -> tuple[pd.DataFrame, pd.Series]:
-    """``cluster, activity`` of the region's clusters and their names."""
-    if clusters == "organisations":
-        found = store.run(
-            f"MATCH (c:Cluster)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {{code: $r}}) "
-            f"MATCH (c)-[:SPECIALISES_IN]->(a:{space.label}) "
-            "RETURN DISTINCT c.id AS cluster, "
-            "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
-            "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
-        if found.empty:
-            fail(f"no cluster located in {region} specialises in {space.label.lower()} codes; "
-                 "load them with smartspec load clusters (region and specialisation columns)")
-        names = found.dropna(subset=["name"]).drop_duplicates("cluster")
-        return (found[["cluster", "activity"]],
-                pd.Series(names["name"].to_numpy(), index=names["cluster"].to_numpy()))
-    table = seg.cluster_profile(space.data, members[["activity", "segment"]], year=year)
-    mine = table[(table["region"] == region) & (table["lq"] >= min_lq)]
-    if mine.empty:
-        fail(f"{region} has no segment with LQ >= {min_lq:g} in {year}")
-    chosen = members[members["segment"].isin(set(mine["segment"]))]
-    names = labels.set_index("segment")["label"]
-    names = names.reindex(pd.unique(chosen["segment"]))
-    return (chosen.rename(columns={"segment": "cluster"})[["cluster", "activity"]],
-            pd.Series(names.to_numpy(), index=names.index.astype(str)))
 
 
 #: ``--clusters`` choices: what a cluster is (see the alignment and intercluster help).
@@ -493,7 +280,7 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
     with store_from(ctx) as store:
         if label == "Topic":
             space = wf.topic_space(store)
-            prio, code = read_priorities(priorities, space.activities, "", region)
+            prio, code = wf.read_priorities(priorities, space.activities, "", region)
             code, place = _topic_region(store, code)
             found = _topic_clusters(store, space, kind, code, place, min_members,
                                     save_clusters)
@@ -504,16 +291,16 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
                                year=year)
             year = space.year_or_latest(year)
             known = pd.Index(pd.unique(space.data["activity"]))
-            prio, code = read_priorities(priorities, known, space.prefix, region)
+            prio, code = wf.read_priorities(priorities, known, space.prefix, region)
             code = space.region(code)
-            edges, source = network(store, space, year, min_proximity)
+            edges, source = wf.network(store, space, year, min_proximity)
             members = labels = None
             if kind == "segments":
-                members, labels, _ = run_segments(
+                members, labels, _ = wf.run_segments(
                     store, space, year=year, definitions=definitions, algorithm=algorithm,
                     resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
                     label_size=label_size)
-            sets, names = _cluster_sets(store, space, kind, code, year, members, labels,
+            sets, names = wf.cluster_sets(store, space, kind, code, year, members, labels,
                                         min_lq)
             when = f"{code} {year}"
     out = seg.alignment(sets, prio, edges, threshold=threshold)
@@ -561,29 +348,6 @@ def _heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: st
 
 
 # -- inter-cluster cooperation -------------------------------------------------------------------
-
-def _organisation_clusters(store, space: Space, region: str | None) -> tuple[
-        pd.DataFrame, pd.DataFrame, pd.Series]:
-    """Cluster organisations (located in ``region`` when given): their activity profiles
-    (SPECIALISES_IN), members (MEMBER_OF) and names."""
-    where = ("MATCH (c)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {code: $r}) "
-             if region else "")
-    found = store.run(
-        f"MATCH (c:Cluster)-[:SPECIALISES_IN]->(a:{space.label}) {where}"
-        "RETURN DISTINCT c.id AS cluster, "
-        "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
-        "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
-    if found.empty:
-        fail(f"no cluster{f' located in {region}' if region else ''} specialises in "
-             f"{space.label.lower()} codes; load them with smartspec load clusters (region and "
-             "specialisation columns)")
-    members = store.run("MATCH (o:Organisation)-[:MEMBER_OF]->(c:Cluster) WHERE c.id IN $ids "
-                        "RETURN o.id AS organisation, c.id AS cluster ORDER BY cluster, "
-                        "organisation", {"ids": sorted(set(found["cluster"]))})
-    names = found.dropna(subset=["name"]).drop_duplicates("cluster")
-    return (found[["cluster", "activity"]], members,
-            pd.Series(names["name"].to_numpy(), index=names["cluster"].astype(str).to_numpy()))
-
 
 def _starter_names(starters: pd.Series, names: pd.Series) -> list[str]:
     """``o1~o2 (k)`` as ``name 1 ~ name 2`` ('' where neither has a name)."""
@@ -665,23 +429,18 @@ def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: s
                                year=year)
             year = space.year_or_latest(year)
             code = space.region(region) if region and kind == "segments" else region
-            edges, source = network(store, space, year, min_proximity)
+            edges, source = wf.network(store, space, year, min_proximity)
             if kind == "organisations":
-                profiles, members, names = _organisation_clusters(store, space, code)
-                ties = store.read_relationships("COLLABORATES_WITH", start="Organisation",
-                                                end="Organisation")
-                reported = store.read_relationships("PARTNERS_WITH", start="Organisation",
-                                                    end="Organisation")
-                ties = pd.concat([ties, reported]).rename(columns={"start": "source",
-                                                                   "end": "target"})
+                profiles, members, names = wf.organisation_clusters(store, space, code)
+                ties = wf.member_ties(store, members["organisation"].tolist())
             else:
                 if code is None:
                     fail("--clusters segments needs --region")
-                seg_members, labels, _ = run_segments(
+                seg_members, labels, _ = wf.run_segments(
                     store, space, year=year, definitions=definitions, algorithm=algorithm,
                     resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
                     label_size=label_size)
-                profiles, names = _cluster_sets(store, space, "segments", code, year,
+                profiles, names = wf.cluster_sets(store, space, "segments", code, year,
                                                 seg_members, labels, min_lq)
         if profiles["cluster"].nunique() < 2:
             fail("fewer than two clusters: no pair to compare")

@@ -1,8 +1,17 @@
-"""Cluster policy on research and innovation data: topic spaces, clusters of organisations.
+"""Cluster policy on the store: segments of an activity space, clusters and their activities.
 
-The activities of organisations in collaboration data are the topics (programme parts) of their
-projects: ``(:Organisation)-[:ACTIVE_IN {weight}]->(:Topic)``, the number of an organisation's
-projects in each. From them:
+Segments (``smartspec compute segments``): :func:`network` reads or computes the relatedness
+network of a year, :func:`run_segments` finds the segments (or takes them from a definitions
+file, :func:`read_definitions`), :func:`write_segments` writes them as
+``(:Product|Technology|Industry)-[:IN_SEGMENT]->(:Segment)`` and :func:`region_profile` gives a
+region's cluster profile; :func:`cluster_sets` and :func:`organisation_clusters` give the
+activity sets of a region's clusters (its specialised segments, or loaded cluster
+organisations) for :func:`smartspec.algorithms.segments.alignment` (priorities:
+:func:`read_priorities`) and :func:`smartspec.algorithms.segments.intercluster`.
+
+Collaboration data: the activities of organisations are the topics (programme parts) of their
+projects, ``(:Organisation)-[:ACTIVE_IN {weight}]->(:Topic)`` with the number of an
+organisation's projects in each. From them:
 
 - :func:`topic_space`: the organisations' topic profiles and the relatedness of topics, the
   minimum conditional probability of Hidalgo et al. (2007) with organisations in place of
@@ -24,8 +33,12 @@ Horizon 2020 programme parts are named from the regulation that set them up
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from ..algorithms import segments as seg
@@ -33,8 +46,20 @@ from ..algorithms._validation import ValidationError, check_int
 from ..algorithms.projection import backbone
 from ..algorithms.relatedness import proximity as proximity_pairs
 from ..graph_models import results
+from ..loaders._io import LoaderError, _lines, read_table, require_codes, require_columns
 
 __all__ = [
+    "ActivitySpace",
+    "DEFINITION_COLUMNS",
+    "PROFILE_COLUMNS",
+    "read_definitions",
+    "read_priorities",
+    "network",
+    "run_segments",
+    "write_segments",
+    "region_profile",
+    "cluster_sets",
+    "organisation_clusters",
     "PROGRAMME_PARTS",
     "TopicSpace",
     "TopicClusters",
@@ -73,6 +98,34 @@ PROGRAMME_PARTS: dict[str, str] = {
     "SWAFS": "Science with and for society",
     "Euratom": "Euratom research and training programme",
 }
+
+
+#: Columns of the definitions table and of a region's cluster profile.
+DEFINITION_COLUMNS = ["segment", "label", "activity", "activity_name", "centrality"]
+PROFILE_COLUMNS = ["region", "region_name", "year", "segment", "label", "activities", "value",
+                   "share", "lq", "size", "stars", "specialised", "opportunities",
+                   "best_opportunity", "best_opportunity_name", "best_density", "since",
+                   "base_share", "base_lq", "share_change", "trend"]
+
+
+class ActivitySpace(Protocol):
+    """What the segment workflows read of an activity space (one classification of products,
+    technologies or industries; the CLI's ``Space`` is one)."""
+
+    data: pd.DataFrame  # region, activity, year, value
+    label: str  # Product, Technology or Industry
+    classification: str | None
+    prefix: str  # the classification prefix of the codes ('' without)
+    activity_names: pd.Series  # code -> name
+
+    def measures(self) -> dict[str, pd.DataFrame]:
+        """``compute_all`` on the space: specialisation, density, proximity, ..."""
+        ...
+
+    def with_names(self, frame: pd.DataFrame, column: str, kind: str = "activity",
+                   name_column: str | None = None) -> pd.DataFrame:
+        """``frame`` with ``<column>_name`` after ``column``."""
+        ...
 
 
 @dataclass
@@ -303,6 +356,238 @@ def member_ties(store, organisations: list[str]) -> pd.DataFrame:
     return found.astype(str)
 
 
+# -- input files of the segment workflows ----------------------------------------------------
+
+def _known_codes(frame: pd.DataFrame, column: str, known: pd.Index, prefix: str, *,
+                 path: Path) -> pd.Series:
+    """Codes of ``column`` as stored (a classification prefix may be left out); unknown codes
+    refuse the file, naming the lines."""
+    codes = require_codes(frame, column, path=path)
+    with_prefix = prefix + codes
+    codes = codes.where(codes.isin(known) | ~with_prefix.isin(known), with_prefix)
+    bad = ~codes.isin(known)
+    if bad.any():
+        where = np.flatnonzero(bad.to_numpy())
+        raise LoaderError(
+            f"{path}: column {column!r} has {len(where)} code(s) not in the loaded data at "
+            f"line(s) {_lines(where)} (e.g. {codes.iloc[where[0]]!r})")
+    return codes
+
+
+def read_definitions(path: Path, known: pd.Index, prefix: str = "") -> pd.DataFrame:
+    """A segment definitions file ``activity, cluster[, label]`` as ``activity, segment[,
+    label]``; an activity in two clusters or unknown to the data refuses it."""
+    frame = read_table(path)
+    require_columns(frame, ["activity", "cluster"], path=path)
+    out = pd.DataFrame({"activity": _known_codes(frame, "activity", known, prefix, path=path),
+                        "segment": require_codes(frame, "cluster", path=path)})
+    dup = out["activity"].duplicated(keep=False).to_numpy()
+    if dup.any():
+        where = np.flatnonzero(dup)
+        raise LoaderError(
+            f"{path}: activity {out['activity'].iloc[where[0]]!r} is in more than one cluster "
+            f"(lines {_lines(where)}); a definition gives each activity one cluster")
+    if "label" in frame.columns:
+        out["label"] = frame["label"].str.strip()
+    return out
+
+
+def read_priorities(path: Path, known: pd.Index, prefix: str = "",
+                    region: str | None = None) -> tuple[pd.DataFrame, str]:
+    """A priorities file ``region, priority, activity``: the rows of ``region`` (or of the one
+    region the file names) as ``priority, activity``, and the region."""
+    frame = read_table(path)
+    require_columns(frame, ["region", "priority", "activity"], path=path)
+    regions = require_codes(frame, "region", path=path).str.upper()
+    if region is None:
+        found = sorted(pd.unique(regions))
+        if len(found) > 1:
+            raise LoaderError(f"{path}: priorities of {len(found)} regions ({', '.join(found)}); "
+                              "choose one with --region")
+        region = found[0]
+    rows = regions == region.upper()
+    if not rows.any():
+        raise LoaderError(f"{path}: no priorities of region {region!r}; the file has "
+                          f"{', '.join(sorted(pd.unique(regions)))}")
+    out = pd.DataFrame({"priority": require_codes(frame, "priority", path=path),
+                        "activity": _known_codes(frame, "activity", known, prefix, path=path)})
+    return out[rows.to_numpy()].drop_duplicates().reset_index(drop=True), region
+
+
+# -- the relatedness network ---------------------------------------------------------------------
+
+def network(store, space: ActivitySpace, year: int, min_proximity: float
+            ) -> tuple[pd.DataFrame, str]:
+    """The relatedness network of ``year``: the stored PROXIMITY pairs of the space's
+    activities (the product-space method 'conditional' when several are stored), else the
+    proximities computed from the data, kept when phi >= ``min_proximity`` or in the backbone
+    (as ``compute relatedness`` writes them). Returns the pairs and where they came from."""
+    stored = store.read_relationships("PROXIMITY", start=space.label, end=space.label,
+                                      properties=["year", "phi", "method"],
+                                      where={"year": [int(year)]})
+    acts = set(space.data["activity"])
+    if not stored.empty:
+        stored = stored[stored["start"].isin(acts) & stored["end"].isin(acts)]
+    if not stored.empty:
+        methods = sorted(pd.unique(stored["method"].astype(str)))
+        method = "conditional" if "conditional" in methods else methods[0]
+        chosen = stored[stored["method"] == method]
+        pairs = pd.DataFrame({"activity_a": chosen["start"].astype(str).to_numpy(),
+                              "activity_b": chosen["end"].astype(str).to_numpy(),
+                              "proximity": chosen["phi"].astype(float).to_numpy()})
+        return pairs, f"stored PROXIMITY ({method}, {year})"
+    keep = computed_network(space.measures()["proximity"], year, min_proximity)
+    return keep, f"proximity computed from the data (phi >= {min_proximity:g} or backbone, {year})"
+
+
+# -- segments ------------------------------------------------------------------------------------
+
+def run_segments(store, space: ActivitySpace, *, year: int, definitions: Path | None = None,
+                 algorithm: str = "leiden", resolution: float = 1.0, runs: int = 10,
+                 seed: int = 0, min_proximity: float,
+                 label_size: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Segments of the space in ``year``: ``members`` (activity, segment, size, centrality),
+    ``labels`` (segment, label, size) and the parameters that made them."""
+    edges, source = network(store, space, year, min_proximity)
+    if definitions is not None:
+        given = read_definitions(definitions, pd.Index(pd.unique(space.data["activity"])),
+                                 space.prefix)
+        members = seg.segment_centrality(given[["activity", "segment"]], edges)
+        params: dict[str, Any] = {"method": "given", "definitions": str(definitions)}
+    else:
+        members = seg.segments(edges, algorithm=algorithm, resolution=resolution, runs=runs,
+                               seed=seed, nodes=pd.unique(space.data["activity"]).tolist())
+        params = {"method": algorithm, **{k: members.attrs[k] for k in (
+            "resolution", "runs", "seed", "consensus", "rounds", "agreement", "modularity")}}
+    params.update(network=source, year=int(year), pairs=int(len(edges)),
+                  classification=space.classification)
+    labels = seg.segment_labels(members, space.activity_names, top=label_size)
+    if definitions is not None and "label" in given.columns:
+        own = given.dropna(subset=["label"]).drop_duplicates("segment").set_index("segment")
+        own = own["label"][own["label"] != ""]
+        labels["label"] = labels["segment"].map(own).fillna(labels["label"])
+    return members, labels, params
+
+
+def _segment_ids(label: str, method: str, year: int, segments: pd.Series) -> pd.Series:
+    """``Product:leiden:2017:0``; ``Product:given:<cluster>`` for user-given definitions."""
+    if method == "given":
+        return f"{label}:given:" + segments.astype(str)
+    return f"{label}:{method}:{year}:" + segments.astype(str)
+
+
+def write_segments(store, label: str, members: pd.DataFrame, labels: pd.DataFrame,
+                   params: dict[str, Any]) -> int:
+    """Write the segments as ``(:label)-[:IN_SEGMENT {centrality}]->(:Segment)``, replacing
+    the segments of the same activity label, method and year (method 'given': of every year):
+    the new ones are written first, then the stale memberships and segments are deleted."""
+    store.create_schema()
+    method, year = params["method"], int(params["year"])
+    nodes = pd.DataFrame({
+        "id": _segment_ids(label, method, year, labels["segment"]).to_numpy(),
+        "segment": labels["segment"].astype(str).to_numpy(),
+        "method": method,
+        "label": labels["label"].astype(str).to_numpy(),
+        "activity_label": label,
+        "size": labels["size"].astype("int64").to_numpy(),
+        "parameters": json.dumps(params, sort_keys=True, default=str),
+    })
+    if method != "given":
+        nodes["year"] = year
+    store.upsert_nodes("Segment", nodes)
+    rels = pd.DataFrame({"start": members["activity"].astype(str).to_numpy(),
+                         "end": _segment_ids(label, method, year, members["segment"]).to_numpy(),
+                         "centrality": members["centrality"].astype(float).to_numpy()})
+    store.upsert_relationships("IN_SEGMENT", rels, start=label, end="Segment")
+    same = ("s.activity_label = $label AND s.method = $method"
+            + ("" if method == "given" else " AND s.year = $year"))
+    p = {"label": label, "method": method, "year": year}
+    stored = store.run(f"MATCH (a:{label})-[:IN_SEGMENT]->(s:Segment) WHERE {same} "
+                       "RETURN a.code AS start, s.id AS end", p)
+    if not stored.empty:
+        both = stored.merge(rels[["start", "end"]], on=["start", "end"], how="left",
+                            indicator=True)
+        stale = both[both["_merge"] == "left_only"]
+        if len(stale):
+            store.run(f"UNWIND $rows AS row MATCH (a:{label} {{code: row.a}})-[r:IN_SEGMENT]->"
+                      "(s:Segment {id: row.s}) DELETE r",
+                      {"rows": [{"a": a, "s": s} for a, s in zip(stale["start"], stale["end"],
+                                                                   strict=True)]}, write=True)
+    store.run(f"MATCH (s:Segment) WHERE {same} AND NOT s.id IN $ids DETACH DELETE s",
+              {**p, "ids": nodes["id"].tolist()}, write=True)
+    return len(nodes)
+
+
+def region_profile(space: ActivitySpace, members: pd.DataFrame, labels: pd.DataFrame,
+                   region: str, year: int, since: int | None) -> pd.DataFrame:
+    """The cluster profile of ``region`` in ``year`` with names."""
+    density = space.measures()["density"]
+    table = seg.cluster_profile(space.data, members[["activity", "segment"]], since=since,
+                                density=density)
+    table = table[(table["region"] == region) & (table["year"] == year)]
+    table = table.merge(labels[["segment", "label"]], on="segment", how="left")
+    table = space.with_names(table, "region", kind="region")
+    table = space.with_names(table, "best_opportunity")
+    return table[[c for c in PROFILE_COLUMNS if c in table.columns]].reset_index(drop=True)
+
+
+# -- clusters of a region ---------------------------------------------------------------------
+
+def cluster_sets(store, space: ActivitySpace, clusters: str, region: str, year: int,
+                  members: pd.DataFrame | None, labels: pd.DataFrame | None,
+                  min_lq: float) -> tuple[pd.DataFrame, pd.Series]:
+    """``cluster, activity`` of the region's clusters and their names."""
+    if clusters == "organisations":
+        found = store.run(
+            f"MATCH (c:Cluster)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {{code: $r}}) "
+            f"MATCH (c)-[:SPECIALISES_IN]->(a:{space.label}) "
+            "RETURN DISTINCT c.id AS cluster, "
+            "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
+            "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
+        if found.empty:
+            raise ValidationError(
+                f"no cluster located in {region} specialises in {space.label.lower()} codes; "
+                "load them with smartspec load clusters (region and specialisation columns)")
+        names = found.dropna(subset=["name"]).drop_duplicates("cluster")
+        return (found[["cluster", "activity"]],
+                pd.Series(names["name"].to_numpy(), index=names["cluster"].to_numpy()))
+    table = seg.cluster_profile(space.data, members[["activity", "segment"]], year=year)
+    mine = table[(table["region"] == region) & (table["lq"] >= min_lq)]
+    if mine.empty:
+        raise ValidationError(f"{region} has no segment with LQ >= {min_lq:g} in {year}")
+    chosen = members[members["segment"].isin(set(mine["segment"]))]
+    names = labels.set_index("segment")["label"]
+    names = names.reindex(pd.unique(chosen["segment"]))
+    return (chosen.rename(columns={"segment": "cluster"})[["cluster", "activity"]],
+            pd.Series(names.to_numpy(), index=names.index.astype(str)))
+
+
+def organisation_clusters(store, space: ActivitySpace, region: str | None) -> tuple[
+        pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Cluster organisations (located in ``region`` when given): their activity profiles
+    (SPECIALISES_IN), members (MEMBER_OF) and names."""
+    where = ("MATCH (c)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {code: $r}) "
+             if region else "")
+    found = store.run(
+        f"MATCH (c:Cluster)-[:SPECIALISES_IN]->(a:{space.label}) {where}"
+        "RETURN DISTINCT c.id AS cluster, "
+        "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
+        "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
+    if found.empty:
+        raise ValidationError(
+            f"no cluster{f' located in {region}' if region else ''} specialises in "
+            f"{space.label.lower()} codes; load them with smartspec load clusters (region and "
+            "specialisation columns)")
+    members = store.run("MATCH (o:Organisation)-[:MEMBER_OF]->(c:Cluster) WHERE c.id IN $ids "
+                        "RETURN o.id AS organisation, c.id AS cluster ORDER BY cluster, "
+                        "organisation", {"ids": sorted(set(found["cluster"]))})
+    names = found.dropna(subset=["name"]).drop_duplicates("cluster")
+    return (found[["cluster", "activity"]], members,
+            pd.Series(names["name"].to_numpy(), index=names["cluster"].astype(str).to_numpy()))
+
+
+
+
 # -- segment profiles of an activity space (report) ---------------------------------------------
 
 def computed_network(proximity: pd.DataFrame, year: int, min_proximity: float,
@@ -318,8 +603,8 @@ def computed_network(proximity: pd.DataFrame, year: int, min_proximity: float,
 
 
 def region_segment_profile(data: pd.DataFrame, proximity: pd.DataFrame, region: str, year: int,
-                           *, names: pd.Series | dict | None = None,
-                           min_proximity: float = 0.3, resolution: float = 1.0,
+                           *, min_proximity: float, names: pd.Series | dict | None = None,
+                           resolution: float = 1.0,
                            runs: int = 10, seed: int = 0, label_size: int = 3,
                            since: int | None = None, density: pd.DataFrame | None = None,
                            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
