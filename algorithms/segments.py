@@ -8,7 +8,9 @@ segment, its change since an earlier year and its diversification opportunities 
 :func:`set_relatedness` and :func:`alignment` say how related two families of activity sets are
 (a region's clusters and its smart-specialisation priorities): the match matrix, the best match
 of each, and the sets that match nothing; :func:`intercluster` ranks pairs of clusters that are
-related but whose members do not yet cooperate.
+related but whose members do not yet cooperate. For clusters of organisations,
+:func:`main_activity` gives each organisation its principal activity (to group them) and
+:func:`cluster_activities` a cluster's activity profile from its members' (Balassa RCA).
 """
 
 from __future__ import annotations

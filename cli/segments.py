@@ -165,6 +165,14 @@ def _cluster_kind(kind: str | None, label: str, default: str) -> str:
     return kind
 
 
+def _no_topic_options(ctx: click.Context) -> None:
+    """Refuse the options of activity spaces that mean nothing for topics."""
+    for name in ("year", "definitions", "classification"):
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
+            fail(f"--{name} does not apply to --activity topic (the topic space has no years, "
+                 "classifications or segment definitions)")
+
+
 def _topic_region(store, text: str | None) -> tuple[str | None, str]:
     """The region as stored among the organisations' locations, and its name ('')."""
     if text is None:
@@ -279,6 +287,7 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
     kind = _cluster_kind(cluster_kind, label, "segments")
     with store_from(ctx) as store:
         if label == "Topic":
+            _no_topic_options(ctx)
             space = wf.topic_space(store)
             prio, code = wf.read_priorities(priorities, space.activities, "", region)
             code, place = _topic_region(store, code)
@@ -417,6 +426,7 @@ def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: s
     org_names = pd.Series(dtype=object)
     with store_from(ctx) as store:
         if label == "Topic":
+            _no_topic_options(ctx)
             space = wf.topic_space(store)
             code, place = _topic_region(store, region)
             found = _topic_clusters(store, space, kind, code, place, min_members,

@@ -180,6 +180,9 @@ def test_topic_options_are_checked(env_home, capsys, tmp_path):
     code, _, err = run(capsys, "compute", "intercluster", "--activity", "topic", "--region",
                        "Atlantis")
     assert code == 1 and "unknown region 'Atlantis'" in err
+    code, _, err = run(capsys, "compute", "intercluster", "--activity", "topic", "--region",
+                       "Bonn", "--year", "2017")
+    assert code == 1 and "--year does not apply to --activity topic" in err
     bad = tmp_path / "bad.csv"
     bad.write_text("region,priority,activity\nDEU-BONN,Space,SC9\n")
     code, _, err = run(capsys, "compute", "alignment", "--activity", "topic", "--priorities",
