@@ -8,7 +8,9 @@ segment, its change since an earlier year and its diversification opportunities 
 :func:`set_relatedness` and :func:`alignment` say how related two families of activity sets are
 (a region's clusters and its smart-specialisation priorities): the match matrix, the best match
 of each, and the sets that match nothing; :func:`intercluster` ranks pairs of clusters that are
-related but whose members do not yet cooperate.
+related but whose members do not yet cooperate. For clusters of organisations,
+:func:`main_activity` gives each organisation its principal activity (to group them) and
+:func:`cluster_activities` a cluster's activity profile from its members' (Balassa RCA).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ __all__ = [
     "segment_centrality",
     "segment_labels",
     "cluster_profile",
+    "main_activity",
+    "cluster_activities",
     "set_relatedness",
     "alignment",
     "intercluster",
@@ -498,6 +502,132 @@ def _opportunities(density: pd.DataFrame, seg: pd.DataFrame) -> pd.DataFrame:
     return spec.merge(count, on=keys, how="outer").merge(best, on=keys, how="left")
 
 
+def main_activity(weights: pd.DataFrame) -> pd.DataFrame:
+    """Each organisation's main activity: the one with most of its projects (or value).
+
+    Parameters
+    ----------
+    weights : DataFrame
+        ``organisation, activity, value``: an organisation's projects (or any positive amount)
+        in each activity, e.g. its Horizon 2020 projects per programme part (``ACTIVE_IN``).
+
+    Returns
+    -------
+    DataFrame
+        ``organisation, activity, value, share`` (``share``: of the organisation's total), one
+        row per organisation with a positive total, by organisation.
+
+    Notes
+    -----
+    The principal-activity rule of business registers: a unit is classified by the activity
+    that contributes most to its output (Eurostat 2008, NACE Rev. 2, chapter 4). A tie goes to
+    the activity with the smaller total over all organisations (the more distinctive one), then
+    to the smaller code, so the answer does not depend on the row order.
+
+    References
+    ----------
+    .. [1] Eurostat (2008). NACE Rev. 2 - Statistical classification of economic activities in
+       the European Community. Methodologies and Working Papers, chapter 4 (principal activity).
+
+    Examples
+    --------
+    o1 has 3 projects in x and 1 in y; o2 one each in x and z (z is rarer overall: 1 < 4).
+
+    >>> w = pd.DataFrame({"organisation": ["o1", "o1", "o2", "o2"],
+    ...                   "activity": ["x", "y", "x", "z"], "value": [3.0, 1.0, 1.0, 1.0]})
+    >>> main_activity(w)[["organisation", "activity", "share"]].values.tolist()
+    [['o1', 'x', 0.75], ['o2', 'z', 0.5]]
+    """
+    frame = _weights(weights)
+    total = frame.groupby("activity")["value"].sum()
+    frame["_overall"] = frame["activity"].map(total)
+    frame["share"] = frame["value"] / frame.groupby("organisation")["value"].transform("sum")
+    frame = frame.sort_values(["organisation", "value", "_overall", "activity"],
+                              ascending=[True, False, True, True], kind="stable")
+    out = frame.groupby("organisation", sort=True).head(1)
+    out = out[["organisation", "activity", "value", "share"]].reset_index(drop=True)
+    out.attrs.update(measure="main activity (principal-activity rule)")
+    return out
+
+
+def _weights(weights: pd.DataFrame) -> pd.DataFrame:
+    """``organisation, activity, value`` as text codes and positive numbers, pairs summed."""
+    check_frame(weights, ["organisation", "activity", "value"], name="weights")
+    frame = pd.DataFrame({"organisation": weights["organisation"].astype(str).to_numpy(),
+                          "activity": weights["activity"].astype(str).to_numpy(),
+                          "value": check_numeric(weights["value"], name="value")})
+    frame = frame[frame["value"] > 0]
+    return frame.groupby(["organisation", "activity"], as_index=False, sort=True)["value"].sum()
+
+
+def cluster_activities(
+    weights: pd.DataFrame,
+    members: pd.DataFrame,
+    *,
+    threshold: float = 1.0,
+) -> pd.DataFrame:
+    """A cluster's activity profile from its members': value, share and RCA per activity.
+
+    Parameters
+    ----------
+    weights : DataFrame
+        ``organisation, activity, value`` of every organisation (the reference for the RCA),
+        e.g. projects per Horizon 2020 programme part.
+    members : DataFrame
+        ``organisation, cluster``: the members of each cluster (an organisation may be in
+        several).
+    threshold : float
+        ``specialised`` when the RCA is at least this.
+
+    Returns
+    -------
+    DataFrame
+        ``cluster, activity, value, share, rca, specialised``, by cluster and decreasing RCA
+        (ties by code); only activities the members have.
+
+    Notes
+    -----
+    ``X_ca = sum_{o in c} X_oa``, ``share_ca = X_ca / X_c.`` and Balassa's ``RCA_ca = share_ca
+    / (X_.a / X_..)`` with the totals over all organisations of ``weights``: the cluster is
+    specialised in what its members do more than organisations at large (Balassa 1965; the
+    way the European Cluster Observatory profiles a region's clusters). Since the shares of a
+    cluster and of all organisations both sum to 1, every cluster with a positive total has at
+    least one activity with ``RCA >= 1``: no profile at threshold 1 is empty.
+
+    References
+    ----------
+    .. [1] Balassa, B. (1965). Trade liberalisation and "revealed" comparative advantage. The
+       Manchester School 33(2), 99-123.
+    .. [2] Ketels, C. & Sölvell, Ö. (2006). Clusters in the EU-10 new member countries.
+       European Cluster Observatory.
+
+    Examples
+    --------
+    All organisations: 6 projects in x, 4 in y. Cluster C = {o1}: 1 in x, 3 in y.
+
+    >>> w = pd.DataFrame({"organisation": ["o1", "o1", "o2", "o2"],
+    ...                   "activity": ["x", "y", "x", "y"], "value": [1.0, 3.0, 5.0, 1.0]})
+    >>> m = pd.DataFrame({"organisation": ["o1"], "cluster": ["C"]})
+    >>> cluster_activities(w, m)[["activity", "share", "rca", "specialised"]].values.tolist()
+    [['y', 0.75, 1.875, True], ['x', 0.25, 0.4166666666666667, False]]
+    """
+    check_frame(members, ["organisation", "cluster"], name="members")
+    threshold = check_threshold(threshold)
+    frame = _weights(weights)
+    world = frame.groupby("activity")["value"].sum()
+    world = world / world.sum()
+    mem = members[["organisation", "cluster"]].astype(str).drop_duplicates()
+    agg = mem.merge(frame, on="organisation", how="inner")
+    agg = agg.groupby(["cluster", "activity"], as_index=False, sort=True)["value"].sum()
+    agg["share"] = agg["value"] / agg.groupby("cluster")["value"].transform("sum")
+    agg["rca"] = agg["share"] / agg["activity"].map(world).to_numpy()
+    agg["specialised"] = agg["rca"] >= threshold
+    agg = agg.sort_values(["cluster", "rca", "activity"], ascending=[True, False, True],
+                          kind="stable").reset_index(drop=True)
+    agg.attrs.update(measure="cluster activity profile (Balassa RCA)", threshold=threshold)
+    return agg
+
+
 def set_relatedness(
     sets_a: pd.DataFrame,
     sets_b: pd.DataFrame,
@@ -807,7 +937,12 @@ def _member_ties(out: pd.DataFrame, members: pd.DataFrame, ties: pd.DataFrame) -
     keep = i != j
     adj = sp.coo_matrix((np.ones(keep.sum()), (i[keep], j[keep])), shape=(len(orgs),) * 2)
     adj = ((adj + adj.T) > 0).astype(float).tocsr()
-    common = (adj @ adj).tocsr()
+    # partners in common between members only (the whole network squared can be huge)
+    mine = np.unique(orgs.get_indexer(members["organisation"]))
+    pos = pd.Series(np.arange(len(mine)), index=mine)
+    rows = adj[mine]
+    common = (rows @ rows.T).tocsr()
+    tied = rows[:, mine].tocsr()
     of = members.groupby("cluster")["organisation"].apply(
         lambda s: np.unique(orgs.get_indexer(s)))
     n_ties, possible, starters = [], [], []
@@ -819,13 +954,14 @@ def _member_ties(out: pd.DataFrame, members: pd.DataFrame, ties: pd.DataFrame) -
             continue
         k = len(np.intersect1d(a, b))
         possible.append(len(a) * len(b) - k - k * (k - 1) // 2)
-        sub = adj[a][:, b].tocoo()
+        pa, pb = pos[a].to_numpy(), pos[b].to_numpy()
+        sub = tied[pa][:, pb].tocoo()
         lo = np.minimum(a[sub.row], b[sub.col])
         hi = np.maximum(a[sub.row], b[sub.col])
         diff = lo != hi
         n_ties.append(len(np.unique(lo[diff].astype(np.int64) * len(orgs) + hi[diff])))
-        cand = common[a][:, b].toarray()
-        cand[adj[a][:, b].toarray() > 0] = 0
+        cand = common[pa][:, pb].toarray()
+        cand[tied[pa][:, pb].toarray() > 0] = 0
         cand[a[:, None] == b[None, :]] = 0
         if cand.max(initial=0) > 0:
             r, c = np.unravel_index(np.argmax(cand), cand.shape)

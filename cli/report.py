@@ -30,6 +30,7 @@ from ..loaders.countries import country_table, to_alpha3
 from ..workflows.opportunities import activity_opportunities
 from . import charts, figures
 from ._common import fail, store_from
+from ._segment_section import segment_section
 from ._space import ACTIVITY_CHOICE, Space, activity_label, load_spaces
 
 __all__ = ["report", "build_report", "ReportNames", "read_report_names", "QUANTITIES",
@@ -582,7 +583,8 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
 def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = None,
                  year: int | None = None, top: int = 15, save_dir: Path | None = None,
                  source: str = "", names: ReportNames | None = None,
-                 strategy: str = "balanced") -> tuple[str, dict]:
+                 strategy: str = "balanced",
+                 priorities: Path | None = None) -> tuple[str, dict]:
     """The report as one HTML string, and what it holds (images, peers, sections).
 
     ``names`` (:func:`read_report_names`) puts names next to codes in titles, tables, figure
@@ -614,6 +616,7 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
         regs.append(out["regions"])
         if "year" in out:
             years[space.classification or space.label] = out["year"]
+    segment_section(doc, spaces, region, years, names, priorities=priorities)
     allreg = pd.concat(regs, ignore_index=True)
     if peers is None:
         latest = allreg[allreg["year"] == allreg["year"].max()].dropna(subset=["eci"])
@@ -687,11 +690,13 @@ def _script() -> str:
               default=Path("."), show_default=True, help="Folder of the report.")
 @click.option("--save-figures", is_flag=True, help="Also write every figure as PNG and SVG "
               "into OUTPUT/figures.")
+@click.option("--priorities", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="RIS3 priorities (region, priority, activity): their best segments.")
 @click.pass_context
 def report(ctx: click.Context, region: str | None, organisation: str | None,
            cluster: str | None, method: str | None, peers: str | None, year: int | None,
            top: int, strategy: str, activity: str, out_dir: Path,
-           save_figures: bool) -> None:
+           save_figures: bool, priorities: Path | None) -> None:
     """One self-contained HTML report on a region (figures embedded, readable offline).
 
     For each classification in the store: key figures (the region's total, the total of all
@@ -749,7 +754,7 @@ def report(ctx: click.Context, region: str | None, organisation: str | None,
     save_dir = out_dir / "figures" if save_figures else None
     page, info = build_report(spaces, code, peers=peer_list, year=year, top=top,
                               save_dir=save_dir, source=source, names=names,
-                              strategy=strategy)
+                              strategy=strategy, priorities=priorities)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"smartspec_report_{code}.html"
     path.write_text(page, encoding="utf-8")

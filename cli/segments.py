@@ -1,213 +1,58 @@
-"""``smartspec compute segments | alignment``: an economy's segments and their fit with priorities.
+"""``smartspec compute segments | alignment | intercluster``: segments, priorities, cooperation.
 
 ``compute segments`` finds segments (communities of related activities) in the relatedness
 network of one year, or takes them from a definitions file, writes them as
 ``(:Product|Technology|Industry)-[:IN_SEGMENT {centrality}]->(:Segment {id, method, year,
 label})`` and prints the definitions or a region's cluster profile. ``compute alignment`` matches
-a region's clusters (its specialised segments, or cluster organisations) with the activities of
-its smart-specialisation priorities.
+a region's clusters (its specialised segments, cluster organisations, or with ``--activity
+topic`` the organisations of a region grouped by main topic) with the activities of its
+smart-specialisation priorities; ``compute intercluster`` ranks pairs of clusters by how related
+and how little cooperating they are. The store-backed steps are in
+:mod:`smartspec.workflows.segments`; this module parses options, calls them and prints.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 import numpy as np
 import pandas as pd
 
 from ..algorithms import segments as seg
-from ..algorithms.projection import backbone
 from ..graph_models import results
-from ..loaders._io import LoaderError, _lines, read_table, require_codes, require_columns
+from ..workflows import segments as wf
 from ._common import emit, fail, format_option, output_option, store_from
-from ._space import ACTIVITY_CHOICE, Space, activity_label, classification_option, load_space
+from ._space import (
+    ACTIVITY_CHOICE,
+    activity_label,
+    classification_option,
+    load_space,
+    resolve_region,
+)
 from .compute import DEFAULT_MIN_PROXIMITY, _one_line_errors
 
-__all__ = ["segments_command", "alignment_command", "intercluster_command", "read_definitions",
-           "read_priorities", "run_segments", "write_segments"]
-
-#: Columns of the definitions table and of a region's cluster profile.
-DEFINITION_COLUMNS = ["segment", "label", "activity", "activity_name", "centrality"]
-PROFILE_COLUMNS = ["region", "region_name", "year", "segment", "label", "activities", "value",
-                   "share", "lq", "size", "stars", "specialised", "opportunities",
-                   "best_opportunity", "best_opportunity_name", "best_density", "since",
-                   "base_share", "base_lq", "share_change", "trend"]
+__all__ = ["segments_command", "alignment_command", "intercluster_command"]
 
 
-# -- input files --------------------------------------------------------------------------------
-
-def _known_codes(frame: pd.DataFrame, column: str, known: pd.Index, prefix: str, *,
-                 path: Path) -> pd.Series:
-    """Codes of ``column`` as stored (a classification prefix may be left out); unknown codes
-    refuse the file, naming the lines."""
-    codes = require_codes(frame, column, path=path)
-    with_prefix = prefix + codes
-    codes = codes.where(codes.isin(known) | ~with_prefix.isin(known), with_prefix)
-    bad = ~codes.isin(known)
-    if bad.any():
-        where = np.flatnonzero(bad.to_numpy())
-        raise LoaderError(
-            f"{path}: column {column!r} has {len(where)} code(s) not in the loaded data at "
-            f"line(s) {_lines(where)} (e.g. {codes.iloc[where[0]]!r})")
-    return codes
-
-
-def read_definitions(path: Path, known: pd.Index, prefix: str = "") -> pd.DataFrame:
-    """A segment definitions file ``activity, cluster[, label]`` as ``activity, segment[,
-    label]``; an activity in two clusters or unknown to the data refuses it."""
-    frame = read_table(path)
-    require_columns(frame, ["activity", "cluster"], path=path)
-    out = pd.DataFrame({"activity": _known_codes(frame, "activity", known, prefix, path=path),
-                        "segment": require_codes(frame, "cluster", path=path)})
-    dup = out["activity"].duplicated(keep=False).to_numpy()
-    if dup.any():
-        where = np.flatnonzero(dup)
-        raise LoaderError(
-            f"{path}: activity {out['activity'].iloc[where[0]]!r} is in more than one cluster "
-            f"(lines {_lines(where)}); a definition gives each activity one cluster")
-    if "label" in frame.columns:
-        out["label"] = frame["label"].str.strip()
-    return out
-
-
-def read_priorities(path: Path, known: pd.Index, prefix: str = "",
-                    region: str | None = None) -> tuple[pd.DataFrame, str]:
-    """A priorities file ``region, priority, activity``: the rows of ``region`` (or of the one
-    region the file names) as ``priority, activity``, and the region."""
-    frame = read_table(path)
-    require_columns(frame, ["region", "priority", "activity"], path=path)
-    regions = require_codes(frame, "region", path=path).str.upper()
-    if region is None:
-        found = sorted(pd.unique(regions))
-        if len(found) > 1:
-            raise LoaderError(f"{path}: priorities of {len(found)} regions ({', '.join(found)}); "
-                              "choose one with --region")
-        region = found[0]
-    rows = regions == region.upper()
-    if not rows.any():
-        raise LoaderError(f"{path}: no priorities of region {region!r}; the file has "
-                          f"{', '.join(sorted(pd.unique(regions)))}")
-    out = pd.DataFrame({"priority": require_codes(frame, "priority", path=path),
-                        "activity": _known_codes(frame, "activity", known, prefix, path=path)})
-    return out[rows.to_numpy()].drop_duplicates().reset_index(drop=True), region
-
-
-# -- the relatedness network ---------------------------------------------------------------------
-
-def network(store, space: Space, year: int, min_proximity: float) -> tuple[pd.DataFrame, str]:
-    """The relatedness network of ``year``: the stored PROXIMITY pairs of the space's
-    activities (the product-space method 'conditional' when several are stored), else the
-    proximities computed from the data, kept when phi >= ``min_proximity`` or in the backbone
-    (as ``compute relatedness`` writes them). Returns the pairs and where they came from."""
-    stored = store.read_relationships("PROXIMITY", start=space.label, end=space.label,
-                                      properties=["year", "phi", "method"],
-                                      where={"year": [int(year)]})
-    acts = set(space.data["activity"])
-    if not stored.empty:
-        stored = stored[stored["start"].isin(acts) & stored["end"].isin(acts)]
-    if not stored.empty:
-        methods = sorted(pd.unique(stored["method"].astype(str)))
-        method = "conditional" if "conditional" in methods else methods[0]
-        chosen = stored[stored["method"] == method]
-        pairs = pd.DataFrame({"activity_a": chosen["start"].astype(str).to_numpy(),
-                              "activity_b": chosen["end"].astype(str).to_numpy(),
-                              "proximity": chosen["phi"].astype(float).to_numpy()})
-        return pairs, f"stored PROXIMITY ({method}, {year})"
-    prox = space.measures()["proximity"]
-    prox = prox[prox["year"] == year]
-    bb = backbone(prox, threshold=0.55)
-    key = ["activity_a", "activity_b"]
-    prox = prox.merge(bb[key].assign(_bb=True), on=key, how="left")
-    keep = prox[(prox["proximity"] >= min_proximity) | prox["_bb"].eq(True)]
-    return (keep[[*key, "proximity"]].reset_index(drop=True),
-            f"proximity computed from the data (phi >= {min_proximity:g} or backbone, {year})")
-
-
-# -- segments ------------------------------------------------------------------------------------
-
-def run_segments(store, space: Space, *, year: int, definitions: Path | None = None,
-                 algorithm: str = "leiden", resolution: float = 1.0, runs: int = 10,
-                 seed: int = 0, min_proximity: float = DEFAULT_MIN_PROXIMITY,
-                 label_size: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """Segments of the space in ``year``: ``members`` (activity, segment, size, centrality),
-    ``labels`` (segment, label, size) and the parameters that made them."""
-    edges, source = network(store, space, year, min_proximity)
-    if definitions is not None:
-        given = read_definitions(definitions, pd.Index(pd.unique(space.data["activity"])),
-                                 space.prefix)
-        members = seg.segment_centrality(given[["activity", "segment"]], edges)
-        params: dict[str, Any] = {"method": "given", "definitions": str(definitions)}
-    else:
-        members = seg.segments(edges, algorithm=algorithm, resolution=resolution, runs=runs,
-                               seed=seed, nodes=pd.unique(space.data["activity"]).tolist())
-        params = {"method": algorithm, **{k: members.attrs[k] for k in (
-            "resolution", "runs", "seed", "consensus", "rounds", "agreement", "modularity")}}
-    params.update(network=source, year=int(year), pairs=int(len(edges)),
-                  classification=space.classification)
-    labels = seg.segment_labels(members, space.activity_names, top=label_size)
-    if definitions is not None and "label" in given.columns:
-        own = given.dropna(subset=["label"]).drop_duplicates("segment").set_index("segment")
-        own = own["label"][own["label"] != ""]
-        labels["label"] = labels["segment"].map(own).fillna(labels["label"])
-    return members, labels, params
-
-
-def _segment_ids(label: str, method: str, year: int, segments: pd.Series) -> pd.Series:
-    """``Product:leiden:2017:0``; ``Product:given:<cluster>`` for user-given definitions."""
-    if method == "given":
-        return f"{label}:given:" + segments.astype(str)
-    return f"{label}:{method}:{year}:" + segments.astype(str)
-
-
-def write_segments(store, label: str, members: pd.DataFrame, labels: pd.DataFrame,
-                   params: dict[str, Any]) -> int:
-    """Write the segments as ``(:label)-[:IN_SEGMENT {centrality}]->(:Segment)``, replacing
-    the segments of the same activity label, method and year (method 'given': of every year):
-    the new ones are written first, then the stale memberships and segments are deleted."""
-    store.create_schema()
-    method, year = params["method"], int(params["year"])
-    nodes = pd.DataFrame({
-        "id": _segment_ids(label, method, year, labels["segment"]).to_numpy(),
-        "segment": labels["segment"].astype(str).to_numpy(),
-        "method": method,
-        "label": labels["label"].astype(str).to_numpy(),
-        "activity_label": label,
-        "size": labels["size"].astype("int64").to_numpy(),
-        "parameters": json.dumps(params, sort_keys=True, default=str),
-    })
-    if method != "given":
-        nodes["year"] = year
-    store.upsert_nodes("Segment", nodes)
-    rels = pd.DataFrame({"start": members["activity"].astype(str).to_numpy(),
-                         "end": _segment_ids(label, method, year, members["segment"]).to_numpy(),
-                         "centrality": members["centrality"].astype(float).to_numpy()})
-    store.upsert_relationships("IN_SEGMENT", rels, start=label, end="Segment")
-    same = ("s.activity_label = $label AND s.method = $method"
-            + ("" if method == "given" else " AND s.year = $year"))
-    p = {"label": label, "method": method, "year": year}
-    stored = store.run(f"MATCH (a:{label})-[:IN_SEGMENT]->(s:Segment) WHERE {same} "
-                       "RETURN a.code AS start, s.id AS end", p)
-    if not stored.empty:
-        both = stored.merge(rels[["start", "end"]], on=["start", "end"], how="left",
-                            indicator=True)
-        stale = both[both["_merge"] == "left_only"]
-        if len(stale):
-            store.run(f"UNWIND $rows AS row MATCH (a:{label} {{code: row.a}})-[r:IN_SEGMENT]->"
-                      "(s:Segment {id: row.s}) DELETE r",
-                      {"rows": [{"a": a, "s": s} for a, s in zip(stale["start"], stale["end"],
-                                                                   strict=True)]}, write=True)
-    store.run(f"MATCH (s:Segment) WHERE {same} AND NOT s.id IN $ids DETACH DELETE s",
-              {**p, "ids": nodes["id"].tolist()}, write=True)
-    return len(nodes)
-
-
-def _segment_options(command):
+def _segment_options(command=None, *, topics: bool = False):
+    """The options of segments, alignment and intercluster (``topics``: ``--activity topic``,
+    the topics of organisations' projects, is offered)."""
+    if command is None:
+        return lambda cmd: _segment_options(cmd, topics=topics)
+    activity = (click.option("--activity", type=click.Choice([*ACTIVITY_CHOICE.choices, "topic"]),
+                             default="product", show_default=True,
+                             help="Which activities: products (EXPORTS), technologies, "
+                                  "industries, or topic: the topics (programme parts) of "
+                                  "organisations' projects (ACTIVE_IN), related by "
+                                  "co-specialisation of organisations.")
+                if topics else
+                click.option("--activity", type=ACTIVITY_CHOICE, default="product",
+                             show_default=True,
+                             help="Which activities: products (EXPORTS), technologies, "
+                                  "industries."))
     options = [
-        click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
-                     help="Which activities: products (EXPORTS), technologies, industries."),
+        activity,
         classification_option(),
         click.option("--year", type=int, help="Year of the network and profile [the latest]."),
         click.option("--algorithm", type=click.Choice(seg.ALGORITHMS), default="leiden",
@@ -283,12 +128,12 @@ def segments_command(ctx: click.Context, activity: str, classification: str | No
             if code is None:
                 fail("--since needs --region")
             space.year_or_latest(since)
-        members, labels, params = run_segments(
+        members, labels, params = wf.run_segments(
             store, space, year=year, definitions=definitions, algorithm=algorithm,
             resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
             label_size=label_size)
         if not no_write:
-            n = write_segments(store, label, members, labels, params)
+            n = wf.write_segments(store, label, members, labels, params)
             click.echo(f"wrote {n:,} segments of {len(members):,} {label.lower()} nodes "
                        f"(method {params['method']}, {year}) to the graph", err=True)
     click.echo(f"{len(labels):,} segments from the {params['network']}; "
@@ -297,53 +142,85 @@ def segments_command(ctx: click.Context, activity: str, classification: str | No
     if code is None:
         frame = members.merge(labels[["segment", "label"]], on="segment")
         frame = space.with_names(frame, "activity")
-        frame = frame[DEFINITION_COLUMNS]
+        frame = frame[wf.DEFINITION_COLUMNS]
     else:
-        frame = profile(space, members, labels, code, year, since)
+        frame = wf.region_profile(space, members, labels, code, year, since)
     emit(frame, fmt, output)
 
 
-def profile(space: Space, members: pd.DataFrame, labels: pd.DataFrame, region: str, year: int,
-            since: int | None) -> pd.DataFrame:
-    """The cluster profile of ``region`` in ``year`` with names."""
-    density = space.measures()["density"]
-    table = seg.cluster_profile(space.data, members[["activity", "segment"]], since=since,
-                                density=density)
-    table = table[(table["region"] == region) & (table["year"] == year)]
-    table = table.merge(labels[["segment", "label"]], on="segment", how="left")
-    table = space.with_names(table, "region", kind="region")
-    table = space.with_names(table, "best_opportunity")
-    return table[[c for c in PROFILE_COLUMNS if c in table.columns]].reset_index(drop=True)
+#: ``--clusters`` choices: what a cluster is (see the alignment and intercluster help).
+CLUSTER_KINDS = ("segments", "organisations", "topics")
 
 
-# -- alignment -----------------------------------------------------------------------------------
+def _cluster_kind(kind: str | None, label: str, default: str) -> str:
+    """The cluster kind, checked against the activity (``topics`` only with topics, no
+    segments of topics)."""
+    if kind is None:
+        return "topics" if label == "Topic" else default
+    if label == "Topic" and kind == "segments":
+        fail("--activity topic takes --clusters topics (organisations of --region grouped by "
+             "main topic) or organisations (loaded clusters)")
+    if label != "Topic" and kind == "topics":
+        fail("--clusters topics needs --activity topic")
+    return kind
 
-def _cluster_sets(store, space: Space, clusters: str, region: str, year: int,
-                  members: pd.DataFrame | None, labels: pd.DataFrame | None,
-                  min_lq: float) -> tuple[pd.DataFrame, pd.Series]:
-    """``cluster, activity`` of the region's clusters and their names."""
-    if clusters == "organisations":
-        found = store.run(
-            f"MATCH (c:Cluster)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {{code: $r}}) "
-            f"MATCH (c)-[:SPECIALISES_IN]->(a:{space.label}) "
-            "RETURN DISTINCT c.id AS cluster, "
-            "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
-            "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
-        if found.empty:
-            fail(f"no cluster located in {region} specialises in {space.label.lower()} codes; "
-                 "load them with smartspec load clusters (region and specialisation columns)")
-        names = found.dropna(subset=["name"]).drop_duplicates("cluster")
-        return (found[["cluster", "activity"]],
-                pd.Series(names["name"].to_numpy(), index=names["cluster"].to_numpy()))
-    table = seg.cluster_profile(space.data, members[["activity", "segment"]], year=year)
-    mine = table[(table["region"] == region) & (table["lq"] >= min_lq)]
-    if mine.empty:
-        fail(f"{region} has no segment with LQ >= {min_lq:g} in {year}")
-    chosen = members[members["segment"].isin(set(mine["segment"]))]
-    names = labels.set_index("segment")["label"]
-    names = names.reindex(pd.unique(chosen["segment"]))
-    return (chosen.rename(columns={"segment": "cluster"})[["cluster", "activity"]],
-            pd.Series(names.to_numpy(), index=names.index.astype(str)))
+
+def _no_topic_options(ctx: click.Context) -> None:
+    """Refuse the options of activity spaces that mean nothing for topics."""
+    for name in ("year", "definitions", "classification"):
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
+            fail(f"--{name} does not apply to --activity topic (the topic space has no years, "
+                 "classifications or segment definitions)")
+
+
+def _topic_region(store, text: str | None) -> tuple[str | None, str]:
+    """The region as stored among the organisations' locations, and its name ('')."""
+    if text is None:
+        return None, ""
+    regions = wf.located_regions(store)
+    code = resolve_region(text, regions.index.tolist(), regions,
+                          where="the organisations' locations")
+    return code, str(regions.get(code, ""))
+
+
+def _topic_clusters(store, space: wf.TopicSpace, kind: str, code: str | None, name: str,
+                    min_members: int, save: Path | None) -> wf.TopicClusters:
+    """Topic clusters of ``code`` (main-topic groups or loaded clusters), summarised on
+    standard error and, with ``save``, written as a ``load clusters`` membership file."""
+    if kind == "topics":
+        if code is None:
+            fail("--clusters topics needs --region (a city, NUTS region or country)")
+        found = wf.topic_clusters(store, space, code, min_members=min_members,
+                                  region_name=name)
+    else:
+        found = wf.member_topic_clusters(store, space, code)
+    for row in found.table.itertuples(index=False):
+        click.echo(f"  {row.cluster} {row.cluster_name} ({row.members} organisations): "
+                   f"{row.profile}", err=True)
+    if save is not None:
+        orgs = results.insert_names(found.members, "organisation",
+                                    results.read_names(store, "Organisation",
+                                                       found.members["organisation"]))
+        orgs = results.insert_names(orgs, "cluster", found.names)
+        orgs = orgs[["organisation", "cluster", "cluster_name", "organisation_name"]]
+        save.parent.mkdir(parents=True, exist_ok=True)
+        orgs.to_csv(save, index=False)
+        click.echo(f"wrote the {len(orgs):,} memberships to {save} (smartspec load clusters "
+                   "reads it)", err=True)
+    return found
+
+
+def _topic_options(command):
+    options = [
+        click.option("--min-members", type=click.IntRange(min=1), default=5, show_default=True,
+                     help="--clusters topics: keep clusters with at least this many members."),
+        click.option("--save-clusters", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Topic clusters: also write their memberships (organisation, "
+                          "cluster, cluster_name, organisation_name) as CSV."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @click.command("alignment")
@@ -351,10 +228,10 @@ def _cluster_sets(store, space: Space, clusters: str, region: str, year: int,
               help="CSV of the region's priorities: region, priority, activity.")
 @click.option("--region", help="Region whose priorities and clusters are matched (needed when "
                                "the file names several).")
-@click.option("--clusters", "cluster_kind", type=click.Choice(["segments", "organisations"]),
-              default="segments", show_default=True,
-              help="The region's segments with LQ >= --min-lq, or the cluster organisations "
-                   "located in it (load clusters: region and specialisation columns).")
+@click.option("--clusters", "cluster_kind", type=click.Choice(CLUSTER_KINDS),
+              help="The region's segments with LQ >= --min-lq [default], the cluster "
+                   "organisations located in it (load clusters), or with --activity topic "
+                   "the organisations located in it grouped by main topic [default there].")
 @click.option("--min-lq", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Segments the region is specialised in: LQ at least this.")
 @click.option("--threshold", type=click.FloatRange(min=0, max=1), default=0.5,
@@ -364,14 +241,16 @@ def _cluster_sets(store, space: Space, clusters: str, region: str, year: int,
               help="Best cluster per priority, best priority per cluster, or every pair.")
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the match matrix as a heatmap (PNG or SVG by the suffix).")
-@_segment_options
+@_topic_options
+@_segment_options(topics=True)
 @format_option()
 @output_option()
 @click.pass_context
 @_one_line_errors
 def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
-                      cluster_kind: str, min_lq: float, threshold: float, table: str,
-                      figure: Path | None, activity: str, classification: str | None,
+                      cluster_kind: str | None, min_lq: float, threshold: float, table: str,
+                      figure: Path | None, min_members: int, save_clusters: Path | None,
+                      activity: str, classification: str | None,
                       year: int | None, algorithm: str, resolution: float, runs: int, seed: int,
                       min_proximity: float, definitions: Path | None, label_size: int, fmt: str,
                       output: Path | None) -> None:
@@ -385,6 +264,14 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
     proximity to an activity of the other (1 to itself), averaged, both ways. They match at
     --threshold or above.
 
+    With --activity topic (collaboration data: organisations ACTIVE_IN the topics, programme
+    parts, of their projects) the activities are topics, related when the same organisations
+    specialise in both (Hidalgo et al. 2007 proximity over organisations). A cluster is, by
+    default (--clusters topics), the organisations located in --region whose main topic (most
+    projects) is one topic, kept with at least --min-members members; with --clusters
+    organisations, the loaded clusters with members. Either way its profile is the topics its
+    members together are specialised in (RCA >= 1 against all organisations).
+
     Tables: priorities (priority, best_cluster, relatedness, served: False = no cluster serves
     it), clusters (cluster, best_priority, relatedness, matched: False = matches no
     priority), matrix (every pair); the gaps come first and are listed on standard error.
@@ -394,27 +281,41 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
       smartspec compute alignment --priorities ris3.csv --region DEU --year 2017
       smartspec compute alignment --priorities ris3.csv --clusters organisations --table matrix
       smartspec compute alignment --priorities ris3.csv --figure alignment.png
+      smartspec compute alignment --activity topic --region ESP-BARCELONA --priorities p.csv
     """
     label = activity_label(activity)
+    kind = _cluster_kind(cluster_kind, label, "segments")
     with store_from(ctx) as store:
-        space = load_space(store, activity=label, classification=classification, year=year)
-        year = space.year_or_latest(year)
-        known = pd.Index(pd.unique(space.data["activity"]))
-        prio, code = read_priorities(priorities, known, space.prefix, region)
-        code = space.region(code)
-        edges, source = network(store, space, year, min_proximity)
-        members = labels = None
-        if cluster_kind == "segments":
-            members, labels, _ = run_segments(
-                store, space, year=year, definitions=definitions, algorithm=algorithm,
-                resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
-                label_size=label_size)
-        sets, names = _cluster_sets(store, space, cluster_kind, code, year, members, labels,
-                                    min_lq)
+        if label == "Topic":
+            _no_topic_options(ctx)
+            space = wf.topic_space(store)
+            prio, code = wf.read_priorities(priorities, space.activities, "", region)
+            code, place = _topic_region(store, code)
+            found = _topic_clusters(store, space, kind, code, place, min_members,
+                                    save_clusters)
+            sets, names, edges, source, when = (found.profiles, found.names, space.proximity,
+                                                space.source, code)
+        else:
+            space = load_space(store, activity=label, classification=classification,
+                               year=year)
+            year = space.year_or_latest(year)
+            known = pd.Index(pd.unique(space.data["activity"]))
+            prio, code = wf.read_priorities(priorities, known, space.prefix, region)
+            code = space.region(code)
+            edges, source = wf.network(store, space, year, min_proximity)
+            members = labels = None
+            if kind == "segments":
+                members, labels, _ = wf.run_segments(
+                    store, space, year=year, definitions=definitions, algorithm=algorithm,
+                    resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+                    label_size=label_size)
+            sets, names = wf.cluster_sets(store, space, kind, code, year, members, labels,
+                                        min_lq)
+            when = f"{code} {year}"
     out = seg.alignment(sets, prio, edges, threshold=threshold)
     unserved = out["priorities"].loc[~out["priorities"]["served"], "priority"].tolist()
     unmatched = out["clusters"].loc[~out["clusters"]["matched"], "cluster"].tolist()
-    click.echo(f"{code} {year}: {out['clusters'].shape[0]} clusters ({cluster_kind}), "
+    click.echo(f"{when}: {out['clusters'].shape[0]} clusters ({kind}), "
                f"{out['priorities'].shape[0]} priorities; relatedness on the {source}",
                err=True)
     click.echo(f"priorities no cluster serves: {', '.join(map(str, unserved)) or 'none'}",
@@ -422,8 +323,7 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
     click.echo(f"clusters matching no priority: {', '.join(map(str, unmatched)) or 'none'}",
                err=True)
     if figure is not None:
-        _heatmap(out["matrix"], names, threshold, f"{code} {year}: clusters and priorities",
-                 figure)
+        _heatmap(out["matrix"], names, threshold, f"{when}: clusters and priorities", figure)
         click.echo(f"wrote {figure}", err=True)
     frame = out[table]
     column = "cluster" if table != "priorities" else "best_cluster"
@@ -458,35 +358,25 @@ def _heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: st
 
 # -- inter-cluster cooperation -------------------------------------------------------------------
 
-def _organisation_clusters(store, space: Space, region: str | None) -> tuple[
-        pd.DataFrame, pd.DataFrame, pd.Series]:
-    """Cluster organisations (located in ``region`` when given): their activity profiles
-    (SPECIALISES_IN), members (MEMBER_OF) and names."""
-    where = ("MATCH (c)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(:Region {code: $r}) "
-             if region else "")
-    found = store.run(
-        f"MATCH (c:Cluster)-[:SPECIALISES_IN]->(a:{space.label}) {where}"
-        "RETURN DISTINCT c.id AS cluster, "
-        "CASE WHEN c.name = labels(c)[0] + '_' + toString(c.id) THEN null ELSE c.name END "
-        "AS name, a.code AS activity ORDER BY cluster, activity", {"r": region})
-    if found.empty:
-        fail(f"no cluster{f' located in {region}' if region else ''} specialises in "
-             f"{space.label.lower()} codes; load them with smartspec load clusters (region and "
-             "specialisation columns)")
-    members = store.run("MATCH (o:Organisation)-[:MEMBER_OF]->(c:Cluster) WHERE c.id IN $ids "
-                        "RETURN o.id AS organisation, c.id AS cluster ORDER BY cluster, "
-                        "organisation", {"ids": sorted(set(found["cluster"]))})
-    names = found.dropna(subset=["name"]).drop_duplicates("cluster")
-    return (found[["cluster", "activity"]], members,
-            pd.Series(names["name"].to_numpy(), index=names["cluster"].astype(str).to_numpy()))
+def _starter_names(starters: pd.Series, names: pd.Series) -> list[str]:
+    """``o1~o2 (k)`` as ``name 1 ~ name 2`` ('' where neither has a name)."""
+    out = []
+    for text in starters.astype(str):
+        pair = text.rsplit(" (", 1)[0].split("~") if text else []
+        named = [str(names.get(o, "")) for o in pair]
+        out.append(" ~ ".join(n or o for n, o in zip(named, pair, strict=True))
+                   if any(named) else "")
+    return out
 
 
 @click.command("intercluster")
-@click.option("--clusters", "cluster_kind", type=click.Choice(["organisations", "segments"]),
-              default="organisations", show_default=True,
-              help="Cluster organisations (load clusters: members, region and specialisation), "
-                   "or the segments of --region with LQ >= --min-lq.")
-@click.option("--region", help="Only clusters located in this region (needed for segments).")
+@click.option("--clusters", "cluster_kind", type=click.Choice(CLUSTER_KINDS),
+              help="Cluster organisations (load clusters: members, region and specialisation) "
+                   "[default], the segments of --region with LQ >= --min-lq, or with "
+                   "--activity topic the organisations of --region grouped by main topic "
+                   "[default there].")
+@click.option("--region", help="Only clusters located in this region (needed for segments "
+                               "and topics).")
 @click.option("--min-lq", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Segments of the region: LQ at least this.")
 @click.option("--links", type=click.IntRange(min=0), default=3, show_default=True,
@@ -495,13 +385,15 @@ def _organisation_clusters(store, space: Space, region: str | None) -> tuple[
               help="Rows, highest opportunity first (0: all).")
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the cluster network (PNG or SVG by the suffix).")
-@_segment_options
+@_topic_options
+@_segment_options(topics=True)
 @format_option()
 @output_option()
 @click.pass_context
 @_one_line_errors
-def intercluster_command(ctx: click.Context, cluster_kind: str, region: str | None,
+def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: str | None,
                          min_lq: float, links: int, top: int, figure: Path | None,
+                         min_members: int, save_clusters: Path | None,
                          activity: str, classification: str | None, year: int | None,
                          algorithm: str, resolution: float, runs: int, seed: int,
                          min_proximity: float, definitions: Path | None, label_size: int,
@@ -514,42 +406,61 @@ def intercluster_command(ctx: click.Context, cluster_kind: str, region: str | No
     could be), cooperation = ties / possible, and opportunity = relatedness x (1 -
     cooperation), highest first: the cross-innovation opportunities. links: the most related
     activity pairs of the two; starters: the member pair not yet tied with the most partners in
-    common (its number in brackets).
+    common (its number in brackets), with their names in starters_names.
+
+    With --activity topic the activities are the topics (programme parts) of organisations'
+    projects and the clusters, by default, the organisations of --region grouped by main topic
+    (see compute alignment --help); --clusters organisations takes the loaded clusters and
+    profiles them by their members' topics.
 
     \b
     Examples:
       smartspec compute intercluster --activity product --format csv -o pairs.csv
       smartspec compute intercluster --region DEU --figure clusters.png
       smartspec compute intercluster --clusters segments --region DEU --year 2017 --top 10
+      smartspec compute intercluster --activity topic --region ESP-BARCELONA --top 10
     """
     label = activity_label(activity)
+    kind = _cluster_kind(cluster_kind, label, "organisations")
+    members = ties = None
+    org_names = pd.Series(dtype=object)
     with store_from(ctx) as store:
-        space = load_space(store, activity=label, classification=classification, year=year)
-        year = space.year_or_latest(year)
-        code = space.region(region) if region and cluster_kind == "segments" else region
-        edges, source = network(store, space, year, min_proximity)
-        members = ties = None
-        if cluster_kind == "organisations":
-            profiles, members, names = _organisation_clusters(store, space, code)
-            ties = store.read_relationships("COLLABORATES_WITH", start="Organisation",
-                                            end="Organisation")
-            reported = store.read_relationships("PARTNERS_WITH", start="Organisation",
-                                                end="Organisation")
-            ties = pd.concat([ties, reported]).rename(columns={"start": "source",
-                                                               "end": "target"})
+        if label == "Topic":
+            _no_topic_options(ctx)
+            space = wf.topic_space(store)
+            code, place = _topic_region(store, region)
+            found = _topic_clusters(store, space, kind, code, place, min_members,
+                                    save_clusters)
+            profiles, members, names = found.profiles, found.members, found.names
+            ties = wf.member_ties(store, members["organisation"].tolist())
+            edges, source = space.proximity, space.source
         else:
-            if code is None:
-                fail("--clusters segments needs --region")
-            seg_members, labels, _ = run_segments(
-                store, space, year=year, definitions=definitions, algorithm=algorithm,
-                resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
-                label_size=label_size)
-            profiles, names = _cluster_sets(store, space, "segments", code, year, seg_members,
-                                            labels, min_lq)
-    if profiles["cluster"].nunique() < 2:
-        fail("fewer than two clusters: no pair to compare")
-    table = seg.intercluster(profiles, edges, members=members, ties=ties, links=links)
-    click.echo(f"{profiles['cluster'].nunique()} clusters ({cluster_kind}), {len(table):,} "
+            space = load_space(store, activity=label, classification=classification,
+                               year=year)
+            year = space.year_or_latest(year)
+            code = space.region(region) if region and kind == "segments" else region
+            edges, source = wf.network(store, space, year, min_proximity)
+            if kind == "organisations":
+                profiles, members, names = wf.organisation_clusters(store, space, code)
+                ties = wf.member_ties(store, members["organisation"].tolist())
+            else:
+                if code is None:
+                    fail("--clusters segments needs --region")
+                seg_members, labels, _ = wf.run_segments(
+                    store, space, year=year, definitions=definitions, algorithm=algorithm,
+                    resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+                    label_size=label_size)
+                profiles, names = wf.cluster_sets(store, space, "segments", code, year,
+                                                seg_members, labels, min_lq)
+        if profiles["cluster"].nunique() < 2:
+            fail("fewer than two clusters: no pair to compare")
+        table = seg.intercluster(profiles, edges, members=members, ties=ties, links=links)
+        if members is not None and len(members):
+            starters = [p for t in table["starters"] if t for p in
+                        t.rsplit(" (", 1)[0].split("~")]
+            org_names = results.read_names(store, "Organisation", starters) if starters \
+                else org_names
+    click.echo(f"{profiles['cluster'].nunique()} clusters ({kind}), {len(table):,} "
                f"pairs; relatedness on the {source}", err=True)
     if figure is not None:
         _cluster_network(table, names, f"Clusters{f' of {code}' if code else ''}: relatedness "
@@ -557,6 +468,7 @@ def intercluster_command(ctx: click.Context, cluster_kind: str, region: str | No
         click.echo(f"wrote {figure}", err=True)
     if top:
         table = table.head(top)
+    table = table.assign(starters_names=_starter_names(table["starters"], org_names))
     names = names.astype(object)
     table = results.insert_names(table, "cluster_a", names, name_column="cluster_a_name")
     table = results.insert_names(table, "cluster_b", names, name_column="cluster_b_name")
@@ -573,7 +485,7 @@ def _cluster_network(table: pd.DataFrame, names: pd.Series, title: str, path: Pa
     nodes = sorted(set(table["cluster_a"]) | set(table["cluster_b"]))
     angle = 2 * np.pi * np.arange(len(nodes)) / len(nodes)
     pos = dict(zip(nodes, zip(np.cos(angle), np.sin(angle), strict=True), strict=True))
-    fig, ax = plt.subplots(figsize=(8, 8))
+    fig, ax = plt.subplots(figsize=(11, 8))
     norm = colors.Normalize(vmin=0, vmax=1)
     cmap = plt.get_cmap("viridis")
     shown = table[table["relatedness"] > 0].sort_values("relatedness")
@@ -585,11 +497,13 @@ def _cluster_network(table: pd.DataFrame, names: pd.Series, title: str, path: Pa
     for node, (x, y) in pos.items():
         ax.scatter([x], [y], s=300, color="#444444", zorder=3)
         name = str(names.get(node, "")) if len(names) else ""
-        ax.annotate(f"{node} {name[:30]}".strip(), (x, y), xytext=(1.12 * x, 1.12 * y),
-                    ha="center", va="center", fontsize=8)
+        name = name if len(name) <= 36 else name[:35].rstrip() + "…"
+        side = "left" if x > 0.05 else "right" if x < -0.05 else "center"
+        ax.annotate(f"{node}\n{name}".strip(), (x, y), xytext=(1.1 * x, 1.1 * y),
+                    ha=side, va="center", fontsize=8)
     fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7,
                  label="relatedness (dashed: no ties yet; width: ties)")
-    ax.set_xlim(-1.5, 1.5), ax.set_ylim(-1.5, 1.5), ax.set_aspect("equal"), ax.axis("off")
+    ax.set_xlim(-2.2, 2.2), ax.set_ylim(-1.3, 1.3), ax.set_aspect("equal"), ax.axis("off")
     ax.set_title(title)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -144,7 +144,9 @@ def test_report_names_regions_and_activities(named_store, capsys, tmp_path):
     assert "Deutschland" in last and "France" in last
     # every figure (with the RCA-by-sector trends of two periods) draws in its plot area
     shown = images(page)
-    assert len(shown) == 5  # quadrants, spectrograph, matrix, RCA by sector, over time
+    # quadrants, spectrograph, matrix, RCA by sector, over time, and the segment profile
+    # (cli/_segment_section.py)
+    assert len(shown) == 6
     assert all(ink(pixels) > 0.002 for _, pixels in shown), [
         (alt[:30], ink(pixels)) for alt, pixels in shown]
 
@@ -253,8 +255,9 @@ def test_no_figure_of_the_report_is_blank(sitc_report):
     """Every embedded PNG draws something in its plot area; the matrix M (about 20 % ones)
     draws it densely. Before the fix the matrix's middle was empty (ink 0.0)."""
     shown = images(sitc_report)
-    assert len(shown) == 4  # quadrants, spectrograph, matrix, over time (the product space
-    # is an interactive SVG: tests/test_report_browser.py looks at it in a browser)
+    # quadrants, spectrograph, matrix, segment profile, over time (the product space is an
+    # interactive SVG: tests/test_report_browser.py looks at it in a browser)
+    assert len(shown) == 5
     for alt, pixels in shown:
         assert ink(pixels) > 0.002, alt
     matrix = [p for alt, p in shown if alt.startswith("Matrix M")]
