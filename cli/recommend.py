@@ -111,4 +111,8 @@ def activities(
                          "score": 3, "market_growth": 4, "world_share": 4})
     if fmt == "table":
         click.echo(found.header())
+        # whole units on screen (CSV and JSON keep the values as computed)
+        for col in ("world_value", "region_value"):
+            if col in table:
+                table[col] = table[col].round().astype("Int64")
     emit(table, fmt, output)
