@@ -4,6 +4,7 @@ output, byte for byte, on the same graph, on both stores (the embedded store, th
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -199,3 +200,19 @@ def test_a_failed_call_leaves_the_embedded_graph_as_it_was(env_home, trade_file)
     frame = pd.read_csv(io.StringIO(command("query", "run", "graph_summary", "--format", "csv")))
     assert int(frame.set_index("name").loc["EXPORTS", "count"]) == before.set_index(
         "name").loc["EXPORTS", "count"]
+
+
+def test_report(loaded, tmp_path):
+    path = api("report", "Austria", peers=["DEU"], top=5, output=tmp_path / "api")
+    assert path == tmp_path / "api" / "smartspec_report_AUT.html"
+    out = command("report", "--region", "Austria", "--peers", "DEU", "--top", "5", "--output",
+                  str(tmp_path / "cli"))
+    assert out.startswith(f"wrote {tmp_path / 'cli' / 'smartspec_report_AUT.html'} on Austria")
+    # the figures' layouts and the time stamp differ from run to run; the tables and headings
+    # are the same
+
+    def tables(page: str) -> list[str]:
+        return re.findall(r"<h[1-3][^>]*>.*?</h[1-3]>|<table.*?</table>", page, flags=re.S)
+
+    mine, theirs = (tables(p.read_text()) for p in (path, tmp_path / "cli" / path.name))
+    assert len(mine) > 5 and mine == theirs
