@@ -130,8 +130,9 @@ class Graph:
     Measures (computed and written back): :meth:`specialisation`, :meth:`complexity`,
     :meth:`relatedness`, :meth:`clusters`, :meth:`collaboration`. Questions:
     :meth:`opportunities`, :meth:`pathways`, :meth:`recommend_partners`, :meth:`report`,
-    :meth:`query` (the Cypher library), :meth:`cypher` (any statement, read-only unless
-    ``write=True``), :meth:`counts`. The store itself is :attr:`store`.
+    :meth:`query` (the Cypher library, listed by :meth:`queries`), :meth:`cypher` (any
+    statement, read-only unless ``write=True``), :meth:`counts`. The store itself is
+    :attr:`store`.
     """
 
     def __init__(self, store: Store, *, options: dict[str, Any] | None = None) -> None:
@@ -221,6 +222,12 @@ class Graph:
         >>> g.close()
         """
         return self._call(_query.run_cypher, text, params, write=write, timeout=timeout)
+
+    @staticmethod
+    def queries() -> pd.DataFrame:
+        """The Cypher library (``smartspec query list``): name, mode, parameters (optional ones
+        in brackets) and description."""
+        return _query.list_queries()
 
     def counts(self) -> pd.DataFrame:
         """Nodes by label and relationships by type in the graph (``element, name, count``)."""

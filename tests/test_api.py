@@ -157,6 +157,37 @@ def test_query_and_cypher(loaded):
     assert api("cypher", "MATCH (r:Region {code: 'DEU'}) RETURN r.note AS n")["n"][0] == "seen"
 
 
+INVENTORS = ("appln_id,person_id,reg_code,reg_share,inv_share\n1,11,DE111,1,0.5\n"
+             "1,12,FR101,1,0.5\n2,21,DE111,1,0.333\n2,22,DE111,1,0.333\n2,23,FR101,1,0.333\n"
+             "3,31,FR101,1,1\n")
+IPC = ("appln_id,prio_year,IPC\n1,2010,H01L  21/00\n1,2010,H01L  23/48\n1,2010,G06F   3/00\n"
+       "2,2010,H01L  21/762\n3,2011,A61K  31/00\n3,2011,G06F  17/30\n")
+
+
+def test_other_loads_match_their_commands(cli_store, tmp_path):
+    (tmp_path / "inv.csv").write_text(INVENTORS)
+    (tmp_path / "ipc.csv").write_text(IPC)
+    done = api("load_patents", tmp_path / "inv.csv", layout="regpat",
+               classes=tmp_path / "ipc.csv", region_level="nuts3")
+    row = done.iloc[0]
+    assert done.attrs["years"] == [2010, 2011]
+    before = api("counts")
+    out = command("load", "patents", str(tmp_path / "inv.csv"), "--layout", "regpat",
+                  "--classes", str(tmp_path / "ipc.csv"), "--region-level", "nuts3")
+    assert f"{row['patents']:,} patent counts of {row['regions']:,} regions" in out
+    assert f"knowledge space: {row['knowledge_space']:,} co-classified pairs" in out
+    pd.testing.assert_frame_equal(api("counts"), before)
+    done = api("load_classification", "countries")
+    out = command("load", "classification", "countries")
+    assert out == f"loaded into {done.attrs['store']}: {done.attrs['summary']}\n"
+    (tmp_path / "members.csv").write_text("organisation,cluster,since\na,C1,2014\nb,C1,2015\n")
+    done = api("load_clusters", tmp_path / "members.csv")
+    assert (done.iloc[0]["clusters"], done.iloc[0]["members"]) == (1, 2)
+    out = command("load", "clusters", str(tmp_path / "members.csv"))
+    assert "1 clusters, 2 memberships" in out
+    assert api("queries").to_csv(index=False) == command("query", "list", "--format", "csv")
+
+
 def test_clusters(cli_store, tmp_path):
     (tmp_path / "jobs.csv").write_text(JOBS)
     summary = api("load_employment", tmp_path / "jobs.csv", classification="NACE")
