@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from ..graph_models.store import STORE_KINDS, Store, open_store
+from ..workflows._base import progress_bar
 
 __all__ = [
     "FORMATS",
@@ -22,6 +20,7 @@ __all__ = [
     "store_from",
     "progress_bar",
     "fail",
+    "say",
 ]
 
 FORMATS = ("table", "csv", "json")
@@ -93,29 +92,14 @@ def store_from(ctx: click.Context) -> Store:
     return open_store(kind)
 
 
+def say(line: str) -> None:
+    """A workflow's news, on standard error (the ``say`` every command passes)."""
+    click.echo(line, err=True)
+
+
 def fail(message: str) -> None:
     """Stop the command with a one-line error (exit status 1)."""
     raise click.ClickException(message)
-
-
-@contextlib.contextmanager
-def progress_bar(desc: str, total: int | None = None, unit: str = "rows") -> Iterator[Callable]:
-    """A tqdm bar on standard error when it is a terminal; yields ``advance(n)``."""
-    from tqdm import tqdm
-
-    bar = tqdm(
-        total=total,
-        desc=desc,
-        unit=unit,
-        unit_scale=True,
-        disable=not sys.stderr.isatty(),
-        leave=False,
-        file=sys.stderr,
-    )
-    try:
-        yield bar.update
-    finally:
-        bar.close()
 
 
 STORE_CHOICE = click.Choice(STORE_KINDS)

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -12,22 +11,19 @@ import numpy as np
 import pandas as pd
 
 from ..algorithms import collaboration as collab
-from ..graph_models.results import read_names
-from ..graph_models.store import Store
-from ..loaders import clusters as cluster_loader
 from ..loaders import collaborations as collab_loader
 from ..loaders._io import LoaderError
-from ..loaders.countries import to_alpha3
-from ..loaders.localities import LOCATION_PRECISION
-from ._common import (
-    emit,
-    fail,
-    format_option,
-    output_option,
-    progress_bar,
-    sep_option,
-    store_from,
+from ..workflows import load as load_workflow
+from ..workflows.collaboration import (
+    ActorSetError,
+    collaboration_tables,
+    read_network,
+    region_hierarchy,
+    resolve_actor_sets,
+    run_collaboration,
+    set_names,
 )
+from ._common import emit, fail, format_option, output_option, sep_option, store_from
 
 __all__ = [
     "load_collaborations",
@@ -37,6 +33,7 @@ __all__ = [
     "resolve_actor_sets",
     "region_hierarchy",
     "run_collaboration",
+    "set_names",
 ]
 
 
@@ -141,30 +138,24 @@ def load_collaborations(
       smartspec load collaborations survey.csv --layout partners --duplicates merge
     """
     try:
-        with progress_bar(f"reading {file.name}") as advance:
-            table = collab_loader.read_collaborations(
-                file,
-                layout=layout,
-                organisations=organisations,
-                programme_parts=programme_parts,
-                programme_names=programme_names,
-                projects=projects,
-                duplicates=duplicates,
-                unknown_types=unknown_types,
-                missing_country=missing_country,
-                sep=sep,
-                encoding=encoding,
-                progress=advance,
-            )
+        table = load_workflow.read_collaborations(
+            file,
+            layout=layout,
+            organisations=organisations,
+            programme_parts=programme_parts,
+            programme_names=programme_names,
+            projects=projects,
+            duplicates=duplicates,
+            unknown_types=unknown_types,
+            missing_country=missing_country,
+            sep=sep,
+            encoding=encoding,
+        )
     except LoaderError as exc:
         fail(str(exc))
     with store_from(ctx) as store:
-        total = len(table.participations) + len(table.partnerships)
-        with progress_bar("writing collaborations", total=total) as advance:
-            written = collab_loader.write_collaborations(
-                store, table, pairs=not no_pairs, progress=advance
-            )
-        where = store.describe()
+        done = load_workflow.write_collaborations(store, table, pairs=not no_pairs)
+    written, where = done.iloc[0], done.attrs["store"]
     click.echo(
         f"loaded {file} ({table.layout} layout) into {where}: {written['organisations']:,} "
         f"organisations, {written['projects']:,} projects, {written['participations']:,} "
@@ -220,8 +211,10 @@ def load_clusters(
       smartspec load clusters members.csv
       smartspec load clusters clusters.csv --activity technology
     """
+    from ..loaders.clusters import read_clusters
+
     try:
-        table = cluster_loader.read_clusters(
+        table = read_clusters(
             file,
             activity=activity.capitalize(),
             duplicates=duplicates,
@@ -232,8 +225,8 @@ def load_clusters(
     except LoaderError as exc:
         fail(str(exc))
     with store_from(ctx) as store:
-        written = cluster_loader.write_clusters(store, table)
-        where = store.describe()
+        done = load_workflow.write_clusters(store, table)
+    written, where = done.iloc[0], done.attrs["store"]
     click.echo(
         f"loaded {file} ({table.layout}) into {where}: {written['clusters']:,} clusters, "
         f"{written['members']:,} memberships, {written['specialisations']:,} specialisations"
@@ -243,214 +236,6 @@ def load_clusters(
 
 
 # -- compute -----------------------------------------------------------------------------------
-
-
-def read_network(store: Store) -> dict[str, pd.DataFrame]:
-    """Read what the measures need from the graph, once: ties, actors, profiles, clusters."""
-    part = store.read_relationships("PARTICIPATES_IN", start="Organisation", end="Project")
-    years = store.read_table("MATCH (p:Project) RETURN p.id AS project, p.start_year AS year")
-    if not part.empty:
-        part = part.rename(columns={"start": "actor", "end": "project"})
-        part = part.merge(years, on="project", how="left")
-        ties = collab.project_ties(part)
-    else:
-        ties = pd.DataFrame(columns=["source", "target", "year", "projects"])
-    reported = store.read_relationships(
-        "PARTNERS_WITH",
-        start="Organisation",
-        end="Organisation",
-        properties=["year", "known_before"],
-    )
-    if not reported.empty:
-        reported = reported.rename(columns={"start": "source", "end": "target"})
-        reported = reported[reported["source"] != reported["target"]]
-        ties = pd.concat([ties, reported.assign(projects=1)], ignore_index=True)
-    orgs = store.read_table("MATCH (o:Organisation) RETURN o.id AS actor, o.`type` AS type")
-    places = store.read_table(
-        "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
-        "RETURN o.id AS actor, r.code AS region, r.level AS level"
-    )
-    hierarchy = region_hierarchy(store)
-    actors = (
-        orgs.drop_duplicates("actor") if not orgs.empty else pd.DataFrame(columns=["actor", "type"])
-    )
-    if not places.empty:
-        # the most precise location if a store holds several (loads before one-location rule)
-        rank = places["level"].map(LOCATION_PRECISION).fillna(1)
-        places = places.assign(_r=rank).sort_values("_r", ascending=False, kind="stable")
-        places = places.drop_duplicates("actor")
-        is_country = places["level"].eq("country").to_numpy()
-        country = hierarchy.loc[hierarchy["level"] == "country"].drop_duplicates("code")
-        country = country.set_index("code")["ancestor"]
-        places["country"] = np.where(
-            is_country, places["region"], places["region"].map(country).to_numpy()
-        )
-        # the locality of local buzz: the city or NUTS region an organisation is in
-        places["city"] = np.where(is_country, None, places["region"])
-        actors = actors.merge(
-            places[["actor", "country", "city", "region"]], on="actor", how="left"
-        )
-    else:
-        actors = actors.assign(country=None, city=None, region=None)
-    profiles = store.read_relationships(
-        "ACTIVE_IN", start="Organisation", end="Topic", properties=["weight"]
-    ).rename(columns={"start": "actor", "end": "activity", "weight": "value"})
-    members = store.read_relationships("MEMBER_OF", start="Organisation", end="Cluster").rename(
-        columns={"start": "actor", "end": "actor_set"}
-    )
-    for frame in (ties,):
-        frame["year"] = pd.to_numeric(frame["year"]).astype("Int64")
-    return {
-        "ties": ties,
-        "actors": actors,
-        "profiles": profiles,
-        "clusters": members,
-        "regions": hierarchy,
-    }
-
-
-def region_hierarchy(store: Store) -> pd.DataFrame:
-    """Every Region with each Region it is ``PART_OF`` directly or not, itself included:
-    ``code, ancestor, level`` (the ancestor's level), e.g. ``DE212`` with ``DE212``, ``DE21``,
-    ``DE2`` and ``DEU``."""
-    nodes = store.read_table("MATCH (r:Region) RETURN r.code AS code, r.level AS level")
-    if nodes.empty:
-        return pd.DataFrame(columns=["code", "ancestor", "level"])
-    nodes = nodes.drop_duplicates("code")
-    edges = store.read_relationships("PART_OF", start="Region", end="Region")
-    levels = nodes.set_index("code")["level"]
-    out = [pd.DataFrame({"code": nodes["code"], "ancestor": nodes["code"]})]
-    step = out[0]
-    parents = edges[["start", "end"]] if not edges.empty else pd.DataFrame(columns=["start", "end"])
-    for _ in range(8):  # NUTS 3 -> 2 -> 1 -> country -> groups: a few steps at most
-        step = step.merge(parents, left_on="ancestor", right_on="start")[["code", "end"]]
-        step = step.rename(columns={"end": "ancestor"}).drop_duplicates()
-        if step.empty:
-            break
-        out.append(step)
-    table = pd.concat(out, ignore_index=True).drop_duplicates()
-    return table.assign(level=table["ancestor"].map(levels).to_numpy())
-
-
-def resolve_actor_sets(
-    specs: list[str],
-    actors: pd.DataFrame,
-    clusters: pd.DataFrame,
-    regions: pd.DataFrame | None = None,
-):
-    """Membership table and a kind per set from ``cluster:ID``, ``region:CODE``,
-    ``country:CODE``, ``type:NAME`` (``country:all`` / ``region:all`` / ``cluster:all``).
-
-    ``region:CODE`` takes the organisations located in that Region or in any Region ``PART_OF``
-    it (``regions``: :func:`region_hierarchy`): a country, a city, or a NUTS region at any level
-    (``region:DE21`` holds the organisations of DE211, DE212, ...)."""
-    parts, kinds = [], {}
-    for spec in specs:
-        kind, _, code = spec.partition(":")
-        kind = kind.strip().lower()
-        if not code or kind not in ("cluster", "region", "country", "type"):
-            raise click.BadParameter(
-                f"{spec!r}: use cluster:ID, region:CODE, country:CODE or type:NAME "
-                "(or country:all)",
-                param_hint="--actor-set",
-            )
-        if kind == "country":
-            if code.lower() == "all":
-                m = collab.actor_sets(actors, "country")
-            else:
-                a3 = to_alpha3([code]).iloc[0]
-                if not isinstance(a3, str):
-                    raise click.BadParameter(
-                        f"unknown country code {code!r}", param_hint="--actor-set"
-                    )
-                m = actors.loc[actors["country"] == a3, ["actor"]].assign(actor_set=a3)
-        elif kind == "region":
-            if code.lower() == "all":
-                m = collab.actor_sets(actors, "city")
-            else:
-                c = code.strip().upper()
-                a3 = to_alpha3([c]).iloc[0]
-                c = a3 if isinstance(a3, str) else c
-                hit = (actors["city"] == c) | (actors["country"] == c)
-                if regions is not None and len(regions) and "region" in actors.columns:
-                    inside = set(regions.loc[regions["ancestor"] == c, "code"])
-                    hit |= actors["region"].isin(inside)
-                m = actors.loc[hit, ["actor"]].assign(actor_set=c)
-        elif kind == "type":
-            if code.lower() == "all":
-                m = collab.actor_sets(actors, "type")
-            else:
-                m = actors.loc[actors["type"] == code.lower(), ["actor"]].assign(actor_set=code)
-        else:
-            m = clusters if code.lower() == "all" else clusters[clusters["actor_set"] == code]
-        if m.empty:
-            raise click.ClickException(f"actor set {spec!r} has no members in the store")
-        parts.append(m[["actor", "actor_set"]])
-        kinds.update(dict.fromkeys(m["actor_set"].unique().tolist(), kind))
-    return pd.concat(parts, ignore_index=True).drop_duplicates(), kinds
-
-
-def run_collaboration(
-    store: Store,
-    specs: list[str],
-    *,
-    locality: str | None = None,
-    period_length: int = 1,
-    country_attributes: pd.DataFrame | None = None,
-    betweenness_sources: int | None = 200,
-    write: bool = True,
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Read the network, compute every measure for the actor sets, write profiles back."""
-    net = read_network(store)
-    if net["ties"].empty:
-        raise click.ClickException(
-            f"no collaborations in {store.describe()}; load some first "
-            "(smartspec load collaborations FILE)"
-        )
-    membership, kinds = resolve_actor_sets(
-        specs, net["actors"], net["clusters"], net["regions"]
-    )
-    if locality is None:
-        locality = "country" if set(kinds.values()) == {"country"} else "city"
-    ties = collab.assign_periods(net["ties"], period_length)
-    result = collab.collaboration_measures(
-        ties,
-        net["actors"],
-        membership,
-        locality=locality,
-        profiles=net["profiles"] if not net["profiles"].empty else None,
-        country_attributes=country_attributes,
-        betweenness_sources=betweenness_sources,
-    )
-    summary = result["summary"]
-    summary.insert(1, "set_kind", summary["actor_set"].map(kinds))
-    if write:
-        _write_profiles(store, summary, period_length, betweenness_sources)
-    return result, net["actors"]
-
-
-def _write_profiles(store: Store, summary: pd.DataFrame, period_length, sources) -> None:
-    from ..graph_models import schema
-
-    props = [c for c in schema.relationship("COLLABORATION_PROFILE").properties if c != "year"]
-    node = pd.DataFrame(
-        {
-            "id": ["collaboration"],
-            "family": ["collaboration"],
-            "parameters": [
-                json.dumps({"period_length": period_length, "betweenness_sources": sources})
-            ],
-        }
-    )
-    store.upsert_nodes("Measure", node)
-    for kind, label in (("country", "Region"), ("region", "Region"), ("cluster", "Cluster")):
-        rows = summary[summary["set_kind"] == kind]
-        if rows.empty:
-            continue
-        cols = [c for c in props if c in rows.columns]
-        out = rows[["actor_set", "year", *cols]].rename(columns={"actor_set": "start"})
-        out = out.assign(end="collaboration", year=out["year"].astype("int64"))
-        store.upsert_relationships("COLLABORATION_PROFILE", out, start=label, end="Measure")
 
 
 _TABLE_COLUMNS = [
@@ -559,35 +344,20 @@ def compute_collaboration(
       smartspec compute collaboration --actor-set cluster:C1 --period-length 3
       smartspec compute collaboration --actor-set country:all --format csv -o collab.csv
     """
-    attrs = None
-    if country_attributes is not None:
-        try:
-            attrs = pd.read_csv(country_attributes, dtype=str)
-        except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-            fail(f"{country_attributes}: cannot read ({exc})")
-        if "country" not in attrs.columns:
-            fail(f"{country_attributes}: needs a 'country' column; found {', '.join(attrs)}")
-        attrs["country"] = to_alpha3(attrs["country"])
-        attrs = attrs.dropna(subset=["country"])
-    with store_from(ctx) as store:
-        result, actors = run_collaboration(
-            store,
-            list(actor_sets),
-            locality=locality,
-            period_length=period_length,
-            country_attributes=attrs,
-            betweenness_sources=betweenness_sources or None,
-            write=write,
-        )
-        summary = set_names(store, result["summary"])
-        members = result["actors"]
-        if "actor" in members.columns and len(members):
-            ids = members["actor"].astype(str)
-            names = read_names(store, "Organisation", ids.unique().tolist())
-            members = members.copy()
-            members.insert(members.columns.get_loc("actor") + 1, "actor_name",
-                           ids.map(names).astype(object).fillna("").to_numpy())
-            result["actors"] = members
+    try:
+        with store_from(ctx) as store:
+            done = collaboration_tables(
+                store,
+                list(actor_sets),
+                locality=locality,
+                period_length=period_length,
+                country_attributes=country_attributes,
+                betweenness_sources=betweenness_sources or None,
+                write=write,
+            )
+    except ActorSetError as exc:
+        raise click.BadParameter(str(exc), param_hint="--actor-set") from None
+    summary, result, actors = done["summary"], done["result"], done["network"]
     if fmt == "table":
         emit(summary[[c for c in _TABLE_COLUMNS if c in summary.columns]].round(3), fmt, output)
     else:
@@ -599,25 +369,6 @@ def compute_collaboration(
     if figures is not None:
         paths = draw_figures(result, actors, figures)
         click.echo(f"wrote {len(paths)} figures to {figures}", err=True)
-
-
-def set_names(store: Store, summary: pd.DataFrame) -> pd.DataFrame:
-    """``summary`` with ``actor_set_name`` after ``actor_set``: the Region name of a country or
-    region set (``DE21 (Germany)``, ``München``), the Cluster name of a cluster, the type of a
-    type set; empty where the store has no name."""
-    kind = summary["set_kind"].astype(str).to_numpy()
-    codes = summary["actor_set"].astype(str)
-    name = pd.Series("", index=summary.index, dtype=object)
-    for label, kinds in (("Region", ("region", "country")), ("Cluster", ("cluster",))):
-        rows = np.isin(kind, kinds)
-        if rows.any():
-            names = read_names(store, label, codes[rows].unique().tolist())
-            name[rows] = codes[rows].map(names).astype(object).fillna("").to_numpy()
-    name[kind == "type"] = codes[kind == "type"].to_numpy()
-    out = summary.copy()
-    out.insert(out.columns.get_loc("actor_set") + 1, "actor_set_name", name.to_numpy())
-    out.attrs = dict(summary.attrs)
-    return out
 
 
 # -- figures -----------------------------------------------------------------------------------

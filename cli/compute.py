@@ -1,11 +1,14 @@
-"""``smartspec compute``: measures computed from the graph (or a file) and written back to it."""
+"""``smartspec compute``: measures computed from the graph (or a file) and written back to it.
+
+The commands parse options and print; the work is :mod:`smartspec.workflows` (specialisation,
+complexity, relatedness), re-exported here under the names other commands import.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,32 +18,33 @@ import pandas as pd
 
 from ..algorithms import specialisation as spec
 from ..algorithms._validation import ValidationError
-from ..graph_models import results
 from ..graph_models.schema import SchemaError
 from ..graph_models.store import StoreError
-from ..loaders._io import (
-    LoaderError,
-    parse_numeric,
-    parse_year,
-    read_table,
-    require_codes,
-    require_columns,
-)
-from ..loaders.countries import country_name
-from ._common import (
-    emit,
-    fail,
-    format_option,
-    output_option,
-    progress_bar,
-    render,
-    store_from,
-)
+from ..loaders._io import LoaderError
+from ..workflows.complexity import complexity as complexity_workflow
+from ..workflows.complexity import write_complexity
+from ..workflows.engine import ENGINE_METHODS, FILTER_KEYS, read_input, run_engine
+from ..workflows.relatedness import DEFAULT_MIN_PROXIMITY, write_relatedness
+from ..workflows.relatedness import relatedness as relatedness_workflow
+from ..workflows.specialisation import run_specialisation
+from ..workflows.specialisation import specialisation as specialisation_workflow
+from ..workflows.tables import file_names, named, ranked, with_names
+from ._common import emit, fail, format_option, output_option, render, say, store_from
 
-__all__ = ["compute", "run_specialisation", "run_engine", "read_input", "DEFAULT_MIN_PROXIMITY"]
-
-#: PROXIMITY relationships written to the graph: phi at least this, plus the backbone.
-DEFAULT_MIN_PROXIMITY = 0.3
+__all__ = [
+    "compute",
+    "run_specialisation",
+    "run_engine",
+    "read_input",
+    "DEFAULT_MIN_PROXIMITY",
+    "ENGINE_METHODS",
+    "FILTER_KEYS",
+    "with_names",
+    "file_names",
+    "ranked",
+    "write_complexity",
+    "write_relatedness",
+]
 
 ACTIVITY_CHOICE = click.Choice(["product", "technology", "industry"])
 
@@ -48,82 +52,6 @@ ACTIVITY_CHOICE = click.Choice(["product", "technology", "industry"])
 @click.group()
 def compute() -> None:
     """Compute measures on the stored data and write them back to the graph."""
-
-
-def run_specialisation(
-    store,
-    *,
-    activity: str = "Product",
-    method: str = "balassa",
-    threshold: float | None = None,
-    years=None,
-) -> tuple[pd.DataFrame, dict]:
-    """Read observed activity, compute RCA / M / diversity / ubiquity, write them back.
-
-    Returns the pair table and a summary per year.
-    """
-    data = results.read_activity(store, activity=activity, years=years)
-    if data.empty:
-        what = f" for year(s) {', '.join(map(str, years))}" if years else ""
-        raise click.ClickException(
-            f"no {activity} data{what} in {store.describe()}; load some first "
-            "(smartspec load trade FILE)"
-        )
-    if threshold is None:
-        threshold = 1.0 if method == "balassa" else 0.0
-    panel = spec.as_panel(data)
-    pairs = spec.specialisation(panel, method=method, threshold=threshold)
-    # the panel spans every region and activity of every year read; diversity and ubiquity
-    # are kept (and written, and averaged) only where the region / activity has data that year
-    div = _present(spec.diversity(panel, method=method, threshold=threshold), pairs, "region")
-    ubi = _present(spec.ubiquity(panel, method=method, threshold=threshold), pairs, "activity")
-    params = {"rca_method": method, "rca_threshold": float(threshold)}
-    with progress_bar("writing rca and m", total=len(pairs)) as advance:
-        results.write_pair_measures(
-            store,
-            pairs,
-            activity=activity,
-            measures=["rca", "m"],
-            parameters=params,
-            progress=advance,
-        )
-    results.write_scores(
-        store,
-        div,
-        label="Region",
-        activity=activity,
-        family="specialisation",
-        scores=["diversity"],
-        parameters=params,
-    )
-    results.write_scores(
-        store,
-        ubi,
-        label=activity,
-        activity=activity,
-        family="specialisation",
-        scores=["ubiquity"],
-        parameters=params,
-    )
-    summary = (
-        pairs.groupby("year")
-        .agg(
-            regions=("region", "nunique"),
-            activities=("activity", "nunique"),
-            pairs=("rca", "size"),
-            specialisations=("m", "sum"),
-        )
-        .reset_index()
-    )
-    mean = div.groupby("year")["diversity"].mean().round(1)
-    summary["mean_diversity"] = summary["year"].map(mean)
-    return pairs, {"summary": summary, "diversity": div, "ubiquity": ubi, "parameters": params}
-
-
-def _present(table: pd.DataFrame, pairs: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Rows of ``table`` (``key, year, ...``) whose ``key`` has a value in ``pairs`` that year."""
-    seen = pairs.loc[pairs["value"].notna(), [key, "year"]].drop_duplicates()
-    return table.merge(seen, on=[key, "year"]).reset_index(drop=True)
 
 
 @compute.command("specialisation")
@@ -178,166 +106,15 @@ def specialisation(
       smartspec compute specialisation --table pairs --format csv --output rca.csv
       smartspec compute specialisation --method additive --year 2017
     """
-    label = activity.capitalize()
     if threshold is not None and threshold < 0 and method == "balassa":
         fail("--threshold must be >= 0 for Balassa RCA")
     with store_from(ctx) as store:
-        pairs, info = run_specialisation(
-            store, activity=label, method=method, threshold=threshold, years=list(years) or None
-        )
-        frames = {
-            "summary": info["summary"],
-            "pairs": pairs,
-            "regions": info["diversity"],
-            "activities": info["ubiquity"],
-        }
-        frame = with_names(store, frames[table], label)
+        frame = specialisation_workflow(store, activity=activity, method=method,
+                                        threshold=threshold, year=years, table=table)
     emit(frame, fmt, output)
 
 
 # -- complexity and relatedness ------------------------------------------------------------------
-
-ENGINE_METHODS = ("balassa", "additive", "given")
-REGION_COLUMNS = ["region", "year", "diversity", "eci", "fitness", "coi", "component"]
-ACTIVITY_COLUMNS = ["activity", "year", "ubiquity", "pci", "complexity", "component"]
-PAIR_COLUMNS = ["region", "activity", "year", "rca", "m", "density", "cog"]
-PROXIMITY_COLUMNS = ["activity_a", "activity_b", "year", "proximity"]
-
-
-def read_input(
-    path: Path,
-    *,
-    region_col: str = "region",
-    activity_col: str = "activity",
-    value_col: str = "value",
-    year_col: str = "year",
-    year_required: bool = False,
-    encoding: str = "utf-8",
-) -> pd.DataFrame:
-    """Read a long table ``region, activity[, year], value`` from a CSV/TSV file (maybe gzipped).
-
-    Codes stay text; an empty value is missing (left out, not a zero); without the year column
-    the file is one period (unless ``year_required``). Errors name the file, column and lines.
-    """
-    frame = read_table(path, encoding=encoding)
-    need = [region_col, activity_col, value_col] + ([year_col] if year_required else [])
-    require_columns(frame, need, path=path)
-    out = pd.DataFrame(
-        {
-            "region": require_codes(frame, region_col, path=path),
-            "activity": require_codes(frame, activity_col, path=path),
-        }
-    )
-    if year_col in frame.columns:
-        out["year"] = parse_year(frame, year_col, path=path)
-    out["value"] = parse_numeric(frame, value_col, path=path)
-    return out
-
-
-def run_engine(
-    data: pd.DataFrame,
-    *,
-    method: str = "balassa",
-    threshold: float | None = None,
-    standardise: str = "eci",
-    ddof: int = 0,
-    sign: str = "diversity",
-    components: str = "largest",
-    fitness_iterations: int = 200,
-    proximity_measure: str = "conditional",
-    diagonal: float = 1.0,
-    density_scale: str = "unit",
-    cog_normaliser: str = "activity",
-    pairs: bool = False,
-) -> tuple[dict[str, pd.DataFrame], dict[str, Any], list[str]]:
-    """Run :func:`~smartspec.algorithms.pipeline.compute_all` with the CLI's conventions.
-
-    Returns the tables (``regions``, ``activities`` and ``pairs`` restricted to regions and
-    activities present in their period; ``proximity`` with every non-zero pair when ``pairs``),
-    the parameters that made them (recorded with every result) and the warnings raised (e.g. a
-    disconnected region-activity network).
-    """
-    from ..algorithms.pipeline import compute_all
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = compute_all(
-            data,
-            method=method,
-            threshold=threshold,
-            standardise=standardise,
-            ddof=ddof,
-            sign=sign,
-            components=components,
-            fitness_iterations=fitness_iterations,
-            measure=proximity_measure,
-            diagonal=diagonal,
-            scale=density_scale,
-            normaliser=cog_normaliser,
-            min_proximity=0.0 if pairs else None,
-        )
-    notes = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    has_year = "year" in data.columns
-    keys = ["year"] if has_year else []
-    obs = out["specialisation"]
-    present_r = obs[["region", *keys]].drop_duplicates()
-    present_a = obs[["activity", *keys]].drop_duplicates()
-    regions = out["regions"].merge(present_r, on=["region", *keys])
-    activities = out["activities"].merge(present_a, on=["activity", *keys])
-    dens = out["density"].merge(obs[["region", "activity", *keys, "rca"]], how="left",
-                                on=["region", "activity", *keys])
-    dens = _with_unobserved_rca(dens, obs, method, keys)
-    attrs = out["regions"].attrs
-    threshold_used = attrs.get("threshold")
-    params: dict[str, Any] = {
-        "rca_method": method,
-        "rca_threshold": threshold_used,
-        "pci_standardise": standardise,
-        "ddof": int(ddof),
-        "sign": sign,
-        "components": components,
-        "fitness_variant": "tacchella",
-        "fitness_iterations": int(attrs.get("fitness_iterations", fitness_iterations)),
-        "fitness_stopping": "fixed count",
-        "proximity_measure": proximity_measure,
-        "proximity_diagonal": float(diagonal),
-        "density_scale": density_scale,
-        "cog_normaliser": cog_normaliser,
-        "coi": f"z-scored per period (ddof {int(ddof)})",
-        "years": sorted(int(y) for y in obs["year"].unique()) if has_year else None,
-    }
-    conn = out["regions"].groupby(keys)["connected"].first() if has_year else None
-    if conn is not None and not conn.all():
-        params["disconnected_years"] = [int(y) for y in conn.index[~conn.to_numpy()]]
-    elif conn is None and not out["regions"]["connected"].all():
-        params["disconnected_years"] = [None]
-    tables = {
-        "regions": regions[[c for c in REGION_COLUMNS if c in regions.columns]],
-        "activities": activities[[c for c in ACTIVITY_COLUMNS if c in activities.columns]],
-        "pairs": dens[[c for c in PAIR_COLUMNS if c in dens.columns]],
-    }
-    if pairs:
-        prox = out["proximity"]
-        tables["proximity"] = prox[[c for c in PROXIMITY_COLUMNS if c in prox.columns]]
-    return tables, params, notes
-
-
-def _with_unobserved_rca(dens: pd.DataFrame, obs: pd.DataFrame, method: str,
-                         keys: list[str]) -> pd.DataFrame:
-    """Fill the RCA of pairs without a value: 0 (Balassa; M given), or for additive RCA
-    ``0 / X_r. - X_.a / X_..``, minus the activity's world share."""
-    missing = dens["rca"].isna()
-    if not missing.any():
-        return dens
-    if method != "additive":
-        dens["rca"] = dens["rca"].fillna(0.0)
-        return dens
-    world = obs.groupby([*keys, "activity"], as_index=False)["value"].sum()
-    total = world.groupby(keys)["value"].transform("sum") if keys else world["value"].sum()
-    world["share"] = world["value"] / total
-    share = dens.loc[missing, [*keys, "activity"]].merge(world, how="left", on=[*keys, "activity"])
-    dens.loc[missing, "rca"] = -share["share"].to_numpy()
-    return dens
 
 
 def _engine_options(command: Callable) -> Callable:
@@ -411,8 +188,11 @@ def _engine_options(command: Callable) -> Callable:
     return command
 
 
-def _engine_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+def _workflow_kwargs(ctx: click.Context, opts: dict[str, Any]) -> dict[str, Any]:
+    """The options of the engine as the workflow's arguments."""
     return {
+        "activity": opts["activity"],
+        "year": list(opts["years"]) or None,
         "method": opts["method"],
         "threshold": opts["threshold"],
         "standardise": opts["standardise"],
@@ -424,7 +204,23 @@ def _engine_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "diagonal": float(opts["diagonal"]),
         "density_scale": opts["density_scale"],
         "cog_normaliser": opts["cog_normaliser"],
+        "min_region_total": opts.get("min_region_total"),
+        "min_activity_total": opts.get("min_activity_total"),
+        "exclude_activities": list(opts.get("exclude_activities") or []) or None,
+        "write": not opts["no_write"],
+        "input_file": opts["input_file"],
+        "region_col": opts["region_col"],
+        "activity_col": opts["activity_col"],
+        "value_col": opts["value_col"],
+        "year_col": opts["year_col"] if _explicit(ctx, "year_col") else None,
+        "encoding": opts["encoding"],
+        "say": say,
     }
+
+
+def _store_or_file(ctx: click.Context, opts: dict[str, Any]):
+    """The store, or nothing when the command computes on --input."""
+    return contextlib.nullcontext() if opts["input_file"] is not None else store_from(ctx)
 
 
 def _one_line_errors(command: Callable) -> Callable:
@@ -459,66 +255,6 @@ def _check_options(ctx: click.Context, opts: dict[str, Any]) -> None:
              "(--activity-col)")
 
 
-def _data_from(ctx: click.Context, opts: dict[str, Any], store) -> pd.DataFrame:
-    """The long table to compute on, from --input or the store."""
-    years = list(opts["years"]) or None
-    if opts["input_file"] is not None:
-        explicit_year = _explicit(ctx, "year_col")
-        data = read_input(
-            opts["input_file"],
-            region_col=opts["region_col"],
-            activity_col=opts["activity_col"],
-            value_col=opts["value_col"],
-            year_col=opts["year_col"],
-            year_required=explicit_year or bool(years),
-            encoding=opts["encoding"],
-        )
-        where = str(opts["input_file"])
-        if years:
-            data = data[data["year"].isin(years)]
-    else:
-        label = opts["activity"].capitalize()
-        data = results.read_activity(store, activity=label, years=years)
-        where = store.describe()
-    data = data[data["value"].notna()]
-    data = _apply_filters(data, opts)
-    if data.empty or not (data["value"] > 0).any():
-        what = f" for year(s) {', '.join(map(str, years))}" if years else ""
-        if opts["input_file"] is not None:
-            fail(f"no positive values{what} in {where}")
-        fail(f"no {opts['activity'].capitalize()} data{what} in {where}; load some first "
-             "(smartspec load trade FILE)")
-    return data
-
-
-#: The region and activity filters of compute complexity|relatedness, as recorded.
-FILTER_KEYS = ("min_region_total", "min_activity_total", "exclude_activities")
-
-
-def _filters(opts: dict[str, Any]) -> dict[str, Any]:
-    """The region and activity filters asked for, as recorded with the results."""
-    chosen = {
-        "min_region_total": opts.get("min_region_total"),
-        "min_activity_total": opts.get("min_activity_total"),
-        "exclude_activities": sorted(opts.get("exclude_activities") or []) or None,
-    }
-    return {k: v for k, v in chosen.items() if v is not None}
-
-
-def _apply_filters(data: pd.DataFrame, opts: dict[str, Any]) -> pd.DataFrame:
-    """Apply --min-region-total, --min-activity-total and --exclude-activity, saying what went."""
-    chosen = _filters(opts)
-    if not chosen:
-        return data
-    kept = spec.filter_totals(data, **chosen)
-    for key, what in (("region", "regions"), ("activity", "activities")):
-        before = data[key].nunique()
-        after = kept[key].nunique()
-        if after < before:
-            click.echo(f"filters: left out {before - after:,} of {before:,} {what}", err=True)
-    return kept
-
-
 def _report(params: dict[str, Any], notes: list[str], output: Path | None,
             counts: dict[str, int], extra: dict[str, Any] | None = None) -> None:
     """Say which conventions made the result (standard error) and, with --output, write them
@@ -532,46 +268,6 @@ def _report(params: dict[str, Any], notes: list[str], output: Path | None,
         path = output.with_name(output.name + ".meta.json")
         path.write_text(json.dumps(meta, indent=2, default=str) + "\n")
         click.echo(f"wrote the conventions to {path}", err=True)
-
-
-def ranked(frame: pd.DataFrame, score: str, top: int = 0) -> pd.DataFrame:
-    """``frame`` by year, highest ``score`` first (missing scores last, ties by code), keeping
-    ``top`` rows per year (0: all)."""
-    key = "region" if "region" in frame.columns else "activity"
-    by = ["year"] if "year" in frame.columns else []
-    out = frame.sort_values([*by, score, key], ascending=[*([True] * len(by)), False, True],
-                            na_position="last", kind="stable")
-    if top:
-        out = out.groupby(by, sort=False).head(top) if by else out.head(top)
-    return out.reset_index(drop=True)
-
-
-#: Code columns of the tables and the label whose nodes name them (None: the activity label).
-NAMED_COLUMNS = {"region": "Region", "activity": None, "activity_a": None, "activity_b": None}
-
-
-def with_names(store, frame: pd.DataFrame, activity: str = "Product") -> pd.DataFrame:
-    """``frame`` with ``<code column>_name`` right after each code column (``region``,
-    ``activity``, ``activity_a``, ``activity_b``), read from the graph's nodes: the short name
-    where a node has one (the Atlas's short product names), else its name, else empty."""
-    out = frame
-    for column, label in NAMED_COLUMNS.items():
-        if column in out.columns:
-            out = results.add_names(store, out, column, label or activity, short=True)
-    return out
-
-
-def file_names(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` computed from a file (no graph): ``region_name`` after ``region`` with the
-    ISO 3166 English name where the code is an ISO alpha-3 / alpha-2 (or EU: UK, EL) country
-    code, else empty. Activities of a file have no names (their classification is unknown)."""
-    if "region" not in frame.columns:
-        return frame
-    codes = frame["region"].astype(str)
-    names = {c: country_name(c) or results.NO_NAME for c in codes.unique()}
-    out = frame.copy()
-    out.insert(out.columns.get_loc("region") + 1, "region_name", codes.map(names).to_numpy())
-    return out
 
 
 @compute.command("complexity")
@@ -615,43 +311,11 @@ def complexity_command(ctx: click.Context, show_activities: bool, top: int, fmt:
       smartspec compute complexity --ddof 1 --standardise own --sign ubiquity   # R / OEC style
     """
     _check_options(ctx, opts)
-    from_file = opts["input_file"] is not None
-    which = "activities" if show_activities else "regions"
-    score = "pci" if show_activities else "eci"
-    if from_file:
-        data = _data_from(ctx, opts, None)
-        tables, params, notes = run_engine(data, **_engine_kwargs(opts))
-        params.update(_filters(opts))
-        params["source"] = str(opts["input_file"])
-        frame = file_names(ranked(tables[which], score, top))
-    else:
-        label = opts["activity"].capitalize()
-        with store_from(ctx) as store:
-            data = _data_from(ctx, opts, store)
-            tables, params, notes = run_engine(data, **_engine_kwargs(opts))
-            params.update(_filters(opts))
-            params["source"] = store.describe()
-            if not opts["no_write"]:
-                _write_complexity(store, tables, label, params)
-            frame = with_names(store, ranked(tables[which], score, top), label)
+    with _store_or_file(ctx, opts) as store:
+        frame = complexity_workflow(store, activities=show_activities, top=top,
+                                    **_workflow_kwargs(ctx, opts))
     emit(frame, fmt, output)
-    _report(params, notes, output, {k: len(v) for k, v in tables.items() if k != "pairs"})
-
-
-def _write_complexity(store, tables: dict[str, pd.DataFrame], label: str,
-                      params: dict[str, Any]) -> None:
-    t0 = time.perf_counter()
-    stored = {k: v for k, v in params.items() if k != "source"}
-    n_r = results.write_scores(store, tables["regions"], label="Region", activity=label,
-                               family="complexity",
-                               scores=["diversity", "eci", "fitness", "coi"], parameters=stored)
-    n_a = results.write_scores(store, tables["activities"], label=label, activity=label,
-                               family="complexity",
-                               scores=["ubiquity", "pci", "complexity"], parameters=stored)
-    click.echo(
-        f"wrote {n_r:,} region and {n_a:,} {label.lower()} scores to "
-        f"(:Measure {{id: '{results.measure_id(label, 'complexity')}'}}) in "
-        f"{time.perf_counter() - t0:.1f} s", err=True)
+    _report(frame.attrs["parameters"], frame.attrs["notes"], output, frame.attrs["rows"])
 
 
 @compute.command("relatedness")
@@ -712,48 +376,21 @@ def relatedness_command(ctx: click.Context, show_proximity: bool, min_proximity:
           --activity-col ipc --value-col count --diagonal 0 --density-scale percent
     """
     _check_options(ctx, opts)
-    explicit_min = _explicit(ctx, "min_proximity")
-    from_file = opts["input_file"] is not None
-    write = not from_file and not opts["no_write"]
-    need_pairs = show_proximity or write
-    extra: dict[str, Any] = {}
     summary = fmt == "table" and output is None and not show_all
-
-    def shown(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        if show_proximity:
-            frame = tables["proximity"]
-            if explicit_min:
-                frame = frame[frame["proximity"] >= min_proximity].reset_index(drop=True)
-            return frame
-        return tables["pairs"]
-
-    if from_file:
-        data = _data_from(ctx, opts, None)
-        tables, params, notes = run_engine(data, pairs=need_pairs, **_engine_kwargs(opts))
-        params.update(_filters(opts))
-        params["source"] = str(opts["input_file"])
-        frame = shown(tables)
-        head = file_names(_top_related(frame, top)) if summary else None
-        frame = frame if summary else file_names(frame)
-        label = "activity"
-    else:
-        label = opts["activity"].capitalize()
-        with store_from(ctx) as store:
-            data = _data_from(ctx, opts, store)
-            tables, params, notes = run_engine(data, pairs=need_pairs, **_engine_kwargs(opts))
-            params.update(_filters(opts))
-            params["source"] = store.describe()
-            if write:
-                extra = _write_relatedness(store, tables, data, label, params,
-                                           min_proximity, backbone_threshold)
-            frame = shown(tables)
-            head = with_names(store, _top_related(frame, top), label) if summary else None
-            frame = frame if summary else with_names(store, frame, label)
+    with _store_or_file(ctx, opts) as store:
+        frame = relatedness_workflow(
+            store, proximity=show_proximity,
+            min_proximity=min_proximity if _explicit(ctx, "min_proximity") else None,
+            backbone_threshold=backbone_threshold, names=not summary,
+            **_workflow_kwargs(ctx, opts))
+        label = opts["activity"].capitalize() if store is not None else "activity"
+        head = named(store, _top_related(frame, top), label) if summary else None
     if summary:
         click.echo(_related_summary(frame, head, label.lower(), show_proximity), nl=False)
     else:
         emit(frame, fmt, output)
-    _report(params, notes, output, {k: len(v) for k, v in tables.items()}, extra)
+    extra = {"graph": frame.attrs["graph"]} if "graph" in frame.attrs else {}
+    _report(frame.attrs["parameters"], frame.attrs["notes"], output, frame.attrs["rows"], extra)
 
 
 def _top_related(frame: pd.DataFrame, top: int) -> pd.DataFrame:
@@ -792,63 +429,3 @@ def _related_summary(frame: pd.DataFrame, head: pd.DataFrame, noun: str,
     lines.append(f"\nAll {len(frame):,} rows: --output FILE (with --format csv or json), "
                  "or --all to print them here.\n")
     return "".join(lines)
-
-
-def _write_relatedness(store, tables: dict[str, pd.DataFrame], data: pd.DataFrame, label: str,
-                       params: dict[str, Any], min_proximity: float,
-                       backbone_threshold: float) -> dict[str, Any]:
-    from ..algorithms.projection import backbone
-
-    keys = ["region", "activity", "year"]
-    observed = tables["pairs"].merge(data[keys].drop_duplicates(), on=keys)
-    on_rel = {
-        "rca_method": params["rca_method"],
-        "rca_threshold": params["rca_threshold"],
-        "proximity_method": params["proximity_measure"],
-        "density_diagonal": params["proximity_diagonal"],
-        "density_scale": params["density_scale"],
-        "cog_normaliser": params["cog_normaliser"],
-    }
-    t0 = time.perf_counter()
-    with progress_bar("writing rca, m, density, cog", total=len(observed)) as advance:
-        n_pairs = results.write_pair_measures(store, observed, activity=label,
-                                              measures=["rca", "m", "density", "cog"],
-                                              parameters=on_rel, progress=advance)
-    if any(k in params for k in FILTER_KEYS):
-        # pairs of these years that this run's filters left out lose an earlier run's density
-        # and COG (without filters every observed pair was written just now)
-        results.clear_pair_measures(store, observed, activity=label,
-                                    measures=["density", "cog", "proximity_method",
-                                              "density_diagonal", "density_scale",
-                                              "cog_normaliser"],
-                                    years=params["years"] or [])
-    t_pairs = time.perf_counter() - t0
-    prox = tables["proximity"]
-    if len(prox):
-        bb = backbone(prox, threshold=backbone_threshold)
-        key = ["activity_a", "activity_b", "year"]
-        prox = prox.merge(bb[key].assign(backbone=True), on=key, how="left")
-        prox["backbone"] = prox["backbone"].fillna(False).astype(bool)
-        keep = prox[(prox["proximity"] >= min_proximity) | prox["backbone"]]
-    else:
-        keep = prox.assign(backbone=pd.Series(dtype=bool))
-    t0 = time.perf_counter()
-    with progress_bar("writing proximity", total=len(keep)) as advance:
-        n_prox = results.write_proximity(store, keep, activity=label,
-                                         method=params["proximity_measure"], progress=advance)
-    t_prox = time.perf_counter() - t0
-    written = {
-        "pairs_written": int(n_pairs),
-        "proximity_written": int(n_prox),
-        "proximity_pairs": int(len(prox)),
-        "backbone_pairs": int(prox["backbone"].sum()) if len(prox) else 0,
-        "min_proximity": float(min_proximity),
-        "backbone_threshold": float(backbone_threshold),
-    }
-    stored = {k: v for k, v in params.items() if k != "source"}
-    results.write_measure(store, label, "relatedness", {**stored, **written})
-    click.echo(
-        f"wrote rca, m, density, cog on {n_pairs:,} observed relationships in {t_pairs:.1f} s; "
-        f"{n_prox:,} of {len(prox):,} non-zero PROXIMITY pairs (phi >= {min_proximity:g} or "
-        f"in the backbone: {written['backbone_pairs']:,}) in {t_prox:.1f} s", err=True)
-    return {"graph": written}

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import click
-import pandas as pd
 
 from ..algorithms.opportunities import opportunity_table
 from ..graph_models import results
-from ..loaders import datasets
-from ..loaders import trade as trade_loader
-from ._common import progress_bar, render, store_from
-from ._space import resolve_region
-from .compute import (
-    DEFAULT_MIN_PROXIMITY,
-    _write_complexity,
-    _write_relatedness,
-    run_engine,
-    run_specialisation,
-)
+from ..workflows.demo import run_demo
+from ._common import render, say, store_from
 
 __all__ = ["demo"]
 
@@ -37,27 +27,11 @@ def demo(ctx: click.Context, top: int, region: str) -> None:
     The data (UN Comtrade via Open Trade Statistics, 224 countries x 1,222 HS12 4-digit
     products) ships with smartspec; see smartspec/loaders/data/NOTICE.md.
     """
-    table = datasets.world_trade_2017()
     with store_from(ctx) as store:
-        click.echo(f"store: {store.describe()}")
-        with progress_bar("loading world trade 2017", total=len(table.data)) as advance:
-            written = trade_loader.write_trade(store, table, progress=advance)
-        click.echo(
-            f"loaded {written['exports']:,} export values of {written['regions']} countries in "
-            f"{written['products']:,} products (2017; {table.missing_values:,} missing values "
-            "skipped)"
-        )
-        region_names = results.read_names(store, "Region", short=True)
-        data = results.read_activity(store, activity="Product")
-        code = resolve_region(region, pd.unique(data["region"]).tolist(), region_names,
-                              where="the 2017 data")
-        pairs, info = run_specialisation(store, activity="Product")
-        # complexity and relatedness, as `smartspec compute complexity|relatedness` writes them
-        tables, params, _ = run_engine(data, pairs=True)
-        _write_complexity(store, tables, "Product", params)
-        _write_relatedness(store, tables, data, "Product", params, DEFAULT_MIN_PROXIMITY, 0.55)
-        counts = store.counts()
-        product_names = results.read_names(store, "Product", short=True)
+        done = run_demo(store, region=region, say=click.echo, log=say)
+    code, data, info, tables = done["region"], done["data"], done["specialisation"], done["tables"]
+    region_names, product_names, counts = (done["region_names"], done["product_names"],
+                                           done["counts"])
 
     def regions(frame):
         return results.insert_names(frame, "region", region_names)

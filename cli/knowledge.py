@@ -3,7 +3,6 @@ cluster mapping (issue 7)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,27 +10,15 @@ import click
 import numpy as np
 import pandas as pd
 
-from ..algorithms import clusters as clu
-from ..graph_models import results, schema
-from ..graph_models.store import Store
 from ..loaders import employment as emp_loader
 from ..loaders import patents as pat_loader
 from ..loaders._io import LoaderError
-from ._common import (
-    emit,
-    fail,
-    format_option,
-    output_option,
-    progress_bar,
-    sep_option,
-    store_from,
-)
-from .compute import with_names
+from ..workflows import load as load_workflow
+from ..workflows.knowledge import CLUSTER_METHOD, run_clusters
+from ..workflows.knowledge import clusters as clusters_workflow
+from ._common import emit, fail, format_option, output_option, sep_option, store_from
 
 __all__ = ["load_patents", "load_employment", "clusters", "run_clusters", "CLUSTER_METHOD"]
-
-#: ``Cluster.method`` and ``SPECIALISES_IN.method`` of the clusters mapped by the star rating.
-CLUSTER_METHOD = "star rating"
 
 
 def _echo_notes(notes: Sequence[str]) -> None:
@@ -110,29 +97,23 @@ def load_patents(ctx: click.Context, file: Path, layout: str, classes: Path | No
       smartspec load patents inventors_cpc.csv --layout patentsview --region-level county
     """
     try:
-        with progress_bar(f"reading {file.name}") as advance:
-            table = pat_loader.read_patents(
-                file, layout=layout, classes=classes,
-                classification=classification.upper() if classification else None, level=level,
-                region_col=region_col, technology_col=technology_col, year_col=year_col,
-                count_col=count_col, patent_col=patent_col, share_col=share_col,
-                class_col=class_col, year=year, counting=counting, tolerance=tolerance,
-                code_prefix=code_prefix, duplicates=duplicates, encoding=encoding, sep=sep,
-                technology_fields=technology_fields, progress=advance)
-        space = None
-        if knowledge_space and table.classes is not None:
-            space = pat_loader.knowledge_space(table)
+        table, space = load_workflow.read_patents(
+            file, knowledge_space=knowledge_space, layout=layout, classes=classes,
+            classification=classification.upper() if classification else None, level=level,
+            region_col=region_col, technology_col=technology_col, year_col=year_col,
+            count_col=count_col, patent_col=patent_col, share_col=share_col,
+            class_col=class_col, year=year, counting=counting, tolerance=tolerance,
+            code_prefix=code_prefix, duplicates=duplicates, encoding=encoding, sep=sep,
+            technology_fields=technology_fields)
     except LoaderError as exc:
         fail(str(exc))
     with store_from(ctx) as store:
-        with progress_bar("writing patents", total=len(table.data)) as advance:
-            try:
-                written = pat_loader.write_patents(store, table, region_level=region_level,
-                                                   progress=advance)
-            except LoaderError as exc:
-                fail(str(exc))
-        n_space = pat_loader.write_knowledge_space(store, space) if space is not None else None
-        where = store.describe()
+        try:
+            done = load_workflow.write_patents(store, table, space, region_level=region_level)
+        except LoaderError as exc:
+            fail(str(exc))
+    written, where = done.iloc[0], done.attrs["store"]
+    n_space = None if pd.isna(written["knowledge_space"]) else int(written["knowledge_space"])
     click.echo(
         f"loaded {file} ({table.layout} layout, {table.classification} {table.level}, year "
         f"{', '.join(map(str, table.years))}) into {where}: {written['patents']:,} patent "
@@ -216,22 +197,20 @@ def load_employment(ctx: click.Context, file: Path, layout: str, classification:
             fail(f"--select {dim.strip()} given twice: one value per dimension")
         chosen[dim.strip()] = value.strip()
     try:
-        with progress_bar(f"reading {file.name}") as advance:
-            table = emp_loader.read_employment(
-                file, layout=layout, classification=classification, level=level,
-                region_level=region_level, region_col=region_col, industry_col=industry_col,
-                year_col=year_col, jobs_col=jobs_col, year=year, indicator=indicator,
-                suppressed=suppressed, code_prefix=code_prefix, duplicates=duplicates,
-                select=chosen or None, encoding=encoding, sep=sep, progress=advance)
+        table = load_workflow.read_employment(
+            file, layout=layout, classification=classification, level=level,
+            region_level=region_level, region_col=region_col, industry_col=industry_col,
+            year_col=year_col, jobs_col=jobs_col, year=year, indicator=indicator,
+            suppressed=suppressed, code_prefix=code_prefix, duplicates=duplicates,
+            select=chosen or None, encoding=encoding, sep=sep)
     except LoaderError as exc:
         fail(str(exc))
     with store_from(ctx) as store:
-        with progress_bar("writing employment", total=len(table.data)) as advance:
-            try:
-                written = emp_loader.write_employment(store, table, progress=advance)
-            except LoaderError as exc:
-                fail(str(exc))
-        where = store.describe()
+        try:
+            done = load_workflow.write_employment(store, table)
+        except LoaderError as exc:
+            fail(str(exc))
+    written, where = done.iloc[0], done.attrs["store"]
     click.echo(
         f"loaded {file} ({table.layout} layout, {table.classification} {table.level}, year "
         f"{', '.join(map(str, table.years))}) into {where}: {written['employs']:,} jobs "
@@ -242,137 +221,6 @@ def load_employment(ctx: click.Context, file: Path, layout: str, classification:
 
 
 # -- compute clusters -------------------------------------------------------------------------
-
-
-def _activity_levels(store: Store, label: str) -> pd.DataFrame:
-    out = store.run(f"MATCH (a:{label}) RETURN a.code AS activity, a.level AS level, "
-                    "a.name AS name")
-    if out.empty:
-        return pd.DataFrame(columns=["activity", "level", "name"])
-    # kglite answers a missing `name` with a made-up '<Label>_<id>': not a name
-    made_up = out["name"].astype("string").str.fullmatch(rf"{label}_\d+").fillna(False)
-    out["name"] = out["name"].where(~made_up.to_numpy(dtype=bool), None)
-    return out
-
-
-def _ancestors(store: Store, label: str, level: str, activities: Sequence[str],
-               levels: pd.DataFrame) -> pd.Series:
-    """The ancestor at ``level`` of each activity, walking PART_OF."""
-    links = store.read_relationships("PART_OF", start=label, end=label)
-    parent = dict(zip(links["start"], links["end"], strict=True))
-    level_of = dict(zip(levels["activity"], levels["level"], strict=True))
-    out = {}
-    for a in activities:
-        node, seen = a, 0
-        while node is not None and level_of.get(node) != level and seen < 10:
-            node, seen = parent.get(node), seen + 1
-        out[a] = node if node is not None and level_of.get(node) == level else None
-    return pd.Series(out, dtype="object")
-
-
-def run_clusters(
-    store: Store,
-    *,
-    activity: str = "Industry",
-    year: int | None = None,
-    level: str | None = None,
-    size_top: float = 0.10,
-    lq_min: float = 2.0,
-    focus_top: float = 0.10,
-    min_value: float = 0.0,
-    min_stars: int = 1,
-    variety_level: str | None = None,
-    write: bool = True,
-) -> dict[str, pd.DataFrame]:
-    """Star-rate every region-activity pair of one year and write the mapped clusters.
-
-    Reads EMPLOYS (industries) or PATENTS (technologies) of ``year`` (default the latest) at
-    ``level`` (required when the graph holds activities of several levels), computes
-    :func:`~smartspec.algorithms.clusters.star_rating`, and writes every pair with at least
-    ``min_stars`` stars as ``(:Cluster {id: '<label>:<region>:<code>', method: 'star rating'})
-    -[:LOCATED_IN]->(:Region)`` and ``-[:SPECIALISES_IN {stars, lq, size, focus, value, year,
-    method, parameters}]->(activity)``. Mapped clusters of the same activity label that no
-    longer qualify are deleted, so the graph holds the current mapping and a rerun leaves it
-    unchanged. Returns ``pairs`` (every pair), ``clusters`` (the mapped ones) and ``regions``
-    (Hoover, Krugman and, with the hierarchy, related / unrelated variety).
-    """
-    data = results.read_activity(store, activity=activity)
-    rel = schema.ACTIVITY_RELATIONSHIPS[activity][0]
-    if data.empty:
-        raise click.ClickException(
-            f"no {rel} data in {store.describe()}; load some first (smartspec load "
-            f"{'employment' if activity == 'Industry' else 'patents'} FILE)")
-    levels = _activity_levels(store, activity)
-    data = data.merge(levels[["activity", "level"]], on="activity", how="left")
-    found = sorted(data["level"].dropna().unique().tolist())
-    if level is not None:
-        data = data[data["level"] == level]
-        if data.empty:
-            raise click.ClickException(f"no {rel} data at level {level}; levels with data: "
-                                       f"{', '.join(found) or 'none recorded'}")
-    elif len(found) > 1:
-        raise click.ClickException(f"{rel} data at several levels ({', '.join(found)}); pass "
-                                   "--level (totals at two levels count the same jobs twice)")
-    years = sorted(data["year"].unique().tolist())
-    if year is None:
-        year = years[-1]
-    elif year not in years:
-        raise click.ClickException(f"no {rel} data for {year}; years: "
-                                   f"{', '.join(map(str, years))}")
-    data = data[data["year"] == year][["region", "activity", "year", "value"]]
-    pairs = clu.star_rating(data, size_top=size_top, lq_min=lq_min, focus_top=focus_top,
-                            min_value=min_value)
-    params = {"size_top": size_top, "lq_min": lq_min, "focus_top": focus_top,
-              "min_value": min_value, "min_stars": min_stars, "level": level}
-    mapped = pairs[pairs["stars"] >= min_stars].copy()
-    names = levels.set_index("activity")["name"]
-    mapped["cluster"] = (activity.lower() + ":" + mapped["region"].astype(str) + ":"
-                         + mapped["activity"].astype(str))
-    mapped = mapped.sort_values(["stars", "lq", "cluster"], ascending=[False, False, True],
-                                ignore_index=True)
-    if write:
-        _write_clusters(store, activity, mapped, names, params)
-    regions = clu.hoover(data).merge(clu.krugman(data), on=["region", "year"])
-    if variety_level is not None:
-        groups = _ancestors(store, activity, variety_level, pd.unique(data["activity"]), levels)
-        if groups.isna().any():
-            raise click.ClickException(
-                f"{int(groups.isna().sum())} {activity.lower()} code(s) have no ancestor at "
-                f"level {variety_level} (e.g. {groups.index[groups.isna()][0]})")
-        regions = regions.merge(clu.variety(data, groups), on=["region", "year"])
-    cols = ["cluster", "region", "activity", "year", "value", "size", "lq", "focus", "stars"]
-    return {"pairs": pairs, "clusters": mapped[cols], "regions": regions}
-
-
-def _write_clusters(store: Store, activity: str, mapped: pd.DataFrame, names: pd.Series,
-                    params: dict) -> None:
-    store.create_schema()
-    label_name = mapped["activity"].map(names)
-    what = label_name.where(label_name.notna(), mapped["activity"]).astype(str)
-    nodes = pd.DataFrame({"id": mapped["cluster"], "name": what + " in " + mapped["region"],
-                          "method": CLUSTER_METHOD})
-    stale = store.run(
-        f"MATCH (c:Cluster)-[s:SPECIALISES_IN]->(:{activity}) WHERE c.method = $method "
-        "RETURN DISTINCT c.id AS id", {"method": CLUSTER_METHOD})
-    gone = sorted(set(stale["id"]) - set(nodes["id"])) if not stale.empty else []
-    if gone:
-        store.run("MATCH (c:Cluster) WHERE c.id IN $ids DETACH DELETE c", {"ids": gone},
-                  write=True)
-    if mapped.empty:
-        return
-    store.upsert_nodes("Cluster", nodes)
-    store.upsert_relationships("LOCATED_IN", pd.DataFrame({"start": mapped["cluster"],
-                                                           "end": mapped["region"]}),
-                               start="Cluster", end="Region")
-    rels = pd.DataFrame({
-        "start": mapped["cluster"], "end": mapped["activity"],
-        "stars": mapped["stars"].astype("int64"), "lq": mapped["lq"],
-        "year": mapped["year"].astype("int64"), "value": mapped["value"],
-        "size": mapped["size"], "focus": mapped["focus"], "method": CLUSTER_METHOD,
-        "parameters": json.dumps(params, sort_keys=True),
-    })
-    store.upsert_relationships("SPECIALISES_IN", rels, start="Cluster", end=activity)
-
 
 @click.command("clusters")
 @click.option("--activity", type=click.Choice(["industry", "technology"]), default="industry",
@@ -424,21 +272,20 @@ def clusters(ctx: click.Context, activity: str, year: int | None, level: str | N
             fail(f"{name} must be a share in [0, 1], got {v}")
     if lq_min < 0 or min_value < 0:
         fail("--lq-min and --min-value must be >= 0")
-    label = activity.capitalize()
     with store_from(ctx) as store:
-        out = run_clusters(store, activity=label, year=year, level=level, size_top=size_top,
-                           lq_min=lq_min, focus_top=focus_top, min_value=min_value,
-                           min_stars=min_stars, variety_level=variety_level,
-                           write=not no_write)
-        frame = with_names(store, out[table], label)  # region_name, activity_name
+        frame = clusters_workflow(store, activity=activity, year=year, level=level,
+                                  size_top=size_top, lq_min=lq_min, focus_top=focus_top,
+                                  min_value=min_value, min_stars=min_stars,
+                                  variety_level=variety_level, table=table, write=not no_write)
+    label = activity.capitalize()
+    info = frame.attrs
     if fmt == "table":
         frame = frame.copy()
         for c in frame.columns:
             if pd.api.types.is_float_dtype(frame[c]):
                 frame[c] = np.round(frame[c], 4)
     if table == "clusters" and output is None and fmt == "table":
-        n = len(out["clusters"])
         done = "written" if not no_write else "found (not written)"
-        click.echo(f"{n:,} mapped clusters {done} ({label}, year "
-                   f"{out['pairs']['year'].iloc[0] if len(out['pairs']) else year})", err=True)
+        click.echo(f"{info['mapped']:,} mapped clusters {done} ({label}, year "
+                   f"{info['year']})", err=True)
     emit(frame, fmt, output)

@@ -8,7 +8,8 @@ import click
 
 from ..loaders import trade as trade_loader
 from ..loaders._io import LoaderError
-from ._common import fail, progress_bar, sep_option, store_from
+from ..workflows import load as load_workflow
+from ._common import fail, sep_option, store_from
 
 __all__ = ["load"]
 
@@ -140,39 +141,20 @@ def load_trade(
       smartspec load trade TradeData.csv --layout comtrade --convert-to HS92 --level 4
     """
     try:
-        with progress_bar(f"reading {file.name}") as advance:
-            table = trade_loader.read_trade(
-                file,
-                layout=layout,
-                region_col=region_col,
-                product_col=product_col,
-                year_col=year_col,
-                value_col=value_col,
-                year=year,
-                classification=classification,
-                code_prefix=code_prefix,
-                duplicates=duplicates,
-                missing=missing,
-                encoding=encoding,
-                sep=sep,
-                level=level,
-                country_codes=country_codes,
-                convert_to=convert_to,
-                concordance_file=concordance_file,
-                flow=flow,
-                progress=advance,
-            )
+        table = load_workflow.read_trade(
+            file, layout=layout, region_col=region_col, product_col=product_col,
+            year_col=year_col, value_col=value_col, year=year, classification=classification,
+            code_prefix=code_prefix, duplicates=duplicates, missing=missing, encoding=encoding,
+            sep=sep, level=level, country_codes=country_codes, convert_to=convert_to,
+            concordance_file=concordance_file, flow=flow)
     except LoaderError as exc:
         fail(str(exc))
     with store_from(ctx) as store:
-        with progress_bar("writing exports", total=len(table.data)) as advance:
-            try:
-                written = trade_loader.write_trade(
-                    store, table, level=region_level, progress=advance
-                )
-            except LoaderError as exc:
-                fail(str(exc))
-        where = store.describe()
+        try:
+            done = load_workflow.write_trade(store, table, region_level=region_level)
+        except LoaderError as exc:
+            fail(str(exc))
+    written, where = done.iloc[0], done.attrs["store"]
     years = table.years
     years = (
         ", ".join(map(str, years))
@@ -228,28 +210,9 @@ def load_classification(ctx: click.Context, name: str, code_prefix: str) -> None
       smartspec load classification SITC2 --code-prefix SITC2:
       smartspec load classification countries
     """
-    from ..loaders import classifications as ref
-
     try:
-        if name.strip().lower() == "countries":
-            if code_prefix:
-                raise LoaderError("--code-prefix is for product classifications, not countries")
-            canonical = None
-        else:
-            canonical = ref.product_classification(name)
-            if canonical is None:
-                raise LoaderError(
-                    f"unknown classification {name!r}; choose one of "
-                    f"{', '.join(ref.PRODUCT_CLASSIFICATIONS)} or countries"
-                )
         with store_from(ctx) as store:
-            store.create_schema()
-            if canonical is None:
-                done = ref.write_countries(store)
-            else:
-                done = ref.write_product_classification(store, None, canonical,
-                                                        prefix=code_prefix)
-            where = store.describe()
+            done = load_workflow.load_classification(store, name, code_prefix=code_prefix)
     except LoaderError as exc:
         fail(str(exc))
-    click.echo(f"loaded into {where}: {done.summary()}")
+    click.echo(f"loaded into {done.attrs['store']}: {done.attrs['summary']}")

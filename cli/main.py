@@ -8,6 +8,7 @@ import sys
 import click
 
 from .. import __version__
+from ..workflows import WorkflowError
 from ._common import STORE_CHOICE
 from .collaboration import compute_collaboration, load_clusters, load_collaborations
 from .compute import compute
@@ -39,7 +40,18 @@ Examples:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The root group: a workflow's :class:`~smartspec.workflows.WorkflowError` becomes a
+    one-line click error (``Error: <message>``, exit status 1) in every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WorkflowError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", type=STORE_CHOICE, help="Which store to use (overrides NEO4J_URI).")
 @click.option(
     "--debug",

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..algorithms.opportunities import pathways as k_paths
-from ..algorithms.opportunities import related_specialisations
+from ..workflows.pathways import find_pathways
 from ._common import emit, format_option, output_option, render, store_from
-from ._space import ACTIVITY_CHOICE, activity_label, classification_option, load_space
+from ._space import ACTIVITY_CHOICE, classification_option
 
 __all__ = ["pathways"]
 
@@ -61,25 +60,13 @@ def pathways(
       smartspec pathways --region DEU --target 8541 --k 5 --min-proximity 0.3
       smartspec pathways --region KOR --target 8471 --year 1980 --table paths --format csv
     """
-    label = activity_label(activity)
     with store_from(ctx) as store:
-        space = load_space(store, activity=label, classification=classification, year=year)
-    year = space.year_or_latest(year)
-    code = space.region(region, year)
-    goal = space.activity(target)
-    spec = space.specialisations(code, year)
-    if goal in spec:
-        raise click.ClickException(f"{code} is already specialised in {goal} in {year}")
-    prox = space.measures()["proximity"]
-    prox = prox[prox["year"] == year]
-    if goal not in set(prox["activity_a"]) | set(prox["activity_b"]):
-        raise click.ClickException(f"{goal} has no proximity to any activity in {year} "
-                                   "(no region is specialised in it)")
-    related = related_specialisations(prox, specialised=spec, activity=goal, top=top or None)
-    paths = k_paths(prox, specialised=spec, activity=goal, k=k, min_proximity=min_proximity)
-    related = space.with_names(related.round({"proximity": 4, "distance": 4}), "activity")
-    paths = space.with_names(paths.round({"proximity": 4, "distance": 4, "length": 4}),
-                             "activity")
+        found = find_pathways(store, region, target, year=year, k=k, top=top,
+                              min_proximity=min_proximity, activity=activity,
+                              classification=classification)
+    space, code, goal, year, spec = (found.space, found.region, found.target, found.year,
+                                     found.specialisations)
+    related, paths, label = found.related, found.paths, space.label
     if fmt != "table" or table != "both":
         emit(related if table == "related" else paths, fmt, output)
         return

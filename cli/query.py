@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
 from ..cypher import library
+from ..workflows.query import list_queries, run_cypher, run_query
 from ._common import emit, fail, format_option, output_option, store_from
 
 __all__ = ["query", "parse_params"]
@@ -64,16 +64,7 @@ def list_(fmt: str, output: Path | None) -> None:
       smartspec query list
       smartspec query list --format csv --output queries.csv
     """
-    rows = [
-        {
-            "name": q.name,
-            "mode": q.mode,
-            "parameters": " ".join(p.name if p.required else f"[{p.name}]" for p in q.parameters),
-            "description": q.summary,
-        }
-        for q in library.queries()
-    ]
-    frame = pd.DataFrame(rows, columns=["name", "mode", "parameters", "description"])
+    frame = list_queries()
     if fmt == "table" and output is None:
         widths = [max(len(c), *(len(str(v)) for v in frame[c])) for c in frame.columns[:-1]]
         for values in [list(frame.columns), *frame.itertuples(index=False)]:
@@ -158,8 +149,7 @@ def run(
         if cypher is not None:
             values = parse_params(params, typed=True)
             with store_from(ctx) as store:
-                store.query_timeout = timeout
-                frame = library.run_cypher(store, cypher, values, write=write)
+                frame = run_cypher(store, cypher, values, write=write, timeout=timeout)
         else:
             q = library.get(name)
             if q.writes and not write:
@@ -167,8 +157,7 @@ def run(
             values = parse_params(params)
             q.bind(values)  # parameter errors before the store is opened
             with store_from(ctx) as store:
-                store.query_timeout = timeout
-                frame = library.run(store, q, values, write=write)
+                frame = run_query(store, name, values, write=write, timeout=timeout)
     except library.QueryError as exc:
         fail(str(exc))
     emit(frame, fmt, output)

@@ -187,14 +187,13 @@ def test_shipped_world_trade_classifications(env_home, capsys):
 
 def test_region_without_specialisations_is_refused():
     """With Balassa RCA every exporter has one RCA >= 1; other M rules can leave none."""
-    import click
-
-    from smartspec.cli._space import Space
+    from smartspec.workflows import WorkflowError
+    from smartspec.workflows.space import Space
 
     spec = pd.DataFrame({"region": ["AAA", "BBB"], "activity": ["x", "x"], "year": 2000,
                          "m": [0, 1]})
     space = Space(pd.DataFrame(), "Product", "HS92", [2000], {2000: ["HS92"]},
                   _measures={"specialisation": spec})
     assert space.specialisations("BBB", 2000) == ["x"]
-    with pytest.raises(click.ClickException, match="AAA has no specialisation .RCA >= 1. in 2000"):
+    with pytest.raises(WorkflowError, match="AAA has no specialisation .RCA >= 1. in 2000"):
         space.specialisations("AAA", 2000)
