@@ -233,13 +233,15 @@ class Graph:
         """Nodes by label and relationships by type in the graph (``element, name, count``)."""
         return self.store.counts()
 
-    # -- questions answered by the command line's own code, until their workflows land -------
+    # -- recommendations and reports ----------------------------------------------------
     def opportunities(
         self,
         region: str,
         *,
         year: int | None = None,
         top: int = 20,
+        strategy: str = "quadrant",
+        fixed_weights: bool = False,
         activity: str = "product",
         complexity: str = "pci",
         quadrant: str | None = None,
@@ -248,35 +250,23 @@ class Graph:
         classification: str | None = None,
     ) -> pd.DataFrame:
         """Diversification opportunities of a region (``smartspec recommend activities``):
-        every activity it is not specialised in, with rca, density, complexity, cog, quadrant
-        (Balland et al. 2018; split at the medians unless cut-offs are given), score and rank;
-        ``top`` rows (0: all). ``attrs``: region, year, classification, complexity.
+        every activity it is not specialised in, with rca, density, distance, complexity, cog,
+        quadrant (Balland et al. 2018), score and rank by ``strategy`` (``quadrant`` or an
+        Atlas preset: ``low-hanging``, ``balanced``, ``long-jumps``), decile ratings and market
+        context (world_value, market_growth, region_value, world_share); ``top`` rows (0: all).
+        ``attrs``: region, year, classification, complexity, strategy, weights, approach (the
+        region's strategic approach) and header (the command's header lines).
         """
-        from .algorithms.opportunities import opportunity_table
-        from .workflows.space import load_space
+        from .workflows.opportunities import region_opportunities
 
         def run(store: Store) -> pd.DataFrame:
-            space = load_space(store, activity=activity.capitalize(),
-                               classification=classification, year=year)
-            when = space.year_or_latest(year)
-            code = space.region(region, when)
-            space.specialisations(code, when)  # a region without any has nothing to relate to
-            res = space.measures()
-            table = opportunity_table(res["density"], res["activities"], complexity=complexity,
-                                      specialisation=res["specialisation"], region=code,
-                                      year=when, x_cut=density_cut, y_cut=complexity_cut)
-            if quadrant:
-                table = table[table["quadrant"] == quadrant]
-            if top:
-                table = table.head(top)
-            table = table.copy()
-            table["quadrant"] = table["quadrant"].astype(str)
-            for col, digits in (("rca", 3), ("density", 4), ("complexity", 4), ("cog", 4),
-                                ("score", 3)):
-                table[col] = table[col].round(digits)
-            table = space.with_names(table, "activity")
-            table.attrs = {"region": code, "year": when, "classification": space.classification,
-                           "complexity": complexity}
+            found = region_opportunities(
+                store, region, year=year, top=top, strategy=strategy,
+                fixed_weights=fixed_weights, activity=activity, complexity=complexity,
+                quadrant=quadrant, density_cut=density_cut, complexity_cut=complexity_cut,
+                classification=classification)
+            table = found.table
+            table.attrs = {**table.attrs, "approach": found.approach, "header": found.header()}
             return table
 
         return self._call(run)

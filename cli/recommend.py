@@ -6,11 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..algorithms._validation import ValidationError
 from ..algorithms.opportunities import COMPLEXITY_MEASURES, QUADRANT_STRATEGY, QUADRANTS
-from ..workflows.opportunities import STRATEGY_CHOICES, activity_opportunities
-from ._common import emit, fail, format_option, output_option, store_from
-from ._space import ACTIVITY_CHOICE, activity_label, classification_option, load_space
+from ..workflows.opportunities import STRATEGY_CHOICES, region_opportunities
+from ._common import emit, format_option, output_option, store_from
+from ._space import ACTIVITY_CHOICE, classification_option
 
 __all__ = ["recommend"]
 
@@ -93,22 +92,13 @@ def activities(
       smartspec recommend activities --region Germany --quadrant "low risk, high gain" \\
           --format csv --output deu.csv
     """
-    label = activity_label(activity)
     with store_from(ctx) as store:
-        space = load_space(store, activity=label, classification=classification, year=year)
-    year = space.year_or_latest(year)
-    code = space.region(region, year)
-    space.specialisations(code, year)  # a region without any has nothing to relate to
-    try:
-        found = activity_opportunities(space, code, year, complexity=complexity,
-                                       strategy=strategy, by_approach=not fixed_weights,
-                                       quadrant=quadrant, density_cut=density_cut,
-                                       complexity_cut=complexity_cut)
-    except ValidationError as exc:
-        fail(str(exc))
-    table = found.table.head(top) if top else found.table
-    table = table.round({"rca": 3, "density": 4, "distance": 4, "complexity": 4, "cog": 4,
-                         "score": 3, "market_growth": 4, "world_share": 4})
+        found = region_opportunities(
+            store, region, year=year, top=top, strategy=strategy, fixed_weights=fixed_weights,
+            activity=activity, complexity=complexity, quadrant=quadrant,
+            density_cut=density_cut, complexity_cut=complexity_cut,
+            classification=classification)
+    table = found.table
     if fmt == "table":
         click.echo(found.header())
         # whole units on screen (CSV and JSON keep the values as computed)

@@ -1,7 +1,7 @@
 """A region's diversification opportunities with market context and its strategic approach.
 
 :func:`activity_opportunities` takes one activity space read from the store (a
-:class:`smartspec.cli._space.Space`: the observed values of one classification, all its years,
+:class:`smartspec.workflows.space.Space`: the observed values of one classification, all its years,
 the stored names and the measures computed on them) and returns everything
 ``smartspec recommend activities`` and the region report show: the candidates ranked by a
 strategy (the smart specialisation quadrants or an Atlas preset), their decile ratings, the world
@@ -30,10 +30,11 @@ from ..algorithms.opportunities import (
     strategy_weights,
 )
 
-if TYPE_CHECKING:  # the space is read by the CLI helpers; only its attributes are used here
-    from ..cli._space import Space
+if TYPE_CHECKING:  # only the space's attributes are used here
+    from .space import Space
 
-__all__ = ["STRATEGY_CHOICES", "ActivityOpportunities", "activity_opportunities"]
+__all__ = ["STRATEGY_CHOICES", "ActivityOpportunities", "activity_opportunities",
+           "region_opportunities"]
 
 #: ``--strategy`` values: the smart specialisation quadrants, then the Atlas presets.
 STRATEGY_CHOICES = (QUADRANT_STRATEGY, *STRATEGIES)
@@ -132,7 +133,7 @@ def activity_opportunities(
     Parameters
     ----------
     space : Space
-        One classification read from the store (``smartspec.cli._space.load_space``).
+        One classification read from the store (``smartspec.workflows.space.load_space``).
     region : str
         The region's stored code.
     year : int, optional
@@ -193,3 +194,53 @@ def activity_opportunities(
         label=space.label, weights=weights, approach=approach, approaches=approaches,
         table=table.reset_index(drop=True),
     )
+
+
+#: Decimals of the columns a person reads (``recommend activities`` and the Python API).
+DIGITS = {"rca": 3, "density": 4, "distance": 4, "complexity": 4, "cog": 4, "score": 3,
+          "market_growth": 4, "world_share": 4}
+
+
+def region_opportunities(
+    store,
+    region: str,
+    *,
+    year: int | None = None,
+    top: int = 20,
+    strategy: str = QUADRANT_STRATEGY,
+    fixed_weights: bool = False,
+    activity: str = "product",
+    complexity: str = "pci",
+    quadrant: str | None = None,
+    density_cut: float | None = None,
+    complexity_cut: float | None = None,
+    classification: str | None = None,
+) -> ActivityOpportunities:
+    """``smartspec recommend activities`` on a store: read the space, rank, round.
+
+    ``region`` is a code (DEU, de, UK, EL) or a name; ``top`` rows are kept (0: all), rounded
+    as printed. The result's ``table.attrs`` carry region, year, classification, complexity,
+    strategy and weights; :meth:`ActivityOpportunities.header` is the command's header.
+    """
+    from ..algorithms._validation import ValidationError as _Invalid
+    from ._base import WorkflowError
+    from .space import activity_label, load_space
+
+    label = activity_label(activity)
+    space = load_space(store, activity=label, classification=classification, year=year)
+    when = space.year_or_latest(year)
+    code = space.region(region, when)
+    space.specialisations(code, when)  # a region without any has nothing to relate to
+    try:
+        found = activity_opportunities(space, code, when, complexity=complexity,
+                                       strategy=strategy, by_approach=not fixed_weights,
+                                       quadrant=quadrant, density_cut=density_cut,
+                                       complexity_cut=complexity_cut)
+    except _Invalid as exc:
+        raise WorkflowError(str(exc)) from None
+    table = found.table.head(top) if top else found.table
+    table = table.round({k: v for k, v in DIGITS.items() if k in table})
+    table.attrs = {"region": code, "year": when, "classification": space.classification,
+                   "complexity": complexity, "strategy": strategy, "weights": found.weights}
+    found.table = table
+    return found
