@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..graph_models.bulk import first_load
 from ..loaders import trade as trade_loader
 from ..loaders._io import LoaderError
 from ._common import fail, progress_bar, sep_option, store_from
@@ -93,6 +94,12 @@ def load() -> None:
     show_default=True,
     help="Text encoding of FILE (UTF-8 falls back to Windows-1252 when the bytes are not UTF-8).",
 )
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="First load into the empty database of the local Neo4j server (smartspec db start): "
+    "CSV files imported offline by neo4j-admin, the server stopped and started again.",
+)
 @sep_option()
 @click.pass_context
 def load_trade(
@@ -115,6 +122,7 @@ def load_trade(
     duplicates: str,
     missing: str,
     encoding: str,
+    bulk: bool,
     sep: str | None,
 ) -> None:
     """Load export values into (:Region)-[:EXPORTS {year, value}]->(:Product).
@@ -139,6 +147,8 @@ def load_trade(
       smartspec load trade BACI_HS92_Y2017_V202401.csv --layout baci
       smartspec load trade TradeData.csv --layout comtrade --convert-to HS92 --level 4
     """
+    kind = (ctx.find_root().obj or {}).get("store")
+    bulk_store = first_load(kind=kind, say=click.echo) if bulk else None  # refused before reading
     try:
         with progress_bar(f"reading {file.name}") as advance:
             table = trade_loader.read_trade(
@@ -164,7 +174,7 @@ def load_trade(
             )
     except LoaderError as exc:
         fail(str(exc))
-    with store_from(ctx) as store:
+    with bulk_store or store_from(ctx) as store:
         with progress_bar("writing exports", total=len(table.data)) as advance:
             try:
                 written = trade_loader.write_trade(

@@ -38,7 +38,6 @@ SMARTSPEC_IMPORT_THREADS
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import re
@@ -638,9 +637,9 @@ def run_import(home: Path, files: ImportFiles, database: str = "neo4j") -> float
             raise BulkError(f"cannot run the Neo4j importer: {exc}") from exc
     seconds = time.perf_counter() - began
     if rc != 0:
-        tail = log.read_text(errors="replace").splitlines()[-15:]
-        raise BulkError(f"neo4j-admin database import failed (exit code {rc}); last lines of "
-                        f"{log}:\n" + "\n".join(tail))
+        tail = [t for t in log.read_text(errors="replace").splitlines() if t.strip()][-8:]
+        raise BulkError(f"neo4j-admin database import failed (exit code {rc}; its output is in "
+                        f"{log}): " + " | ".join(t.strip() for t in tail))
     return seconds
 
 
@@ -724,21 +723,22 @@ def check_target(uri: str, home: Path, database: str | None) -> neo4j_server.Ser
     return info
 
 
-@contextlib.contextmanager
 def first_load(
     uri: str | None = None,
     home: Path | str | None = None,
     database: str | None = None,
     say: Callable[[str], None] | None = None,
-) -> Iterator[BulkRecorder]:
+    kind: str | None = None,
+) -> BulkRecorder:
     """A store for a bulk first load into the local server's empty database.
 
-    Checks the target first (:func:`check_target`), yields a :class:`BulkRecorder` for the
-    load to write to; when the block ends without an error, writes the import files (into a
-    folder under the server home), stops the server, imports, starts it again on its port and
-    creates the schema, then says :meth:`BulkReport.summary` through ``say``. If the import
-    fails the database is emptied again and the server started, so that nothing half-imported
-    stays.
+    Checks the target at once (:func:`check_target`, so that a load is refused before it reads
+    its files) and returns a :class:`BulkRecorder` for the load to write to. Used as a context
+    manager (``with first_load() as store:``): when the block ends without an error, it writes
+    the import files (into a folder under the server home), stops the server, imports, starts
+    it again on its port and creates the schema, then says :meth:`BulkReport.summary` through
+    ``say``. If the import fails, the database is emptied again and the server started, so that
+    nothing half-imported stays.
 
     Parameters
     ----------
@@ -750,7 +750,13 @@ def first_load(
         Default ``NEO4J_DATABASE``; only ``neo4j`` (the local server's database) is accepted.
     say : callable, optional
         Receives one line reporting the import.
+    kind : str, optional
+        The store asked for (``--store``): ``embedded`` is refused (its first loads of a type
+        are bulk loads already).
     """
+    if kind == "embedded":
+        raise BulkError("--bulk loads into Neo4j; the embedded store loads the first load of a "
+                        "relationship type in bulk by itself (leave out --bulk or --store)")
     from .neo4j_store import DEFAULT_URI
 
     uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
@@ -765,9 +771,7 @@ def first_load(
         if say is not None:
             say(recorder.report.summary())
 
-    recorder = BulkRecorder(info.uri, on_commit=do_import)
-    with recorder:
-        yield recorder
+    return BulkRecorder(info.uri, on_commit=do_import)
 
 
 def _import(recorder: BulkRecorder, info: neo4j_server.ServerInfo, database: str,
