@@ -589,16 +589,11 @@ def import_command(
     ``<home>/data/databases/<database>``, where the embedded server keeps it) and
     ``NEO4J_CONF`` to a folder holding an empty ``neo4j.conf``.
     """
-    target = build_dir / "target"
-    classpath = os.pathsep.join([str(target / "classes"), str(target / "lib" / "*")])
     heap = _size_option("SMARTSPEC_IMPORT_HEAP", "1g")
     cmd = [
         shutil.which("java") or "java", f"-Xmx{heap}", "-XX:+UseG1GC",
-        "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--enable-native-access=ALL-UNNAMED",
-        "-cp", classpath, ADMIN_CLASS, "database", "import", "full",
+        *neo4j_server.JDK_ACCESS_OPTIONS,
+        "-cp", neo4j_server.classpath(build_dir), ADMIN_CLASS, "database", "import", "full",
         "--overwrite-destination=true",
         f"--max-off-heap-memory={_size_option('SMARTSPEC_IMPORT_MEMORY', '2g')}",
         *files.arguments(),

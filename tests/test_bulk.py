@@ -150,6 +150,40 @@ def test_the_plain_form_of_relationship_files_matches_the_quoted_one(tmp_path):
     ]
 
 
+def test_a_patents_load_records_the_keys_the_stores_make(embedded_store, tmp_path):
+    """Other loads fit too: patents with their IPC hierarchy and a knowledge space (PROXIMITY,
+    keyed by year and the text ``method``: the quoted form of the files)."""
+    from smartspec.loaders.patents import read_patents, write_knowledge_space, write_patents
+
+    f = tmp_path / "p.csv"
+    f.write_text("region,technology,year,count\nDE1,H01L,2000,2\nDE1,G06F,2000,1.5\n"
+                 "FR1,H01L,2001,3\n")
+    table = read_patents(f)
+    space = pd.DataFrame({"activity_a": ["H01L"], "activity_b": ["G06F"], "year": [2000],
+                          "cooccurrences": [1.0], "proximity": [0.5]})
+    rec = BulkRecorder()
+    with rec:
+        for store in (embedded_store, rec):
+            assert write_patents(store, table, region_level="nuts2")["hierarchy_nodes"] == 6
+            write_knowledge_space(store, space)
+        files = write_import_files(rec, tmp_path / "import")
+    for rel_type in ("PATENTS", "PROXIMITY"):
+        stored = embedded_store.run(f"MATCH (a)-[r:{rel_type}]->(b) "
+                                    "RETURN a.code AS a, b.code AS b, r.key AS key")
+        (path,) = [p for t, p in files.relationships if t == rel_type]
+        rows = _read_csv(path)
+        assert rows[0][:3] == [":START_ID(Region)" if rel_type == "PATENTS" else
+                               ":START_ID(Technology)", ":END_ID(Technology)", "key"]
+        assert sorted(map(tuple, (r[:3] for r in rows[1:]))) == sorted(
+            map(tuple, stored.values.tolist()))
+    assert _read_csv(tmp_path / "import" / "PROXIMITY-Technology-Technology.csv")[1] == [
+        "G06F", "H01L", "Technology:G06F|Technology:H01L|2000|cooccurrence:association", "2000",
+        "cooccurrence:association", "0.5", "1.0"]
+    counts = embedded_store.counts().set_index("name")["count"].to_dict()
+    assert files.node_count == counts["Region"] + counts["Technology"]
+    assert files.relationship_count == counts["PART_OF"] + counts["PATENTS"] + counts["PROXIMITY"]
+
+
 def test_import_command_runs_the_admin_tool_from_the_launcher(tmp_path, monkeypatch):
     monkeypatch.setenv("SMARTSPEC_IMPORT_MEMORY", "512m")
     files = bulk.ImportFiles(tmp_path, nodes=[("Region", tmp_path / "Region.csv")])
@@ -283,6 +317,27 @@ def test_bulk_first_load_gives_the_graph_of_the_merge_path(
 def test_bulk_refuses_a_database_name_the_local_server_does_not_have(bulk_server):
     with pytest.raises(BulkError, match="database 'neo4j' of the local server, not 'trade'"):
         bulk.first_load(uri=bulk_server.uri, home=bulk_server.home, database="trade")
+
+
+@pytest.mark.neo4j
+def test_a_failed_import_leaves_the_database_empty_and_the_server_running(
+    bulk_server, monkeypatch
+):
+    with _bulk_store(bulk_server) as store:
+        store.run("MATCH (n) DETACH DELETE n", write=True)
+    files_of = bulk.ImportFiles.arguments
+    missing = bulk_server.home / "no-such-file.csv"
+    monkeypatch.setattr(bulk.ImportFiles, "arguments",
+                        lambda self: [*files_of(self), f"--relationships=EXPORTS={missing}"])
+    store = bulk.first_load(uri=bulk_server.uri, home=bulk_server.home)
+    with pytest.raises(BulkError, match=r"neo4j-admin database import failed \(exit code"):
+        with store:
+            store.upsert_nodes("Region", pd.DataFrame({"code": ["DEU"]}))
+    info = neo4j_server.status(bulk_server.home)
+    assert info is not None and info.port == bulk_server.port
+    with _bulk_store(bulk_server) as store:
+        assert store.run("MATCH (n) RETURN count(n) AS n")["n"].iloc[0] == 0
+        store.upsert_nodes("Region", pd.DataFrame({"code": ["DEU"]}))  # a working database
 
 
 # -- clusters and Aura: routing, read sessions, TLS -------------------------------------------
