@@ -59,7 +59,10 @@ def make_baci(path: Path, rows: int, years: list[int], seed: int = 0) -> None:
     characters as in CEPII's files.
     """
     rng = np.random.default_rng(seed)
-    countries = np.array(sorted(set(numeric_country_codes())), dtype=object)[:230]
+    # one numeric code per country (the built-in table also maps former codes, 280 -> DEU)
+    by_country = {a3: code for code, a3 in sorted(numeric_country_codes().items(),
+                                                  key=lambda kv: int(kv[0]))}
+    countries = np.array(sorted(by_country.values(), key=int), dtype=object)[:230]
     products = _product_table("HS92")
     hs6 = products.loc[products["code"].str.len() == 6, "code"].to_numpy(dtype=object)
     size = rng.lognormal(0, 1.5, len(countries))
