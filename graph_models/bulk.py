@@ -711,9 +711,10 @@ def check_target(uri: str, home: Path, database: str | None) -> neo4j_server.Ser
         running = neo4j_server.status(home) if _is_local(uri) else None
         if _is_local(uri) and running is None:
             raise BulkError(
-                f"--bulk imports into the local server of `smartspec db start` (data in {home}), "
-                f"which is not running; start it (`smartspec db start`) and set NEO4J_URI to "
-                "its URI, then load again"
+                f"--bulk imports into the local server of `smartspec db start` with its data in "
+                f"{home}, which is not running on {uri}; start it (`smartspec db start`) and set "
+                "NEO4J_URI to its URI (for a server started with --home, set SMARTSPEC_HOME to "
+                "the folder above that home), then load again"
             )
         raise BulkError(
             f"--bulk imports offline into the local server of `smartspec db start` (it stops "

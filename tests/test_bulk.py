@@ -202,7 +202,7 @@ def test_bulk_refuses_the_embedded_store_a_remote_server_and_a_stopped_one(tmp_p
     with pytest.raises(BulkError, match=r"neo4j\+s://db.example.org:7687 is not that server.*"
                                         r"load without --bulk"):
         bulk.first_load(uri="neo4j+s://db.example.org:7687", home=tmp_path)
-    with pytest.raises(BulkError, match="which is not running; start it"):
+    with pytest.raises(BulkError, match="which is not running on bolt://127.0.0.1:.*; start it"):
         bulk.first_load(uri=f"bolt://127.0.0.1:{_free_port()}", home=tmp_path / "neo4j")
 
 
