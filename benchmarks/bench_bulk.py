@@ -6,6 +6,7 @@ Run from the repository root::
     python benchmarks/bench_bulk.py --rows 2000000   # smaller
     python benchmarks/bench_bulk.py --years 5        # 5 years of 9 M rows each: a panel
     python benchmarks/bench_bulk.py --cli            # also time the whole CLI command
+    python benchmarks/bench_bulk.py --file BACI_HS92_Y2021_V202301.csv   # a file of your own
 
 The data are made in BACI's layout (``t,i,j,k,v,q``: year, exporter and importer as numeric
 country codes, HS92 6-digit product, value in thousands of USD and quantity, padded with spaces
@@ -97,12 +98,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=9_000_000, help="bilateral rows per year")
     parser.add_argument("--years", type=int, default=1, help="years in the file (a panel)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--file", type=Path,
+                        help="a BACI file to load instead (e.g. the one benchmarks/bench_baci.py "
+                        "makes)")
     parser.add_argument("--cli", action="store_true",
                         help="also run `smartspec load trade --bulk` as a whole command")
     args = parser.parse_args()
 
     years = list(range(2021 - args.years + 1, 2022))
-    path = args.cache / f"BACI_HS92_Y{years[-1]}_bench_{args.rows}x{args.years}.csv"
+    path = args.file or args.cache / f"BACI_HS92_Y{years[-1]}_bench_{args.rows}x{args.years}.csv"
     if not path.exists():
         began = time.perf_counter()
         make_baci(path, args.rows, years)
@@ -114,8 +118,8 @@ def main() -> None:
     began = time.perf_counter()
     table = read_trade(path, layout="baci", level=6)
     read_s = time.perf_counter() - began
-    print(f"read: {len(table.data):,} exports (exporter x HS6 x year) from "
-          f"{args.rows * args.years:,} rows in {read_s:.1f} s (peak {_peak_mb():,.0f} MB so far)")
+    print(f"read: {len(table.data):,} exports (exporter x HS6 x year) from {path.name} in "
+          f"{read_s:.1f} s (peak {_peak_mb():,.0f} MB so far)")
 
     home = Path(tempfile.mkdtemp(prefix="bench-bulk-", dir=args.cache)) / "neo4j"
     info = neo4j_server.start(port=_free_port(), home=home, timeout=600)
