@@ -380,8 +380,10 @@ class ImportFiles:
 
 
 def _csv_type(values: pd.Series, declared: str | None) -> str:
-    """Import type of a column from the values the driver would send (Python types); the
-    declared schema type when no value tells, text for mixed columns of text."""
+    """Import type of a column: that of the values the driver would send (a whole number a
+    ``long``, a decimal one a ``double``, as the MERGE path stores them), the declared schema
+    type when the column has no value; a column mixing types is refused (one CSV column has
+    one type)."""
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return "boolean"
