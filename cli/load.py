@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..graph_models.bulk import first_load
 from ..loaders import trade as trade_loader
 from ..loaders._io import LoaderError
 from ..workflows import load as load_workflow
@@ -94,6 +95,12 @@ def load() -> None:
     show_default=True,
     help="Text encoding of FILE (UTF-8 falls back to Windows-1252 when the bytes are not UTF-8).",
 )
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="First load into the empty database of the local Neo4j server (smartspec db start): "
+    "CSV files imported offline by neo4j-admin, the server stopped and started again.",
+)
 @sep_option()
 @click.pass_context
 def load_trade(
@@ -116,6 +123,7 @@ def load_trade(
     duplicates: str,
     missing: str,
     encoding: str,
+    bulk: bool,
     sep: str | None,
 ) -> None:
     """Load export values into (:Region)-[:EXPORTS {year, value}]->(:Product).
@@ -140,6 +148,8 @@ def load_trade(
       smartspec load trade BACI_HS92_Y2017_V202401.csv --layout baci
       smartspec load trade TradeData.csv --layout comtrade --convert-to HS92 --level 4
     """
+    kind = (ctx.find_root().obj or {}).get("store")
+    bulk_store = first_load(kind=kind, say=click.echo) if bulk else None  # refused before reading
     try:
         table = load_workflow.read_trade(
             file, layout=layout, region_col=region_col, product_col=product_col,
@@ -149,7 +159,7 @@ def load_trade(
             concordance_file=concordance_file, flow=flow)
     except LoaderError as exc:
         fail(str(exc))
-    with store_from(ctx) as store:
+    with bulk_store or store_from(ctx) as store:
         try:
             done = load_workflow.write_trade(store, table, region_level=region_level)
         except LoaderError as exc:

@@ -388,26 +388,37 @@ def _heap_options() -> list[str]:
     return [f"-Xms{xms}", f"-Xmx{heap}"]
 
 
+#: As in Neo4j's own neo4j.conf: lets the page cache and the transaction-log native accessor
+#: reach JDK internals (otherwise debug.log fills with fallback warnings). The server and the
+#: offline importer (:mod:`smartspec.graph_models.bulk`) both run with them.
+JDK_ACCESS_OPTIONS = (
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+)
+
+
+def classpath(build_dir: Path) -> str:
+    """The Java class path of a launcher build: its classes and every jar of Neo4j and APOC
+    (which include ``neo4j-admin``'s ``org.neo4j.cli.AdminTool`` and the import tool)."""
+    target = build_dir / "target"
+    return os.pathsep.join([str(target / "classes"), str(target / "lib" / "*")])
+
+
 def _java_command(build_dir: Path, port: int, home: Path) -> list[str]:
     """The launcher's command line; it reads the password from ``<home>/password``."""
-    target = build_dir / "target"
-    classpath = os.pathsep.join([str(target / "classes"), str(target / "lib" / "*")])
     return [
         _require_tool("java", "run the embedded Neo4j server"),
         *_heap_options(),
         "-XX:+UseG1GC",
         "-XX:+ExitOnOutOfMemoryError",
         "-XX:-OmitStackTraceInFastThrow",
-        # As in Neo4j's own neo4j.conf: lets the page cache and the transaction-log native
-        # accessor reach JDK internals (otherwise debug.log fills with fallback warnings).
-        "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--enable-native-access=ALL-UNNAMED",
+        *JDK_ACCESS_OPTIONS,
         "-Dio.netty.tryReflectionSetAccessible=true",
         "-Djdk.nio.maxCachedBufferSize=1024",
         "-cp",
-        classpath,
+        classpath(build_dir),
         MAIN_CLASS,
         "--port",
         str(port),

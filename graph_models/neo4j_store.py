@@ -14,6 +14,22 @@ transactions, administers the DBMS, loads a CSV file nor calls a procedure that 
 text or touches files; it then runs in a read transaction. A statement runs with a timeout
 (:attr:`Neo4jStore.query_timeout`), and Ctrl-C terminates it on the server.
 
+Clusters and Aura
+-----------------
+The store of record scales out as Neo4j does; the connection settings are the driver's own.
+``NEO4J_URI`` takes the schemes ``bolt://`` (one server), ``neo4j://`` (routing: the driver
+asks the cluster for its routing table and sends writes to the database's leader and reads to
+its secondaries / read replicas), and their TLS forms ``bolt+s://`` / ``neo4j+s://`` (TLS,
+certificate checked against the system's CAs: Aura is ``neo4j+s://<id>.databases.neo4j.io``)
+and ``bolt+ssc://`` / ``neo4j+ssc://`` (TLS with a self-signed certificate accepted).
+``NEO4J_DATABASE`` names the database (on a cluster, naming it saves the driver a round trip
+to resolve the user's home database). Read-only statements (:meth:`Neo4jStore.run` without
+``write``, and so the whole query library) run in sessions with ``default_access_mode=READ``,
+which a routing driver sends to read servers; writes go to the leader. All sessions share one
+bookmark manager, so a read after a load sees what the load wrote, on any cluster member
+(causal consistency). A TLS URI to a server without TLS, or with a certificate the client
+does not trust, is reported as such (:func:`tls_problem`).
+
 Relationship upserts are written by several sessions in parallel (``SMARTSPEC_NEO4J_WRITERS``,
 default: the number of CPUs, at most 4), in rounds of blocks that share no endpoint node
 (:func:`smartspec.graph_models.store.disjoint_rounds`), so the writers never wait for each
@@ -66,7 +82,7 @@ READ_RECORD = 2_000
 RETRY_DELAY = 0.05
 RETRY_SECONDS = 30.0
 
-__all__ = ["Neo4jStore", "DEFAULT_URI", "LockLost", "default_writers"]
+__all__ = ["Neo4jStore", "DEFAULT_URI", "LockLost", "default_writers", "tls_problem"]
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +172,14 @@ class Neo4jStore(Store):
                 connection_timeout=10,
                 notifications_min_severity="OFF",
             )
+            # one bookmark manager for every session: on a cluster, a read session (served by
+            # a secondary) waits until it has seen the writes of this store's earlier sessions
+            self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
             self._driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:
             self.close()
-            raise StoreError(f"Neo4j is unreachable at {self.uri}: {_first_line(exc)}") from exc
+            why = tls_problem(self.uri) or _first_line(exc)
+            raise StoreError(f"Neo4j is unreachable at {self.uri}: {why}") from exc
         except AuthError as exc:
             self.close()
             raise StoreError(
@@ -195,8 +215,11 @@ class Neo4jStore(Store):
             raise StoreError(f"{exc.code}: {exc.message}") from exc
 
     def _session(self, write: bool):
+        """A session routed as a write (to the leader) or a read (to a read server, on a
+        cluster), sharing the store's bookmarks."""
         mode = self._neo4j.WRITE_ACCESS if write else self._neo4j.READ_ACCESS
-        return self._driver.session(database=self.database, default_access_mode=mode)
+        return self._driver.session(database=self.database, default_access_mode=mode,
+                                    bookmark_manager=self._bookmarks)
 
     def run(
         self,
@@ -713,6 +736,47 @@ def _retried(
         sleep(pause)
         waited += pause
         delay = min(2 * delay, 5.0)
+
+
+def tls_problem(uri: str, timeout: float = 3.0) -> str | None:
+    """Why a TLS URI (``+s``, ``+ssc``) cannot reach its server over TLS, or None.
+
+    The server is asked for a TLS handshake directly: a server without TLS (such as the local
+    one of ``smartspec db start``) ends it, and a ``+s`` URI to a server whose certificate is
+    not trusted (self-signed) fails verification. None for other schemes, for a handshake that
+    works, and when the host cannot be reached at all (the driver's message says that).
+
+    >>> tls_problem("bolt://127.0.0.1:7687") is None
+    True
+    """
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(uri.strip())
+    scheme = parts.scheme.lower()
+    if not scheme.endswith(("+s", "+ssc")) or not parts.hostname:
+        return None
+    host, port = parts.hostname, parts.port or 7687
+    plain = scheme.split("+")[0] + "://"
+    try:
+        raw = socket.create_connection((host, port), timeout=timeout)
+    except OSError:
+        return None
+    context = ssl.create_default_context()
+    if scheme.endswith("+ssc"):
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    try:
+        with raw, context.wrap_socket(raw, server_hostname=host):
+            return None
+    except ssl.SSLCertVerificationError as exc:
+        return (f"the certificate of {host}:{port} is not trusted ({exc.verify_message}); for a "
+                f"self-signed certificate use {scheme.replace('+s', '+ssc')}://, else install "
+                "the CA that signed it")
+    except (ssl.SSLError, ConnectionError, OSError) as exc:
+        return (f"the server at {host}:{port} does not speak TLS, which {scheme}:// asks for "
+                f"(handshake: {type(exc).__name__}); use {plain} for a server without TLS (as "
+                "the local server of `smartspec db start`), or turn TLS on for Bolt at the server")
 
 
 def default_writers() -> int:
