@@ -148,7 +148,7 @@ def to_base64_png(fig, dpi: int = 110) -> str:
 
 
 def _layout(edges: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """The seeded layout of the report's charts (:func:`smartspec.cli.charts.space_layout`):
+    """The seeded layout of the report's charts (:func:`smartspec.reports.charts.space_layout`):
     the same picture in every run on the same edges."""
     from .charts import _seeded_layout
 

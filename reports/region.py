@@ -1,16 +1,15 @@
-"""``smartspec report``: one self-contained HTML report on a region's smart specialisation."""
+"""The region report (``smartspec report --region``): one self-contained HTML page on a region's
+smart specialisation, built from the activity spaces and names
+:func:`smartspec.workflows.report.read_region_report` reads."""
 
 from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import click
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import __version__
@@ -23,18 +22,15 @@ from ..algorithms.opportunities import (
     strategic_approaches,
 )
 from ..algorithms.opportunities import pathways as k_paths
-from ..graph_models import schema
-from ..graph_models.results import read_names
-from ..graph_models.store import Store
-from ..loaders.countries import country_table, to_alpha3
 from ..workflows.opportunities import activity_opportunities
-from . import charts, figures
-from ._common import fail, store_from
-from ._segment_section import segment_section
-from ._space import ACTIVITY_CHOICE, Space, activity_label, load_spaces
+from ..workflows.report import ReportNames, read_report_names
+from . import charts, figures, markup
+from .segments import segment_section
 
-__all__ = ["report", "build_report", "ReportNames", "read_report_names", "QUANTITIES",
-           "STRATEGY_LABELS"]
+if TYPE_CHECKING:
+    from ..cli._space import Space
+
+__all__ = ["build_report", "opportunity_data", "QUANTITIES", "STRATEGY_LABELS", "CSS"]
 
 #: What the observed value of each activity label is, as the report words it: the quantity,
 #: the key-figures row with its unit, and what "the region has the activity" means.
@@ -59,100 +55,8 @@ STRATEGY_LABELS: dict[str, str] = {
 }
 
 
-@dataclass
-class ReportNames:
-    """Names the report shows next to codes: regions, activities (full) and activities (short,
-    for figure labels; the classification's short name where it has one, else the name)."""
-
-    regions: dict[str, str] = field(default_factory=dict)
-    activities: dict[str, str] = field(default_factory=dict)
-    short: dict[str, str] = field(default_factory=dict)
-    #: by classification: names of the one-character sectors where the graph holds them as
-    #: nodes of the hierarchy (SITC sections, IPC/CPC sections), e.g. ``{"SITC2": {"7": ...}}``
-    sectors: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def region(self, code: str) -> str:
-        """``Name (CODE)``, or the code alone when it has no name."""
-        name = self.regions.get(code)
-        return f"{name} ({code})" if name else str(code)
-
-    def activity(self, code: str, width: int = 70) -> str:
-        """The activity's name shortened to ``width`` characters ('' when it has none)."""
-        name = self.activities.get(code, "")
-        return name if len(name) <= width else name[: width - 1].rstrip() + "…"
-
-
-def _country_names(codes: list[str]) -> dict[str, str]:
-    """ISO 3166 names of the codes that are countries (alpha-2, alpha-3, UK/EL)."""
-    a3 = to_alpha3(codes)
-    table = country_table()
-    name_of = dict(zip(table["alpha3"], table["name"], strict=True))
-    names = a3.map(name_of)
-    return {c: n for c, n in zip(codes, names, strict=True) if isinstance(n, str)}
-
-
-def _short_names(store: Store, label: str, codes: list[str]) -> dict[str, str]:
-    """``short_name`` of ``label`` nodes by key, where the node has one."""
-    key = schema.quote(schema.node(label).key)
-    table = store.run(f"MATCH (n:{schema.quote(label)}) WHERE n.{key} IN $codes AND "
-                      f"n.short_name IS NOT NULL RETURN n.{key} AS key, n.short_name AS name",
-                      {"codes": codes})
-    if table.empty:
-        return {}
-    return {str(k): str(v) for k, v in zip(table["key"], table["name"], strict=True)
-            if str(v).strip()}
-
-
-def _real_names(names: pd.Series, label: str) -> dict[str, str]:
-    """The names that are names: not empty, and not the embedded store's stand-in title
-    ``<Label>_<id>`` that kglite returns as ``n.name`` for a node stored without a name."""
-    if names.empty:
-        return {}
-    text = names.astype(str).str.strip()
-    keep = names.notna() & (text != "") & ~text.str.fullmatch(rf"{label}_\d+")
-    return dict(zip(names.index[keep], text[keep], strict=True))
-
-
-def read_report_names(store: Store | None, spaces: list[Space], label: str) -> ReportNames:
-    """Names of the regions and activities of ``spaces``: from the graph (``name``,
-    ``short_name``), and ISO 3166 names for country codes the graph does not name."""
-    regions = sorted({str(r) for s in spaces for r in pd.unique(s.data["region"])})
-    acts = sorted({str(a) for s in spaces for a in pd.unique(s.data["activity"])})
-    out = ReportNames(regions=_country_names(regions))
-    if store is not None:
-        out.regions.update(_real_names(read_names(store, "Region", regions), "Region"))
-        out.activities = _real_names(read_names(store, label, acts), label)
-        out.short = {**out.activities, **_short_names(store, label, acts)}
-        for space in spaces:
-            out.sectors[space.classification or label] = _sector_names(store, space)
-    return out
-
-
-def _sector_names(store: Store, space: Space) -> dict[str, str]:
-    """Graph names of a space's one-character sectors, for SITC (sections) and technologies
-    (IPC/CPC sections) only: elsewhere the first digit is no level of the hierarchy (an HS
-    node ``1`` is an Atlas sector, NACE's first digit no section)."""
-    cls = (space.classification or "").upper()
-    if not (cls.startswith("SITC") or space.label == "Technology"):
-        return {}
-    sectors = figures.sector_of(pd.Series(pd.unique(space.data["activity"]))).unique().tolist()
-    codes = [space.prefix + sec for sec in sectors]
-    full = _real_names(read_names(store, space.label, codes), space.label)
-    named = {**full, **_short_names(store, space.label, codes)}
-    return {code[len(space.prefix):]: name for code, name in named.items()}
-
-
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em auto;
-max-width:1100px;color:#222;line-height:1.45;padding:0 1em}
-h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #08519c;padding-bottom:.2em;
-margin-top:2em}h3{margin-top:1.6em}
-table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
-th,td{border:1px solid #ddd;padding:3px 7px;text-align:left}th{background:#f0f4fa}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-img{max-width:100%;height:auto;border:1px solid #eee}
-.note{color:#555;font-size:.9em}.svgbox{border:1px solid #eee}
-figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
+#: The region report's style: the shared one and its charts, controls and tables.
+CSS = markup.base_css(1100) + """h3{margin-top:1.6em}.svgbox{border:1px solid #eee}
 .tip{position:fixed;display:none;z-index:10;max-width:420px;background:#fff;border:1px solid
 #888;border-radius:3px;padding:5px 8px;font-size:12.5px;white-space:pre-line;pointer-events:none;
 box-shadow:0 2px 6px rgba(0,0,0,.2)}
@@ -170,27 +74,6 @@ vertical-align:-1px}
 .controls .lbl{font-weight:600;margin-right:.6em}.scroll{overflow-x:auto}
 table.opp{font-size:.8em}table.opp th{cursor:help}details{font-size:.85em;color:#555}
 """
-
-
-def _table_html(frame: pd.DataFrame, digits: int = 3, right: tuple[str, ...] = ()) -> str:
-    """A small table as HTML: numbers rounded and right-aligned (and the ``right`` columns of
-    formatted numbers), text (codes, names, routes) left-aligned, missing values empty, every
-    cell escaped."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    cols = []
-    for col in frame.columns:
-        values = frame[col]
-        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-        if pd.api.types.is_float_dtype(values):
-            values = values.round(digits)
-            text = values.map(lambda v: "" if pd.isna(v) else f"{v:.{digits}f}")
-        else:
-            text = values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
-                              else str(v))
-        css = "n" if numeric or col in right else "t"
-        cols.append([f"<td class='{css}'>{html.escape(v)}</td>" for v in text])
-    rows = "".join(f"<tr>{''.join(cells)}</tr>" for cells in zip(*cols, strict=True))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 class _Doc:
@@ -215,13 +98,10 @@ class _Doc:
         self.add(f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>")
 
     def figure(self, fig, name: str, caption: str) -> None:
-        data = figures.to_base64_png(fig)
-        if self.save_dir is not None:
-            self.saved += figures.save(fig, self.save_dir / name)
-        plt.close(fig)
+        uri = markup.png_uri(fig, self.save_dir, name, self.saved)
         self.images += 1
         self.add(f'<figure><img alt="{html.escape(caption)}" '
-                 f'src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}'
+                 f'src="{uri}"><figcaption>{html.escape(caption)}'
                  "</figcaption></figure>")
 
 
@@ -511,7 +391,7 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
     if len(mine_a):
         key.loc[len(key)] = ["strategic approach (Atlas)", str(mine_a["approach"].iloc[0])]
     doc.add(f"<h3>Key figures of {html.escape(who)}, {html.escape(cls)} {y}</h3>"
-            + _table_html(key, right=("value",)))
+            + markup.table_html(key, right=("value",)))
     _approach_part(doc, approaches, region, y, cls, sid, names)
     if not specialised:
         doc.add(f"<p class='note'>{html.escape(who)} has no specialisation (RCA >= 1) in {y}: "
@@ -559,7 +439,7 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
         doc.add("<h3>Related pathways</h3><p>Shortest route from a current specialisation to "
                 "each of the top low-risk, high-gain targets, through links with phi >= 0.3 "
                 "(<code>smartspec pathways</code> lists more):</p>"
-                + _table_html(pd.DataFrame(rows)))
+                + markup.table_html(pd.DataFrame(rows)))
     fig, _ = figures.spectrograph_plot(spec, res["activities"], region=region, year=y,
                                        names=names.short, quantity=words["quantity"],
                                        title=f"Spectrograph of {who}, {y}")
@@ -646,7 +526,7 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
         ["region", "year", "classification", "diversity", "eci", "fitness", "coi"]]
     tab = tab.sort_values(["region", "year"])
     tab.insert(1, "name", tab["region"].map(names.regions).fillna(""))
-    doc.add(_table_html(tab))
+    doc.add(markup.table_html(tab))
     doc.add("<h2>Sources and methods</h2><p class='note'>Data: the "
             f"{html.escape(label.lower())} data in the store ({html.escape(source)}); totals "
             "are sums of the values as loaded, in the loaded file's own units. Names: the "
@@ -656,112 +536,6 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
             "(2018) smart specialisation framework; IPPR (2014) spectrograph. Sectors are the "
             "first character of the activity code (SITC sections; groups of HS chapters).</p>")
     body = "\n".join(doc.parts)
-    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>smartspec "
-            f"report: {html.escape(who)}</title><meta name='viewport' "
-            f"content='width=device-width, initial-scale=1'><style>{_CSS}</style></head>"
-            f"<body>{body}<script>{_script()}</script></body></html>")
+    page = markup.page(f"smartspec report: {who}", CSS, body, markup.script())
     return page, {"images": doc.images, "charts": doc.charts, "peers": peers, "years": years,
                   "saved": doc.saved}
-
-
-def _script() -> str:
-    """``report.js`` (shipped beside this module) to inline in a ``<script>`` element (which
-    only ``</script`` would end)."""
-    text = (resources.files("smartspec.cli") / "report.js").read_text(encoding="utf-8")
-    return text.replace("</script", "<\\/script")
-
-
-@click.command()
-@click.option("--region", help="Region code (e.g. KOR, UK), or a country name.")
-@click.option("--organisation", help="A partner report on this organisation instead (id or name).")
-@click.option("--cluster", help="A partner report on this cluster's members instead (id or name).")
-@click.option("--method", help="Partner ranking method of --organisation/--cluster [weighted].")
-@click.option("--peers", help="Comma-separated peer regions [4 closest in ECI].")
-@click.option("--year", type=int, help="Year of the snapshot sections [each classification's "
-              "latest].")
-@click.option("--top", type=int, default=15, show_default=True, help="Opportunities listed "
-              "(recommended partners: 20 unless given).")
-@click.option("--strategy", type=click.Choice(list(STRATEGY_LABELS)), default="balanced",
-              show_default=True, help="Order of the opportunity table as the page opens "
-              "(Atlas presets, or quadrant: Balland et al.); switchable in the browser.")
-@click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
-              help="Which activities: products, technologies, industries.")
-@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="Folder of the report.")
-@click.option("--save-figures", is_flag=True, help="Also write every figure as PNG and SVG "
-              "into OUTPUT/figures.")
-@click.option("--priorities", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="RIS3 priorities (region, priority, activity): their best segments.")
-@click.pass_context
-def report(ctx: click.Context, region: str | None, organisation: str | None,
-           cluster: str | None, method: str | None, peers: str | None, year: int | None,
-           top: int, strategy: str, activity: str, out_dir: Path,
-           save_figures: bool, priorities: Path | None) -> None:
-    """One self-contained HTML report on a region (figures embedded, readable offline).
-
-    For each classification in the store: key figures (the region's total, the total of all
-    regions and the region's share, in the activity's unit: exports (USD), patents (count) or
-    jobs; ECI, Fitness, diversity, COI, the Atlas's strategic approach), the strategic-approach
-    chart (COI against ECI of all regions), the product space (HS products on the Atlas's
-    layout and clusters; other classifications on a seeded layout) with the region's
-    specialisations, its exports by cluster (treemap), the growth opportunities (feasibility
-    scatter and a table with world market, growth and the region's share, ordered by a
-    strategy), the smart specialisation quadrants, related pathways, the spectrograph, the
-    matrix ordered by fitness and complexity, RCA by sector over time; then ECI, Fitness and
-    diversification over time for the region and its peers.
-
-    The page is interactive and needs no network (its script is inline): hover any mark for
-    its name, click clusters to filter, switch the strategy and the feasibility y axis.
-
-    Names stand next to codes everywhere: the graph's region and activity names (after
-    `load trade --classification HS92`), ISO 3166 names for countries the graph does not name;
-    figure labels use short names.
-
-    \b
-    Examples:
-      smartspec report --region KOR
-      smartspec report --region DEU --peers FRA,ITA,JPN --output reports --save-figures
-      smartspec report --organisation "Politecnico di Milano"   # partners: map, profile, list
-    """
-    if sum(bool(x) for x in (region, organisation, cluster)) != 1:
-        fail("give exactly one of --region, --organisation or --cluster")
-    if method and region:
-        fail("--method goes with --organisation or --cluster")
-    if organisation or cluster:
-        from .partner_report import run_partner_report
-
-        run_partner_report(ctx, organisation=organisation, cluster=cluster, method=method,
-                           top=top, out_dir=out_dir, save_figures=save_figures)
-        return
-    label = activity_label(activity)
-    with store_from(ctx) as store:
-        spaces = load_spaces(store, activity=label)
-        source = store.describe()
-        names = read_report_names(store, spaces, label)
-    code = next((s.region(region) for s in spaces
-                 if region.strip().upper() in set(s.data["region"])), None)
-    if code is None:
-        code = spaces[0].region(region)  # a country name, or a one-line error with suggestions
-    if year is not None and all(year not in s.years for s in spaces):
-        loaded = sorted({y for s in spaces for y in s.years})
-        fail(f"year {year} is not loaded; loaded years: {', '.join(map(str, loaded))}")
-    peer_list = None
-    if peers:
-        peer_list = []
-        for p in (x.strip() for x in peers.split(",") if x.strip()):
-            hits = [s for s in spaces if p.upper() in set(s.data["region"])]
-            peer_list.append((hits[0] if hits else spaces[0]).region(p))
-    save_dir = out_dir / "figures" if save_figures else None
-    page, info = build_report(spaces, code, peers=peer_list, year=year, top=top,
-                              save_dir=save_dir, source=source, names=names,
-                              strategy=strategy, priorities=priorities)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"smartspec_report_{code}.html"
-    path.write_text(page, encoding="utf-8")
-    click.echo(f"wrote {path} on {names.region(code)} ({len(page) / 1e6:.1f} MB, "
-               f"{info['charts']} interactive charts, {info['images']} figures; "
-               f"years {', '.join(f'{k} {v}' for k, v in info['years'].items())}; peers "
-               f"{', '.join(info['peers']) or 'none'})")
-    if info["saved"]:
-        click.echo(f"wrote {len(info['saved'])} PNG/SVG files to {save_dir}")
-

@@ -241,7 +241,7 @@ def _colours(pixels: np.ndarray, colours: list[str], tol: int = 18) -> dict[str,
 
 
 def test_kor_report_has_every_chart_and_none_is_blank(kor):
-    from smartspec.cli.charts import ATLAS_CLUSTER_COLOURS
+    from smartspec.reports.charts import ATLAS_CLUSTER_COLOURS
 
     rects = kor["probe"]["rects"]
     kinds = [r["kind"].split()[-1] if r["kind"] != "img" else "img" for r in rects]

@@ -1,0 +1,166 @@
+"""``smartspec report``: one self-contained HTML report on a region's smart specialisation, or on
+an organisation's or a cluster's partners (the pages: :mod:`smartspec.reports`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..algorithms import recommendation as rec
+from ..algorithms._validation import ValidationError
+from ..reports.partners import DEFAULT_TOP, build_partner_page, short_name
+from ..reports.region import STRATEGY_LABELS, build_report
+from ..workflows import partner_report as wp
+from ..workflows.report import read_region_report
+from ._common import fail, store_from
+from ._space import ACTIVITY_CHOICE, activity_label
+from .partners import _cluster_members, read_partner_data, resolve_organisation
+
+__all__ = ["report", "run_partner_report"]
+
+
+@click.command()
+@click.option("--region", help="Region code (e.g. KOR, UK), or a country name.")
+@click.option("--organisation", help="A partner report on this organisation instead (id or name).")
+@click.option("--cluster", help="A partner report on this cluster's members instead (id or name).")
+@click.option("--method", help="Partner ranking method of --organisation/--cluster [weighted].")
+@click.option("--peers", help="Comma-separated peer regions [4 closest in ECI].")
+@click.option("--year", type=int, help="Year of the snapshot sections [each classification's "
+              "latest].")
+@click.option("--top", type=int, default=15, show_default=True, help="Opportunities listed "
+              "(recommended partners: 20 unless given).")
+@click.option("--strategy", type=click.Choice(list(STRATEGY_LABELS)), default="balanced",
+              show_default=True, help="Order of the opportunity table as the page opens "
+              "(Atlas presets, or quadrant: Balland et al.); switchable in the browser.")
+@click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
+              help="Which activities: products, technologies, industries.")
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="Folder of the report.")
+@click.option("--save-figures", is_flag=True, help="Also write every figure as PNG and SVG "
+              "into OUTPUT/figures.")
+@click.option("--priorities", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="RIS3 priorities (region, priority, activity): their best segments.")
+@click.pass_context
+def report(ctx: click.Context, region: str | None, organisation: str | None,
+           cluster: str | None, method: str | None, peers: str | None, year: int | None,
+           top: int, strategy: str, activity: str, out_dir: Path,
+           save_figures: bool, priorities: Path | None) -> None:
+    """One self-contained HTML report on a region (figures embedded, readable offline).
+
+    For each classification in the store: key figures (the region's total, the total of all
+    regions and the region's share, in the activity's unit: exports (USD), patents (count) or
+    jobs; ECI, Fitness, diversity, COI, the Atlas's strategic approach), the strategic-approach
+    chart (COI against ECI of all regions), the product space (HS products on the Atlas's
+    layout and clusters; other classifications on a seeded layout) with the region's
+    specialisations, its exports by cluster (treemap), the growth opportunities (feasibility
+    scatter and a table with world market, growth and the region's share, ordered by a
+    strategy), the smart specialisation quadrants, related pathways, the spectrograph, the
+    matrix ordered by fitness and complexity, RCA by sector over time; then ECI, Fitness and
+    diversification over time for the region and its peers.
+
+    The page is interactive and needs no network (its script is inline): hover any mark for
+    its name, click clusters to filter, switch the strategy and the feasibility y axis.
+
+    Names stand next to codes everywhere: the graph's region and activity names (after
+    `load trade --classification HS92`), ISO 3166 names for countries the graph does not name;
+    figure labels use short names.
+
+    \b
+    Examples:
+      smartspec report --region KOR
+      smartspec report --region DEU --peers FRA,ITA,JPN --output reports --save-figures
+      smartspec report --organisation "Politecnico di Milano"   # partners: map, profile, list
+    """
+    if sum(bool(x) for x in (region, organisation, cluster)) != 1:
+        fail("give exactly one of --region, --organisation or --cluster")
+    if method and region:
+        fail("--method goes with --organisation or --cluster")
+    if organisation or cluster:
+        run_partner_report(ctx, organisation=organisation, cluster=cluster, method=method,
+                           top=top, out_dir=out_dir, save_figures=save_figures)
+        return
+    with store_from(ctx) as store:
+        data = read_region_report(store, activity_label(activity))
+    spaces, names = data.spaces, data.names
+    code = next((s.region(region) for s in spaces
+                 if region.strip().upper() in set(s.data["region"])), None)
+    if code is None:
+        code = spaces[0].region(region)  # a country name, or a one-line error with suggestions
+    if year is not None and all(year not in s.years for s in spaces):
+        loaded = sorted({y for s in spaces for y in s.years})
+        fail(f"year {year} is not loaded; loaded years: {', '.join(map(str, loaded))}")
+    peer_list = None
+    if peers:
+        peer_list = []
+        for p in (x.strip() for x in peers.split(",") if x.strip()):
+            hits = [s for s in spaces if p.upper() in set(s.data["region"])]
+            peer_list.append((hits[0] if hits else spaces[0]).region(p))
+    save_dir = out_dir / "figures" if save_figures else None
+    page, info = build_report(spaces, code, peers=peer_list, year=year, top=top,
+                              save_dir=save_dir, source=data.source, names=names,
+                              strategy=strategy, priorities=priorities)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"smartspec_report_{code}.html"
+    path.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {path} on {names.region(code)} ({len(page) / 1e6:.1f} MB, "
+               f"{info['charts']} interactive charts, {info['images']} figures; "
+               f"years {', '.join(f'{k} {v}' for k, v in info['years'].items())}; peers "
+               f"{', '.join(info['peers']) or 'none'})")
+    if info["saved"]:
+        click.echo(f"wrote {len(info['saved'])} PNG/SVG files to {save_dir}")
+
+
+def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster: str | None,
+                       method: str | None, top: int, out_dir: Path,
+                       save_figures: bool = False) -> Path:
+    """Resolve the focal as ``recommend partners`` does, build the page, write it.
+
+    ``top`` counts only when given on the command line (``report``'s default is the region
+    report's 15); otherwise the list has ``recommend partners``' default length, 20."""
+    from click.core import ParameterSource
+
+    if ctx.get_parameter_source("top") != ParameterSource.COMMANDLINE:
+        top = DEFAULT_TOP
+    try:
+        method = wp.check_method(method or wp.DEFAULT_METHOD)
+    except ValidationError as exc:
+        fail(str(exc))
+    data = read_partner_data(ctx, None, None, None, None)
+    with store_from(ctx) as store:
+        localities = wp.read_localities(store)
+    try:
+        index = rec.partner_index(data.participations, data.topics, data.organisations)
+    except ValidationError as exc:
+        fail(str(exc))
+    size = None
+    if cluster:
+        focal, label, size = _cluster_members(data, cluster, index)
+        ids = set(data.clusters["cluster"].astype(str))
+        # the id the name resolved to (the label reads "cluster ID (name)")
+        slug = "cluster_" + (cluster if cluster in ids
+                             else label.removeprefix("cluster ").split(" (")[0])
+    else:
+        focal = resolve_organisation(data, index, str(organisation))
+        pos = index.organisations.get_indexer([focal])[0]
+        name = index.name[pos] if pos >= 0 else None
+        label = f"{short_name(name, 80)} ({focal})"
+        slug = focal
+    save_dir = out_dir / "figures" if save_figures else None
+    try:
+        report = wp.partner_report_data(data, index, focal, label,
+                                        method=method, top=top,
+                                        cluster_size=size, localities=localities)
+    except ValidationError as exc:
+        fail(str(exc))
+    page, info = build_partner_page(report, save_dir=save_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in slug)
+    path = out_dir / f"smartspec_partners_{safe}.html"
+    path.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {path} on {label} ({len(page) / 1e6:.1f} MB; {len(report.partners):,} "
+               f"current partners in {report.countries['partners'].gt(0).sum():,} countries; "
+               f"{len(info['organisations'])} recommended, method {report.method})")
+    if info["saved"]:
+        click.echo(f"wrote {len(info['saved'])} PNG/SVG files to {save_dir}")
+    return path
