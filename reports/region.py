@@ -414,6 +414,39 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
     _space_part(doc, layout, bar, specialised, world, rca, pci, names, words, who, cls, y)
     _treemap_part(doc, mine.set_index("activity")["value"], layout, rca, names, words, who,
                   cls, y)
+    if pci is not None and pci.notna().any():
+        _pci_parts(doc, space, res, opp, layout, bar, specialised, region, y, names, words,
+                   who, cls, sid, top, strategy)
+    else:
+        n_comp = int(acts_y["component"].nunique()) if "component" in acts_y else 0
+        doc.add(f"<p class='note'>No activity has a PCI in {html.escape(cls)} {y}"
+                + (f": the region-activity network (M) falls into {n_comp} unconnected parts, "
+                   "and ECI/PCI need one connected network" if n_comp > 1 else "")
+                + ". Left out, as they order activities by PCI: the growth opportunities, the "
+                "smart specialisation quadrants, related pathways and the spectrograph.</p>")
+    fig, _ = figures.matrix_plot(spec, res["regions"], res["activities"], year=y, region=region,
+                                 region_name=names.regions.get(region))
+    doc.figure(fig, f"{cls}_{y}_matrix", "Matrix M ordered by Fitness (rows) and "
+               "Fitness-Complexity (columns): the nested, triangular shape (grey: share of "
+               "ones where several entries share a pixel).")
+    if len(have) > 1:
+        fig, meta = figures.rca_sector_trends(space.data, region=region, classification=cls,
+                                              title=f"RCA by sector, {who}",
+                                              sector_names=names.sectors.get(cls))
+        doc.figure(fig, f"{cls}_rca_sectors", "RCA by sector (first character of the code), "
+                   f"{', '.join(map(str, meta['years']))}.")
+    return {"regions": regions, "year": y}
+
+
+
+def _pci_parts(doc: _Doc, space: Space, res: dict, opp: pd.DataFrame, layout, bar: str,
+               specialised: list[str], region: str, y: int, names: ReportNames, words: dict,
+               who: str, cls: str, sid: str, top: int, strategy: str) -> None:
+    """The parts that order activities by PCI: growth opportunities, quadrants, related
+    pathways, spectrograph."""
+    spec = res["specialisation"]
+    prox = res["proximity"]
+    prox = prox[prox["year"] == y]
     _growth_part(doc, space, layout, bar, region, y, names, words, who, cls, sid, top, strategy)
     counts = opp["quadrant"].value_counts().reindex(opp["quadrant"].cat.categories).fillna(0)
     doc.add(f"<h3>Smart specialisation quadrants, {y}</h3><p>{len(opp):,} activities in which "
@@ -446,18 +479,6 @@ def _space_section(doc: _Doc, space: Space, region: str, year: int | None, top: 
     doc.figure(fig, f"{cls}_{y}_spectrograph", "Spectrograph (IPPR 2014, figures 3.11-3.13): "
                f"shares of the region's {words['quantity']} with activities ordered by PCI; the "
                "largest are labelled.")
-    fig, _ = figures.matrix_plot(spec, res["regions"], res["activities"], year=y, region=region,
-                                 region_name=names.regions.get(region))
-    doc.figure(fig, f"{cls}_{y}_matrix", "Matrix M ordered by Fitness (rows) and "
-               "Fitness-Complexity (columns): the nested, triangular shape (grey: share of "
-               "ones where several entries share a pixel).")
-    if len(have) > 1:
-        fig, meta = figures.rca_sector_trends(space.data, region=region, classification=cls,
-                                              title=f"RCA by sector, {who}",
-                                              sector_names=names.sectors.get(cls))
-        doc.figure(fig, f"{cls}_rca_sectors", "RCA by sector (first character of the code), "
-                   f"{', '.join(map(str, meta['years']))}.")
-    return {"regions": regions, "year": y}
 
 
 def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = None,
