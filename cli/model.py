@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
-
 import click
-import pandas as pd
 
-from ..algorithms import diversification as dv
 from ..algorithms._validation import ValidationError
+from ..workflows import model as wm
 from ._common import emit, fail, format_option, output_option, render, store_from
 from ._space import ACTIVITY_CHOICE, activity_label, classification_option, load_space
 
 __all__ = ["model"]
-
-FE_CHOICES = ("region", "activity", "year")
-
-
-def _fixed_effects(text: str) -> tuple[str, ...]:
-    fe = tuple(f.strip() for f in text.split(",") if f.strip())
-    bad = [f for f in fe if f not in FE_CHOICES]
-    if bad:
-        fail(f"unknown fixed effect(s) {', '.join(bad)}; choose from {', '.join(FE_CHOICES)}")
-    return fe
 
 
 def _options(func):
@@ -50,17 +37,6 @@ def model() -> None:
     """Econometric models of how regions diversify (Balland et al. 2018, H1-H6)."""
 
 
-def _controls(text: str) -> tuple[str, ...]:
-    if text.strip().lower() in ("", "none"):
-        return ()
-    ctrl = tuple(c.strip() for c in text.split(",") if c.strip())
-    bad = [c for c in ctrl if c not in dv.CONTROLS]
-    if bad:
-        fail(f"unknown control(s) {', '.join(bad)}; choose from {', '.join(dv.CONTROLS)} "
-             "or none")
-    return ctrl
-
-
 #: What each control is, for the header line.
 CONTROL_TEXT = {"size": "initial value X(t)", "log_size": "ln initial value X(t)",
                 "rca": "initial RCA(t)", "log_rca": "ln initial RCA(t)"}
@@ -68,39 +44,22 @@ CONTROL_TEXT = {"size": "initial value X(t)", "log_size": "ln initial value X(t)
 
 def _run(ctx, outcome: str, horizon, complexity, fixed_effects, alpha, activity, classification,
          fmt, output, model_kind: str = "lpm", controls: str = "none") -> None:
-    fe = _fixed_effects(fixed_effects)
-    ctrl = _controls(controls)
+    try:
+        fe = wm.parse_fixed_effects(fixed_effects)
+        ctrl = wm.parse_controls(controls)
+    except ValidationError as exc:
+        fail(str(exc))
     label = activity_label(activity)
     with store_from(ctx) as store:
         space = load_space(store, activity=label, classification=classification, min_years=2)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            table = dv.transitions(space.data, horizon=horizon, complexity=complexity)
-        if outcome == "entry":
-            res = dv.fit_entry(table, model=model_kind, fixed_effects=fe)
-            verdicts = dv.hypotheses(entry=res, alpha=alpha)
-        else:
-            res = dv.fit_growth(table, fixed_effects=fe, controls=ctrl)
-            verdicts = dv.hypotheses(growth=res, alpha=alpha)
+        fitted = wm.diversification_model(space, outcome, horizon=horizon, complexity=complexity,
+                                          fixed_effects=fe, alpha=alpha, model=model_kind,
+                                          controls=ctrl)
     except ValidationError as exc:
         fail(str(exc))
-    coefs = res.coefficients.merge(verdicts[["term", "hypothesis", "expected", "verdict"]],
-                                   on="term", how="outer")
-    gone = [c for c in res.controls if c not in set(coefs["term"])]  # absorbed controls
-    if gone:
-        coefs = pd.concat([coefs, pd.DataFrame({"term": gone, "verdict": "not identified"})],
-                          ignore_index=True)
-    coefs.insert(1, "role", coefs["term"].map(lambda t: "control" if t in dv.CONTROLS
-                                              else "regressor"))
-    is_control = coefs["role"] == "control"
-    for col in ("hypothesis", "expected", "verdict"):
-        coefs[col] = coefs[col].astype(object).where(~is_control | coefs[col].notna(), "")
-    order = [*dv.TERMS, *dv.CONTROLS]
-    coefs = coefs.sort_values("term", key=lambda t: t.map(order.index)).reset_index(drop=True)
-    coefs = coefs.round({"coef": 4, "se": 4, "stat": 2, "ci_low": 4, "ci_high": 4})
-    coefs["p_value"] = coefs["p_value"].map(lambda p: f"{p:.2g}" if pd.notna(p) else "")
-    periods = ", ".join(f"{a}->{b}" for a, b in table.attrs["periods"])
+    res, coefs, verdicts = fitted.fit, fitted.coefficients, fitted.verdicts
+    periods = ", ".join(f"{a}->{b}" for a, b in fitted.periods)
     kind = {"lpm": "linear probability model", "logit": "logit"}[res.model]
     what = f"entry ({kind})" if outcome == "entry" else "growth of log value (OLS)"
     if fmt == "table":

@@ -335,7 +335,7 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
 def _heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: str,
              path: Path) -> None:
     """The match matrix as a heatmap: clusters by rows, priorities by columns."""
-    from .figures import plt
+    from ..reports.figures import plt
 
     grid = matrix.pivot(index="cluster", columns="priority", values="relatedness")
     rows = [f"{c} {str(names.get(c, ''))[:40]}".strip() for c in grid.index]
@@ -480,7 +480,7 @@ def _cluster_network(table: pd.DataFrame, names: pd.Series, title: str, path: Pa
     with more ties, dashed where the members do not cooperate yet."""
     from matplotlib import cm, colors
 
-    from .figures import plt
+    from ..reports.figures import plt
 
     nodes = sorted(set(table["cluster_a"]) | set(table["cluster_b"]))
     angle = 2 * np.pi * np.arange(len(nodes)) / len(nodes)

@@ -22,10 +22,10 @@ from PIL import Image
 
 from smartspec.algorithms import recommendation as rec
 from smartspec.algorithms._validation import ValidationError
-from smartspec.cli import partner_report as page_module
-from smartspec.cli import world_map
 from smartspec.cli.main import cli
 from smartspec.loaders.datasets import data_path
+from smartspec.reports import markup, world_map
+from smartspec.reports import partners as page_module
 from smartspec.workflows import partner_report as wp
 
 CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser",
@@ -42,7 +42,7 @@ ORG_NAME, ORG_ID = "Politecnico di Milano", "999879881"
 
 
 def test_doctests_of_the_report_modules():
-    for module in (world_map, wp):
+    for module in (world_map, wp, markup):
         result = doctest.testmod(module, extraglobs={"np": np, "pd": pd},
                                  optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.attempted > 0 and result.failed == 0, module.__name__

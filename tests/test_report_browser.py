@@ -241,13 +241,15 @@ def _colours(pixels: np.ndarray, colours: list[str], tol: int = 18) -> dict[str,
 
 
 def test_kor_report_has_every_chart_and_none_is_blank(kor):
-    from smartspec.cli.charts import ATLAS_CLUSTER_COLOURS
+    from smartspec.reports.charts import ATLAS_CLUSTER_COLOURS
 
     rects = kor["probe"]["rects"]
     kinds = [r["kind"].split()[-1] if r["kind"] != "img" else "img" for r in rects]
     # approach, product space, treemap, feasibility; quadrants, spectrograph, matrix, RCA
-    # by sector (two periods), over time
-    assert kinds == ["approach", "space", "treemap", "feas"] + ["img"] * 5, kinds
+    # by sector (two periods), segment profile, over time
+    assert kinds == ["approach", "space", "treemap", "feas"] + ["img"] * 6, kinds
+    assert any((r["label"] or "").startswith("The region's share of its total in each segment")
+               for r in rects), [r["label"] for r in rects]
     shot = kor["shot"]
     assert shot.shape[0] >= max(r["y"] + r["h"] for r in rects)
     for rect in rects:

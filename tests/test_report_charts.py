@@ -1,4 +1,4 @@
-"""The report's interactive charts (``smartspec.cli.charts``) on known inputs: the Atlas layout
+"""The report's interactive charts (``smartspec.reports.charts``) on known inputs: the Atlas layout
 where the Atlas has one, a seeded layout that is the same in every run elsewhere, treemap areas,
 the four strategic-approach quadrants, and time series that never join two classifications."""
 
@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartspec.cli import charts, figures
 from smartspec.loaders.classifications import product_space, product_table
 from smartspec.loaders.datasets import data_path
+from smartspec.reports import charts, figures
 
 
 def _tips(svg: str) -> dict[str, str]:
@@ -97,7 +97,7 @@ def test_product_space_svg_draws_the_layout_to_scale(hs12_codes):
 _LAYOUT_RUN = """
 import json, sys
 import numpy as np, pandas as pd
-from smartspec.cli import charts
+from smartspec.reports import charts
 rng = np.random.default_rng(3)
 acts = [f"X{i:03d}" for i in range(120)]
 pairs = [(a, b, float(rng.random())) for i, a in enumerate(acts) for b in acts[i + 1:]]

@@ -153,9 +153,9 @@ def test_report_names_regions_and_activities(named_store, capsys, tmp_path):
 
 def test_figures_label_with_short_names(named_store):
     from smartspec.algorithms.opportunities import opportunity_table
-    from smartspec.cli import figures
     from smartspec.cli._space import load_spaces
-    from smartspec.cli.report import read_report_names
+    from smartspec.reports import figures
+    from smartspec.workflows.report import read_report_names
 
     with open_store("embedded") as store:
         spaces = load_spaces(store, activity="Product")
@@ -276,7 +276,7 @@ def test_report_names_on_both_stores(cli_store, capsys, tmp_path, synthetic_trad
     """Names come from the graph on either store; an unnamed node shows its code (or its ISO
     name), never a store's stand-in."""
     from smartspec.cli._space import load_spaces
-    from smartspec.cli.report import read_report_names
+    from smartspec.workflows.report import read_report_names
 
     f = tmp_path / "trade.csv"
     synthetic_trade.rename(columns={"activity": "product"}).to_csv(f, index=False)
@@ -312,9 +312,9 @@ def test_report_names_on_both_stores(cli_store, capsys, tmp_path, synthetic_trad
 def test_sector_names(env_home, capsys, tmp_path, synthetic_trade):
     """Sectors named from the graph where its first character is a level of the hierarchy
     (SITC sections), by the built-in tables otherwise; never HS chapter groups on NACE codes."""
-    from smartspec.cli import figures
     from smartspec.cli._space import load_spaces
-    from smartspec.cli.report import read_report_names
+    from smartspec.reports import figures
+    from smartspec.workflows.report import read_report_names
 
     f = tmp_path / "sitc.csv"
     synthetic_trade.rename(columns={"activity": "product"}).to_csv(f, index=False)

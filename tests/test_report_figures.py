@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from smartspec.cli import figures
+from smartspec.reports import figures
 
 
 def png_pixels(data: bytes | str) -> np.ndarray:

@@ -117,7 +117,9 @@ def test_report_is_one_self_contained_file(small_store, capsys, tmp_path):
     assert [f.name for f in files] == ["smartspec_report_DEU.html"]
     page = files[0].read_text()
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
-    assert len(images) == 8  # 3 + sector trends (HS), 3 (SITC2), over time
+    # 3 + sector trends (HS), 3 (SITC2), a segment profile per classification, over time
+    assert len(images) == 10
+    assert page.count('alt="The region&#x27;s share of its total in each segment') == 2
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
     # interactive charts: approach, product space, treemap, feasibility per classification
     assert page.count("<svg") == 8 and "data-tip=" in page

@@ -8,7 +8,7 @@ import pytest
 
 from smartspec.algorithms.opportunities import opportunity_table
 from smartspec.algorithms.pipeline import compute_all
-from smartspec.cli import figures
+from smartspec.reports import figures
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ import re
 import pandas as pd
 import pytest
 
-from smartspec.cli._segment_section import segment_section
 from smartspec.cli._space import Space
 from smartspec.cli.main import main
-from smartspec.cli.report import ReportNames
+from smartspec.reports.segments import segment_section
+from smartspec.workflows.report import ReportNames
 
 COUNTRIES = ["DEU", "FRA", "ITA", "ESP", "NLD", "BEL", "AUT", "POL", "SWE", "DNK"]
 NAMES = {"1001": "Wheat", "1002": "Barley", "1003": "Oats", "2001": "Steel bars",

@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..algorithms import segments as seg
+from ..cli.compute import DEFAULT_MIN_PROXIMITY
 from ..loaders._io import LoaderError
 from ..workflows import segments as wf
-from ._space import Space
-from .compute import DEFAULT_MIN_PROXIMITY
+from . import markup
+from .figures import plt
+
+if TYPE_CHECKING:
+    from ..cli._space import Space
 
 __all__ = ["segment_section", "segment_figure"]
 
@@ -34,8 +38,6 @@ SHOWN = ["segment", "label", "activities", "share", "lq", "stars", "specialised"
 def segment_figure(profile: pd.DataFrame, title: str):
     """Horizontal bars of the region's share in each segment, dark where LQ >= 1, with the LQ
     and stars written at the end of each bar."""
-    from .figures import plt
-
     shown = profile.sort_values("share").tail(20)
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.42 * len(shown)))
     labels = [f"{s}: {str(lab)[:55]}{'…' if len(str(lab)) > 55 else ''}"
@@ -61,13 +63,11 @@ def segment_section(doc, spaces: list[Space], region: str, years: dict[str, int]
     """Add the segment section for ``region`` to the report ``doc`` (``add``/``figure``).
 
     ``years`` gives the report's year per classification (a classification without one is
-    left out), ``names`` the report's :class:`~smartspec.cli.report.ReportNames`.
+    left out), ``names`` the report's :class:`~smartspec.workflows.report.ReportNames`.
     ``priorities``: a file (``region, priority, activity``, the rows of ``region``; see
     ``smartspec compute alignment``) or a table ``priority, activity``. Returns the profile
     table of each classification shown.
     """
-    from .report import _table_html
-
     out: dict[str, Any] = {}
     who = names.region(region)
     shown_any = False
@@ -108,7 +108,7 @@ def segment_section(doc, spaces: list[Space], region: str, years: dict[str, int]
         table["best_opportunity_name"] = table["best_opportunity"].map(
             lambda c: names.activity(c, 50) if isinstance(c, str) else "")
         table = table[[c for c in SHOWN if c in table.columns]]
-        doc.add(_table_html(table))
+        doc.add(markup.table_html(table))
         fig = segment_figure(profile, f"Segment profile of {who}, {cls} {year}")
         doc.figure(fig, f"{cls}_{year}_segments", "The region's share of its total in each "
                    "segment; dark bars: LQ >= 1 (the region is specialised in the segment); "
@@ -133,8 +133,6 @@ def _alignment(doc, priorities: pd.DataFrame, members: pd.DataFrame, labels: pd.
                profile: pd.DataFrame, space: Space, res: dict, year: int,
                min_proximity: float, who: str) -> None:
     """The priorities' best segment of the region (LQ >= 1) as a table."""
-    from .report import _table_html
-
     mine = set(profile.loc[profile["lq"] >= 1, "segment"])
     known = set(space.data["activity"])
     prio = priorities[priorities["activity"].astype(str).isin(known)]
@@ -153,4 +151,4 @@ def _alignment(doc, priorities: pd.DataFrame, members: pd.DataFrame, labels: pd.
     doc.add(f"<h3>Priorities and {html.escape(who)}'s specialised segments, {year}</h3><p>"
             "Best-match relatedness of each priority's activities with the segments the region "
             "has LQ &ge; 1 in (served at 0.5 or more); priorities no segment serves: "
-            f"{html.escape(', '.join(map(str, gaps)) or 'none')}.</p>" + _table_html(table))
+            f"{html.escape(', '.join(map(str, gaps)) or 'none')}.</p>" + markup.table_html(table))

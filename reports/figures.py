@@ -148,7 +148,7 @@ def to_base64_png(fig, dpi: int = 110) -> str:
 
 
 def _layout(edges: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """The seeded layout of the report's charts (:func:`smartspec.cli.charts.space_layout`):
+    """The seeded layout of the report's charts (:func:`smartspec.reports.charts.space_layout`):
     the same picture in every run on the same edges."""
     from .charts import _seeded_layout
 
@@ -345,9 +345,13 @@ def spectrograph_plot(specialisation: pd.DataFrame, activities: pd.DataFrame, *,
     name). ``quantity`` names what the shares are of (exports, patents, jobs).
 
     Returns ``(Figure, meta)`` with ``n_activities``, ``n_bars`` (activities the region has),
-    ``n_specialised`` and ``labelled`` (the label texts, largest share first).
+    ``n_specialised`` and ``labelled`` (the label texts, largest share first). Raises
+    :class:`ValueError` when no activity of ``year`` has ``order_by``.
     """
     acts = activities[activities["year"] == year].dropna(subset=[order_by])
+    if acts.empty:
+        raise ValueError(f"no spectrograph of {region} in {year}: no activity has a {order_by} "
+                         "in that year (is the region-activity network connected?)")
     acts = acts.sort_values([order_by, "activity"], ascending=[False, True]).reset_index()
     acts["rank"] = np.arange(1, len(acts) + 1)
     mine = specialisation[(specialisation["region"] == region)

@@ -1,8 +1,8 @@
-"""``smartspec report --organisation ID|NAME`` and ``--cluster C``: one self-contained HTML page on
-an organisation's or a cluster's partners.
+"""The partner report (``smartspec report --organisation ID|NAME`` and ``--cluster C``): one
+self-contained HTML page on an organisation's or a cluster's partners.
 
 The page holds a world map (and a Europe close-up) of the current partners by country with the
-recommended ones marked (inline SVG from shipped geometry: :mod:`smartspec.cli.world_map`), the
+recommended ones marked (inline SVG from shipped geometry: :mod:`smartspec.reports.world_map`), the
 local-buzz / global-pipeline profile over time, the ego network's strongest ties, and the
 recommended partners with their reasons in words. Figures are embedded (PNG as ``data:`` URIs,
 the maps as SVG); the page has no script and loads nothing: it opens offline and prints.
@@ -21,33 +21,21 @@ import math
 from datetime import datetime, timezone
 from pathlib import Path
 
-import click
 import matplotlib
-import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..algorithms import recommendation as rec
-from ..algorithms._validation import ValidationError
 from ..workflows import partner_report as wp
-from . import figures, world_map
-from ._common import fail, store_from
-from .partners import NO_NAME, _cluster_members, read_partner_data, resolve_organisation
+from ..workflows.partner_report import NO_NAME
+from . import markup, world_map
 
-__all__ = ["run_partner_report", "build_partner_page", "DEFAULT_TOP"]
+__all__ = ["build_partner_page", "profile_figure", "ego_figure", "short_name", "DEFAULT_TOP"]
 
 #: Recommended partners listed by default (as ``smartspec recommend partners --top``).
 DEFAULT_TOP = 20
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em auto;
-max-width:1150px;color:#222;line-height:1.45;padding:0 1em}
-h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #08519c;padding-bottom:.2em;
-margin-top:2em}table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
-th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#f0f4fa}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-img{max-width:100%;height:auto;border:1px solid #eee}.note{color:#555;font-size:.9em}
-figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
+#: The partner report's style: the shared one, cells aligned at the top, the maps.
+CSS = markup.base_css(1150) + """th,td{vertical-align:top}
 .maps{display:grid;grid-template-columns:1fr;gap:.6em}
 .wide{overflow-x:auto}
 """
@@ -73,7 +61,7 @@ _PROFILE_COLUMNS = {
 }
 
 
-def _short(name, width: int = 34) -> str:
+def short_name(name, width: int = 34) -> str:
     text = name if isinstance(name, str) and name.strip() else NO_NAME
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
@@ -84,40 +72,10 @@ def _country(code, names: dict[str, str]) -> str:
     return f"{names[code]} ({code})" if code in names else code
 
 
-def _cell(value, numeric: bool = False, plain: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        text = ""
-    elif isinstance(value, float):
-        text = f"{value:,.3f}"
-    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool) and not plain:
-        text = f"{value:,}"
-    else:
-        text = str(value)
-    return f"<td class='{'n' if numeric else 't'}'>{html.escape(text)}</td>"
-
-
 def _table(frame: pd.DataFrame, attrs: list[str] | None = None) -> str:
-    """Rows as HTML (numbers right-aligned, everything escaped); ``attrs`` are added to each row."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-               for c in frame.columns]
-    rows = []
-    for k, values in enumerate(frame.itertuples(index=False)):
-        extra = f" {attrs[k]}" if attrs else ""
-        rows.append(f"<tr{extra}>" + "".join(
-            _cell(v, n, plain=c in ("year", "rank"))
-            for v, n, c in zip(values, numeric, frame.columns, strict=True)) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _png(fig, save_dir: Path | None, stem: str, saved: list[Path]) -> str:
-    import matplotlib.pyplot as plt
-
-    data = figures.to_base64_png(fig)
-    if save_dir is not None:
-        saved += figures.save(fig, save_dir / stem)
-    plt.close(fig)
-    return f"data:image/png;base64,{data}"
+    """Rows as HTML (numbers right-aligned with separators, everything escaped); ``attrs`` are
+    added to each row."""
+    return markup.table_html(frame, grouped=True, attrs=attrs)
 
 
 def profile_figure(profile: pd.DataFrame, who: str):
@@ -167,7 +125,7 @@ def profile_figure(profile: pd.DataFrame, who: str):
 
 def _node_label(org: str, name, country, joint: int, width: int = 38) -> str:
     named = isinstance(name, str) and name != NO_NAME
-    return (f"{_short(name, width) if named else org + ' (no name)'} "
+    return (f"{short_name(name, width) if named else org + ' (no name)'} "
             f"[{country if isinstance(country, str) else '?'}] {joint}")
 
 
@@ -196,7 +154,7 @@ def ego_figure(report: wp.PartnerReport, names: dict[str, str]):
         fig, ax = plt.subplots(figsize=(11, 10))
         for m in members["organisation"]:
             pos[m] = (0.0, 0.0)
-            texts.append((0.0, -0.09, _short(label_of[m], 30), 0.0, "center", True))
+            texts.append((0.0, -0.09, short_name(label_of[m], 30), 0.0, "center", True))
         for k, p in enumerate(partners["organisation"]):
             a = 2 * math.pi * k / max(1, len(partners)) + math.pi / 2
             pos[p] = (math.cos(a), math.sin(a))
@@ -286,6 +244,7 @@ def _profile_section(report: wp.PartnerReport, prof: pd.DataFrame, who: str,
     """The profile's text, figure and table."""
     parts: list[str] = []
     fig = profile_figure(prof, who)
+    uri = markup.png_uri(fig, save_dir, "profile", saved)
     parts.append("<h2>Local buzz and global pipelines over time</h2>"
                  "<p>Each year's ties of the "
                  + ("cluster's members" if report.kind == "cluster" else "organisation")
@@ -301,7 +260,7 @@ def _profile_section(report: wp.PartnerReport, prof: pd.DataFrame, who: str,
                  "entropy of the international ties by country; new partners are those first "
                  "met that year (every partner is new in the data's first year, 2014 for "
                  "Horizon 2020; the last years are partial, the data end in December 2020).</p>"
-                 f"<figure><img alt='Ties per year' src='{_png(fig, save_dir, 'profile', saved)}'>"
+                 f"<figure><img alt='Ties per year' src='{uri}'>"
                  "<figcaption>Left: ties per year by geography. Right: international share, "
                  "share of ties with new partners, and partner countries abroad."
                  "</figcaption></figure>")
@@ -323,6 +282,7 @@ def _ego_section(report: wp.PartnerReport, names: dict[str, str],
     left = report.ego_left_out
     fig = ego_figure(report, names)
     n_p = int((report.ego_nodes["role"] == "partner").sum())
+    uri = markup.png_uri(fig, save_dir, "ego", saved)
     parts.append("<h2>Ego network: the strongest ties</h2>"
                  f"<p>The {n_p} partners with most joint projects (label: name, [country], "
                  "joint projects"
@@ -338,7 +298,7 @@ def _ego_section(report: wp.PartnerReport, names: dict[str, str],
                  + (f", {left['members_not_drawn']:,} members without a drawn tie"
                     if report.kind == "cluster" else "")
                  + ".</p>"
-                 f"<figure><img alt='Ego network' src='{_png(fig, save_dir, 'ego', saved)}'>"
+                 f"<figure><img alt='Ego network' src='{uri}'>"
                  "</figure>")
     return parts
 
@@ -390,7 +350,7 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
     partner_counts = {c: int(n) for c, n in zip(report.countries["country"],
                                                 report.countries["partners"], strict=True)
                       if isinstance(c, str) and n > 0}
-    recommended = {c: [_short(n, 60) for n in v] for c, v in
+    recommended = {c: [short_name(n, 60) for n in v] for c, v in
                    zip(report.countries["country"], report.countries["recommended_names"],
                        strict=True) if isinstance(c, str) and v}
     maps = []
@@ -423,7 +383,7 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
                      + html.escape(", ".join(_country(c, names) for c in unplaced)) + ".</p>")
     top_c = report.countries.head(15).copy()
     top_c["recommended_names"] = top_c["recommended_names"].map(
-        lambda v: "; ".join(_short(n, 40) for n in v))
+        lambda v: "; ".join(short_name(n, 40) for n in v))
     top_c = top_c.rename(columns={"country_name": "name", "joint_projects": "joint projects",
                                   "recommended_names": "recommended partners there"})
     parts.append(f"<p>Countries with most partners (of {len(report.countries):,}):</p>"
@@ -476,64 +436,6 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
         "(public domain) via the world-atlas package (ISC), Equal Earth projection (Šavrič, "
         "Patterson &amp; Jenny 2018); small countries at their capital from GeoNames (CC BY "
         "4.0). The page loads nothing from the network.</p>")
-    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>smartspec partner report: {html.escape(who)}</title><meta name='viewport' "
-            f"content='width=device-width, initial-scale=1'><style>{_CSS}</style></head><body>"
-            + "\n".join(parts) + "</body></html>")
+    page = markup.page(f"smartspec partner report: {who}", CSS, "\n".join(parts))
     return page, {"organisations": recs["organisation"].astype(str).tolist(), "saved": saved,
                   "maps": info, "figures": 2}
-
-
-def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster: str | None,
-                       method: str | None, top: int, out_dir: Path,
-                       save_figures: bool = False) -> Path:
-    """Resolve the focal as ``recommend partners`` does, build the page, write it.
-
-    ``top`` counts only when given on the command line (``report``'s default is the region
-    report's 15); otherwise the list has ``recommend partners``' default length, 20."""
-    from click.core import ParameterSource
-
-    if ctx.get_parameter_source("top") != ParameterSource.COMMANDLINE:
-        top = DEFAULT_TOP
-    try:
-        method = wp.check_method(method or wp.DEFAULT_METHOD)
-    except ValidationError as exc:
-        fail(str(exc))
-    data = read_partner_data(ctx, None, None, None, None)
-    with store_from(ctx) as store:
-        localities = wp.read_localities(store)
-    try:
-        index = rec.partner_index(data.participations, data.topics, data.organisations)
-    except ValidationError as exc:
-        fail(str(exc))
-    size = None
-    if cluster:
-        focal, label, size = _cluster_members(data, cluster, index)
-        ids = set(data.clusters["cluster"].astype(str))
-        # the id the name resolved to (the label reads "cluster ID (name)")
-        slug = "cluster_" + (cluster if cluster in ids
-                             else label.removeprefix("cluster ").split(" (")[0])
-    else:
-        focal = resolve_organisation(data, index, str(organisation))
-        pos = index.organisations.get_indexer([focal])[0]
-        name = index.name[pos] if pos >= 0 else None
-        label = f"{_short(name, 80)} ({focal})"
-        slug = focal
-    save_dir = out_dir / "figures" if save_figures else None
-    try:
-        report = wp.partner_report_data(data, index, focal, label,
-                                        method=method, top=top,
-                                        cluster_size=size, localities=localities)
-    except ValidationError as exc:
-        fail(str(exc))
-    page, info = build_partner_page(report, save_dir=save_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in slug)
-    path = out_dir / f"smartspec_partners_{safe}.html"
-    path.write_text(page, encoding="utf-8")
-    click.echo(f"wrote {path} on {label} ({len(page) / 1e6:.1f} MB; {len(report.partners):,} "
-               f"current partners in {report.countries['partners'].gt(0).sum():,} countries; "
-               f"{len(info['organisations'])} recommended, method {report.method})")
-    if info["saved"]:
-        click.echo(f"wrote {len(info['saved'])} PNG/SVG files to {save_dir}")
-    return path
