@@ -325,40 +325,22 @@ class Graph:
         peers: Sequence[str] | None = None,
         year: int | None = None,
         top: int = 15,
+        strategy: str = "balanced",
+        priorities: str | os.PathLike | None = None,
         activity: str = "product",
         output: str | os.PathLike = "reports",
         save_figures: bool = False,
     ) -> Path:
         """Write the HTML report on a region (``smartspec report``) into the folder ``output``
         and return its path (``smartspec_report_<code>.html``)."""
-        from .cli.report import build_report, read_report_names
-        from .workflows.space import load_spaces
+        from .workflows.report import write_region_report
 
         def run(store: Store) -> Path:
-            spaces = load_spaces(store, activity=activity.capitalize())
-            names = read_report_names(store, spaces, activity.capitalize())
-            code = next((s.region(region) for s in spaces
-                         if region.strip().upper() in set(s.data["region"])), None)
-            if code is None:
-                code = spaces[0].region(region)
-            if year is not None and all(year not in s.years for s in spaces):
-                loaded = sorted({y for s in spaces for y in s.years})
-                raise WorkflowError(f"year {year} is not loaded; loaded years: "
-                                    f"{', '.join(map(str, loaded))}")
-            peer_list = None
-            if peers:
-                peer_list = []
-                for p in (str(x).strip() for x in peers if str(x).strip()):
-                    hits = [s for s in spaces if p.upper() in set(s.data["region"])]
-                    peer_list.append((hits[0] if hits else spaces[0]).region(p))
-            folder = Path(output)
-            save_dir = folder / "figures" if save_figures else None
-            page, _ = build_report(spaces, code, peers=peer_list, year=year, top=top,
-                                   save_dir=save_dir, source=store.describe(), names=names)
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"smartspec_report_{code}.html"
-            path.write_text(page, encoding="utf-8")
-            return path
+            done = write_region_report(
+                store, region, peers=list(peers) if peers else None, year=year, top=top,
+                strategy=strategy, priorities=Path(priorities) if priorities else None,
+                activity=activity, output=output, save_figures=save_figures)
+            return done.path
 
         return self._call(_one_line(run))
 

@@ -10,11 +10,11 @@ import click
 from ..algorithms import recommendation as rec
 from ..algorithms._validation import ValidationError
 from ..reports.partners import DEFAULT_TOP, build_partner_page, short_name
-from ..reports.region import STRATEGY_LABELS, build_report
+from ..reports.region import STRATEGY_LABELS
 from ..workflows import partner_report as wp
-from ..workflows.report import read_region_report
+from ..workflows.report import write_region_report
 from ._common import fail, store_from
-from ._space import ACTIVITY_CHOICE, activity_label
+from ._space import ACTIVITY_CHOICE
 from .partners import _cluster_members, read_partner_data, resolve_organisation
 
 __all__ = ["report", "run_partner_report"]
@@ -80,35 +80,15 @@ def report(ctx: click.Context, region: str | None, organisation: str | None,
         run_partner_report(ctx, organisation=organisation, cluster=cluster, method=method,
                            top=top, out_dir=out_dir, save_figures=save_figures)
         return
+    peer_list = [x for x in peers.split(",")] if peers else None
     with store_from(ctx) as store:
-        data = read_region_report(store, activity_label(activity))
-    spaces, names = data.spaces, data.names
-    code = next((s.region(region) for s in spaces
-                 if region.strip().upper() in set(s.data["region"])), None)
-    if code is None:
-        code = spaces[0].region(region)  # a country name, or a one-line error with suggestions
-    if year is not None and all(year not in s.years for s in spaces):
-        loaded = sorted({y for s in spaces for y in s.years})
-        fail(f"year {year} is not loaded; loaded years: {', '.join(map(str, loaded))}")
-    peer_list = None
-    if peers:
-        peer_list = []
-        for p in (x.strip() for x in peers.split(",") if x.strip()):
-            hits = [s for s in spaces if p.upper() in set(s.data["region"])]
-            peer_list.append((hits[0] if hits else spaces[0]).region(p))
-    save_dir = out_dir / "figures" if save_figures else None
-    page, info = build_report(spaces, code, peers=peer_list, year=year, top=top,
-                              save_dir=save_dir, source=data.source, names=names,
-                              strategy=strategy, priorities=priorities)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"smartspec_report_{code}.html"
-    path.write_text(page, encoding="utf-8")
-    click.echo(f"wrote {path} on {names.region(code)} ({len(page) / 1e6:.1f} MB, "
-               f"{info['charts']} interactive charts, {info['images']} figures; "
-               f"years {', '.join(f'{k} {v}' for k, v in info['years'].items())}; peers "
-               f"{', '.join(info['peers']) or 'none'})")
-    if info["saved"]:
-        click.echo(f"wrote {len(info['saved'])} PNG/SVG files to {save_dir}")
+        done = write_region_report(store, region, peers=peer_list, year=year, top=top,
+                                   strategy=strategy, priorities=priorities,
+                                   activity=activity, output=out_dir,
+                                   save_figures=save_figures)
+    click.echo(done.summary())
+    if done.info["saved"]:
+        click.echo(f"wrote {len(done.info['saved'])} PNG/SVG files to {done.save_dir}")
 
 
 def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster: str | None,

@@ -28,7 +28,7 @@ from . import charts, figures, markup
 from .segments import segment_section
 
 if TYPE_CHECKING:
-    from ..cli._space import Space
+    from ..workflows.space import Space
 
 __all__ = ["build_report", "opportunity_data", "QUANTITIES", "STRATEGY_LABELS", "CSS"]
 

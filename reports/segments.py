@@ -19,14 +19,14 @@ import numpy as np
 import pandas as pd
 
 from ..algorithms import segments as seg
-from ..cli.compute import DEFAULT_MIN_PROXIMITY
 from ..loaders._io import LoaderError
 from ..workflows import segments as wf
+from ..workflows.relatedness import DEFAULT_MIN_PROXIMITY
 from . import markup
 from .figures import plt
 
 if TYPE_CHECKING:
-    from ..cli._space import Space
+    from ..workflows.space import Space
 
 __all__ = ["segment_section", "segment_figure"]
 

@@ -16,7 +16,7 @@ from ..algorithms import diversification as dv
 from ..algorithms._validation import ValidationError
 
 if TYPE_CHECKING:
-    from ..cli._space import Space
+    from .space import Space
 
 __all__ = ["OUTCOMES", "FIXED_EFFECTS", "FittedModel", "parse_fixed_effects", "parse_controls",
            "diversification_model"]

@@ -8,6 +8,7 @@ the store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -18,9 +19,10 @@ from ..graph_models.store import Store
 from ..loaders.countries import country_table, to_alpha3
 
 if TYPE_CHECKING:
-    from ..cli._space import Space
+    from .space import Space
 
-__all__ = ["ReportNames", "read_report_names", "RegionReportData", "read_region_report"]
+__all__ = ["ReportNames", "read_report_names", "RegionReportData", "read_region_report",
+           "RegionReport", "write_region_report"]
 
 
 @dataclass
@@ -64,7 +66,7 @@ def read_region_report(store: Store, label: str) -> RegionReportData:
     """The spaces of ``label`` (``Product``, ``Technology``, ``Industry``; one per
     classification) and their names, as :func:`smartspec.reports.region.build_report` takes
     them."""
-    from ..cli._space import load_spaces
+    from .space import load_spaces
 
     spaces = load_spaces(store, activity=label)
     return RegionReportData(spaces=spaces, names=read_report_names(store, spaces, label),
@@ -131,3 +133,76 @@ def _sector_names(store: Store, space: Space) -> dict[str, str]:
     full = _real_names(read_names(store, space.label, codes), space.label)
     named = {**full, **_short_names(store, space.label, codes)}
     return {code[len(space.prefix):]: name for code, name in named.items()}
+
+
+@dataclass
+class RegionReport:
+    """What :func:`write_region_report` wrote: the page's ``path``, the region's ``code`` and
+    ``label`` (name and code), the page's size in bytes and ``info`` (charts, images, years,
+    peers, saved figure files) from :func:`smartspec.reports.region.build_report`."""
+
+    path: Path
+    code: str
+    label: str
+    size: int
+    info: dict
+    save_dir: Path | None = None
+
+    def summary(self) -> str:
+        """The line ``smartspec report --region`` prints."""
+        info = self.info
+        return (f"wrote {self.path} on {self.label} ({self.size / 1e6:.1f} MB, "
+                f"{info['charts']} interactive charts, {info['images']} figures; "
+                f"years {', '.join(f'{k} {v}' for k, v in info['years'].items())}; peers "
+                f"{', '.join(info['peers']) or 'none'})")
+
+
+def write_region_report(
+    store: Store,
+    region: str,
+    *,
+    peers: list[str] | None = None,
+    year: int | None = None,
+    top: int = 15,
+    strategy: str = "balanced",
+    priorities: Path | None = None,
+    activity: str = "product",
+    output: Path | str = ".",
+    save_figures: bool = False,
+) -> RegionReport:
+    """Read the store, build the region report and write ``smartspec_report_<code>.html`` into
+    the folder ``output`` (figures as PNG/SVG into ``output/figures`` with ``save_figures``).
+
+    ``region`` and ``peers`` take codes in any case, aliases (UK, EL) or country names; the
+    region is looked up first in the classification that holds its code. ``year`` must be
+    loaded in at least one classification.
+    """
+    from ..reports.region import build_report
+    from ._base import WorkflowError, activity_label
+
+    data = read_region_report(store, activity_label(activity))
+    spaces = data.spaces
+    code = next((s.region(region) for s in spaces
+                 if region.strip().upper() in set(s.data["region"])), None)
+    if code is None:
+        code = spaces[0].region(region)  # a country name, or a one-line error with suggestions
+    if year is not None and all(year not in s.years for s in spaces):
+        loaded = sorted({y for s in spaces for y in s.years})
+        raise WorkflowError(f"year {year} is not loaded; loaded years: "
+                            f"{', '.join(map(str, loaded))}")
+    peer_list = None
+    if peers:
+        peer_list = []
+        for p in (str(x).strip() for x in peers if str(x).strip()):
+            hits = [s for s in spaces if p.upper() in set(s.data["region"])]
+            peer_list.append((hits[0] if hits else spaces[0]).region(p))
+    folder = Path(output)
+    save_dir = folder / "figures" if save_figures else None
+    page, info = build_report(spaces, code, peers=peer_list, year=year, top=top,
+                              save_dir=save_dir, source=data.source, names=data.names,
+                              strategy=strategy, priorities=priorities)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"smartspec_report_{code}.html"
+    path.write_text(page, encoding="utf-8")
+    return RegionReport(path=path, code=code, label=data.names.region(code), size=len(page),
+                        info=info, save_dir=save_dir)
