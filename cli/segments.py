@@ -16,11 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import numpy as np
 import pandas as pd
 
 from ..algorithms import segments as seg
 from ..graph_models import results
+from ..reports.segments import alignment_heatmap, cluster_network_figure
 from ..workflows import segments as wf
 from ._common import emit, fail, format_option, output_option, store_from
 from ._space import (
@@ -323,37 +323,14 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
     click.echo(f"clusters matching no priority: {', '.join(map(str, unmatched)) or 'none'}",
                err=True)
     if figure is not None:
-        _heatmap(out["matrix"], names, threshold, f"{when}: clusters and priorities", figure)
+        alignment_heatmap(out["matrix"], names, threshold, f"{when}: clusters and priorities",
+                          figure)
         click.echo(f"wrote {figure}", err=True)
     frame = out[table]
     column = "cluster" if table != "priorities" else "best_cluster"
     frame = results.insert_names(frame, column, names.astype(object),
                                  name_column=f"{column}_name")
     emit(frame, fmt, output)
-
-
-def _heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: str,
-             path: Path) -> None:
-    """The match matrix as a heatmap: clusters by rows, priorities by columns."""
-    from ..reports.figures import plt
-
-    grid = matrix.pivot(index="cluster", columns="priority", values="relatedness")
-    rows = [f"{c} {str(names.get(c, ''))[:40]}".strip() for c in grid.index]
-    fig, ax = plt.subplots(figsize=(4.5 + 0.9 * grid.shape[1], 1.5 + 0.45 * grid.shape[0]))
-    im = ax.imshow(grid.to_numpy(), cmap="viridis", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45,
-                  ha="right")
-    ax.set_yticks(range(grid.shape[0]), rows)
-    for (i, j), v in np.ndenumerate(grid.to_numpy()):
-        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
-                color="black" if v >= 0.6 else "white",
-                fontweight="bold" if v >= threshold else "normal")
-    fig.colorbar(im, ax=ax, label="relatedness (best-match average)")
-    ax.set_title(title)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 # -- inter-cluster cooperation -------------------------------------------------------------------
@@ -463,8 +440,8 @@ def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: s
     click.echo(f"{profiles['cluster'].nunique()} clusters ({kind}), {len(table):,} "
                f"pairs; relatedness on the {source}", err=True)
     if figure is not None:
-        _cluster_network(table, names, f"Clusters{f' of {code}' if code else ''}: relatedness "
-                         "and cooperation", figure)
+        title = f"Clusters{f' of {code}' if code else ''}: relatedness and cooperation"
+        cluster_network_figure(table, names, title, figure)
         click.echo(f"wrote {figure}", err=True)
     if top:
         table = table.head(top)
@@ -473,39 +450,3 @@ def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: s
     table = results.insert_names(table, "cluster_a", names, name_column="cluster_a_name")
     table = results.insert_names(table, "cluster_b", names, name_column="cluster_b_name")
     emit(table, fmt, output)
-
-
-def _cluster_network(table: pd.DataFrame, names: pd.Series, title: str, path: Path) -> None:
-    """Clusters on a circle; an edge per related pair coloured by relatedness, solid and wider
-    with more ties, dashed where the members do not cooperate yet."""
-    from matplotlib import cm, colors
-
-    from ..reports.figures import plt
-
-    nodes = sorted(set(table["cluster_a"]) | set(table["cluster_b"]))
-    angle = 2 * np.pi * np.arange(len(nodes)) / len(nodes)
-    pos = dict(zip(nodes, zip(np.cos(angle), np.sin(angle), strict=True), strict=True))
-    fig, ax = plt.subplots(figsize=(11, 8))
-    norm = colors.Normalize(vmin=0, vmax=1)
-    cmap = plt.get_cmap("viridis")
-    shown = table[table["relatedness"] > 0].sort_values("relatedness")
-    for row in shown.itertuples(index=False):
-        (x0, y0), (x1, y1) = pos[row.cluster_a], pos[row.cluster_b]
-        ax.plot([x0, x1], [y0, y1], color=cmap(norm(row.relatedness)),
-                linewidth=1 + 2 * np.log1p(row.ties), linestyle="-" if row.ties else "--",
-                alpha=0.8)
-    for node, (x, y) in pos.items():
-        ax.scatter([x], [y], s=300, color="#444444", zorder=3)
-        name = str(names.get(node, "")) if len(names) else ""
-        name = name if len(name) <= 36 else name[:35].rstrip() + "…"
-        side = "left" if x > 0.05 else "right" if x < -0.05 else "center"
-        ax.annotate(f"{node}\n{name}".strip(), (x, y), xytext=(1.1 * x, 1.1 * y),
-                    ha=side, va="center", fontsize=8)
-    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7,
-                 label="relatedness (dashed: no ties yet; width: ties)")
-    ax.set_xlim(-2.2, 2.2), ax.set_ylim(-1.3, 1.3), ax.set_aspect("equal"), ax.axis("off")
-    ax.set_title(title)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

@@ -28,7 +28,7 @@ from .figures import plt
 if TYPE_CHECKING:
     from ..workflows.space import Space
 
-__all__ = ["segment_section", "segment_figure"]
+__all__ = ["segment_section", "segment_figure", "alignment_heatmap", "cluster_network_figure"]
 
 #: Rows of the profile table the report shows.
 SHOWN = ["segment", "label", "activities", "share", "lq", "stars", "specialised",
@@ -152,3 +152,65 @@ def _alignment(doc, priorities: pd.DataFrame, members: pd.DataFrame, labels: pd.
             "Best-match relatedness of each priority's activities with the segments the region "
             "has LQ &ge; 1 in (served at 0.5 or more); priorities no segment serves: "
             f"{html.escape(', '.join(map(str, gaps)) or 'none')}.</p>" + markup.table_html(table))
+
+
+# -- figures of `compute alignment` and `compute intercluster` ---------------------------
+
+def alignment_heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: str,
+             path: Path) -> None:
+    """The match matrix as a heatmap: clusters by rows, priorities by columns."""
+    from .figures import plt
+
+    grid = matrix.pivot(index="cluster", columns="priority", values="relatedness")
+    rows = [f"{c} {str(names.get(c, ''))[:40]}".strip() for c in grid.index]
+    fig, ax = plt.subplots(figsize=(4.5 + 0.9 * grid.shape[1], 1.5 + 0.45 * grid.shape[0]))
+    im = ax.imshow(grid.to_numpy(), cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45,
+                  ha="right")
+    ax.set_yticks(range(grid.shape[0]), rows)
+    for (i, j), v in np.ndenumerate(grid.to_numpy()):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
+                color="black" if v >= 0.6 else "white",
+                fontweight="bold" if v >= threshold else "normal")
+    fig.colorbar(im, ax=ax, label="relatedness (best-match average)")
+    ax.set_title(title)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def cluster_network_figure(table: pd.DataFrame, names: pd.Series, title: str, path: Path) -> None:
+    """Clusters on a circle; an edge per related pair coloured by relatedness, solid and wider
+    with more ties, dashed where the members do not cooperate yet."""
+    from matplotlib import cm, colors
+
+    from .figures import plt
+
+    nodes = sorted(set(table["cluster_a"]) | set(table["cluster_b"]))
+    angle = 2 * np.pi * np.arange(len(nodes)) / len(nodes)
+    pos = dict(zip(nodes, zip(np.cos(angle), np.sin(angle), strict=True), strict=True))
+    fig, ax = plt.subplots(figsize=(11, 8))
+    norm = colors.Normalize(vmin=0, vmax=1)
+    cmap = plt.get_cmap("viridis")
+    shown = table[table["relatedness"] > 0].sort_values("relatedness")
+    for row in shown.itertuples(index=False):
+        (x0, y0), (x1, y1) = pos[row.cluster_a], pos[row.cluster_b]
+        ax.plot([x0, x1], [y0, y1], color=cmap(norm(row.relatedness)),
+                linewidth=1 + 2 * np.log1p(row.ties), linestyle="-" if row.ties else "--",
+                alpha=0.8)
+    for node, (x, y) in pos.items():
+        ax.scatter([x], [y], s=300, color="#444444", zorder=3)
+        name = str(names.get(node, "")) if len(names) else ""
+        name = name if len(name) <= 36 else name[:35].rstrip() + "…"
+        side = "left" if x > 0.05 else "right" if x < -0.05 else "center"
+        ax.annotate(f"{node}\n{name}".strip(), (x, y), xytext=(1.1 * x, 1.1 * y),
+                    ha=side, va="center", fontsize=8)
+    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7,
+                 label="relatedness (dashed: no ties yet; width: ties)")
+    ax.set_xlim(-2.2, 2.2), ax.set_ylim(-1.3, 1.3), ax.set_aspect("equal"), ax.axis("off")
+    ax.set_title(title)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
