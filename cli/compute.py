@@ -214,12 +214,13 @@ def read_input(
     year_required: bool = False,
     encoding: str = "utf-8",
 ) -> pd.DataFrame:
-    """Read a long table ``region, activity[, year], value`` from a CSV/TSV file (maybe gzipped).
+    """Read a long table ``region, activity[, year], value`` from a CSV/TSV (maybe gzipped) or
+    Parquet file.
 
     Codes stay text; an empty value is missing (left out, not a zero); without the year column
     the file is one period (unless ``year_required``). Errors name the file, column and lines.
     """
-    frame = read_table(path, encoding=encoding)
+    frame = read_table(path, encoding=encoding, keep_numbers=True)
     need = [region_col, activity_col, value_col] + ([year_col] if year_required else [])
     require_columns(frame, need, path=path)
     out = pd.DataFrame(
@@ -249,6 +250,7 @@ def run_engine(
     density_scale: str = "unit",
     cog_normaliser: str = "activity",
     pairs: bool = False,
+    pair_table: bool = True,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any], list[str]]:
     """Run :func:`~smartspec.algorithms.pipeline.compute_all` with the CLI's conventions.
 
@@ -275,18 +277,14 @@ def run_engine(
             scale=density_scale,
             normaliser=cog_normaliser,
             min_proximity=0.0 if pairs else None,
+            tables=["regions", "activities", "proximity", *(["density"] if pair_table else [])],
+            present_only=True,
         )
     notes = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     has_year = "year" in data.columns
     keys = ["year"] if has_year else []
-    obs = out["specialisation"]
-    present_r = obs[["region", *keys]].drop_duplicates()
-    present_a = obs[["activity", *keys]].drop_duplicates()
-    regions = out["regions"].merge(present_r, on=["region", *keys])
-    activities = out["activities"].merge(present_a, on=["activity", *keys])
-    dens = out["density"].merge(obs[["region", "activity", *keys, "rca"]], how="left",
-                                on=["region", "activity", *keys])
-    dens = _with_unobserved_rca(dens, obs, method, keys)
+    regions, activities = out["regions"], out["activities"]  # present in their period
+    dens = out.get("density", pd.DataFrame(columns=PAIR_COLUMNS))
     attrs = out["regions"].attrs
     threshold_used = attrs.get("threshold")
     params: dict[str, Any] = {
@@ -304,7 +302,7 @@ def run_engine(
         "density_scale": density_scale,
         "cog_normaliser": cog_normaliser,
         "coi": f"z-scored per period (ddof {int(ddof)})",
-        "years": sorted(int(y) for y in obs["year"].unique()) if has_year else None,
+        "years": sorted(int(y) for y in regions["year"].unique()) if has_year else None,
     }
     conn = out["regions"].groupby(keys)["connected"].first() if has_year else None
     if conn is not None and not conn.all():
@@ -322,30 +320,12 @@ def run_engine(
     return tables, params, notes
 
 
-def _with_unobserved_rca(dens: pd.DataFrame, obs: pd.DataFrame, method: str,
-                         keys: list[str]) -> pd.DataFrame:
-    """Fill the RCA of pairs without a value: 0 (Balassa; M given), or for additive RCA
-    ``0 / X_r. - X_.a / X_..``, minus the activity's world share."""
-    missing = dens["rca"].isna()
-    if not missing.any():
-        return dens
-    if method != "additive":
-        dens["rca"] = dens["rca"].fillna(0.0)
-        return dens
-    world = obs.groupby([*keys, "activity"], as_index=False)["value"].sum()
-    total = world.groupby(keys)["value"].transform("sum") if keys else world["value"].sum()
-    world["share"] = world["value"] / total
-    share = dens.loc[missing, [*keys, "activity"]].merge(world, how="left", on=[*keys, "activity"])
-    dens.loc[missing, "rca"] = -share["share"].to_numpy()
-    return dens
-
-
 def _engine_options(command: Callable) -> Callable:
     """The options shared by ``compute complexity`` and ``compute relatedness``."""
     options = [
         click.option("--input", "input_file", type=click.Path(path_type=Path),
-                     help="Compute from this CSV/TSV file (optionally .gz) instead of the store; "
-                          "nothing is written to the graph."),
+                     help="Compute from this CSV/TSV (optionally .gz) or Parquet file instead "
+                          "of the store; nothing is written to the graph."),
         click.option("--region-col", default="region", show_default=True,
                      help="Region column of --input."),
         click.option("--activity-col", default="activity", show_default=True,
@@ -620,7 +600,7 @@ def complexity_command(ctx: click.Context, show_activities: bool, top: int, fmt:
     score = "pci" if show_activities else "eci"
     if from_file:
         data = _data_from(ctx, opts, None)
-        tables, params, notes = run_engine(data, **_engine_kwargs(opts))
+        tables, params, notes = run_engine(data, pair_table=False, **_engine_kwargs(opts))
         params.update(_filters(opts))
         params["source"] = str(opts["input_file"])
         frame = file_names(ranked(tables[which], score, top))
@@ -628,7 +608,7 @@ def complexity_command(ctx: click.Context, show_activities: bool, top: int, fmt:
         label = opts["activity"].capitalize()
         with store_from(ctx) as store:
             data = _data_from(ctx, opts, store)
-            tables, params, notes = run_engine(data, **_engine_kwargs(opts))
+            tables, params, notes = run_engine(data, pair_table=False, **_engine_kwargs(opts))
             params.update(_filters(opts))
             params["source"] = store.describe()
             if not opts["no_write"]:
