@@ -75,7 +75,12 @@ def make_panel(n_regions: int, n_activities: int, n_years: int) -> tuple[Path, P
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run ``cmd`` under ``/usr/bin/time -v``: ``(wall seconds, peak RSS in GB, stderr)``."""
+    """Run ``cmd`` under ``/usr/bin/time -v``: ``(wall seconds, peak RSS in GB, stderr)``.
+
+    The CPU seconds of the command (user + system, all its threads) are in :data:`CPU` after
+    the call: on a machine shared with other work the wall time includes waiting for a core,
+    the CPU time does not (a multithreaded reader's CPU time can exceed its wall time).
+    """
     full = ["/usr/bin/time", "-v", *cmd]
     start = time.perf_counter()
     proc = subprocess.run(full, capture_output=True, text=True, env=env)
@@ -83,8 +88,14 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    cpu = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)",
+                                        proc.stderr)]
+    CPU.append(sum(cpu))
     return wall, (int(rss.group(1)) / 2**20 if rss else float("nan")), proc.stderr
 
+
+#: CPU seconds of each command run by :func:`timed`, in order.
+CPU: list[float] = []
 
 PEER_ECOMPLEXITY = """
 import sys, warnings
@@ -129,8 +140,9 @@ print(n)
 def _summary(name: str, walls: list[float], rss: list[float]) -> float:
     best, med = min(walls), statistics.median(walls)
     runs = ", ".join(f"{w:.2f}" for w in walls)
+    cpu = ", ".join(f"{c:.2f}" for c in CPU[-len(walls):])
     print(f"{name:<44} best {best:7.2f} s  median {med:7.2f} s  peak RSS {max(rss):.2f} GB"
-          f"   (runs: {runs})", flush=True)
+          f"   (wall: {runs}; CPU: {cpu})", flush=True)
     return med
 
 

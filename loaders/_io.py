@@ -212,6 +212,9 @@ def read_table(
     sep: str | None = None,
     progress: Callable[[int], None] | None = None,
     keep_numbers: bool = False,
+    usecols: Callable[[list[str]], Sequence[str] | None] | None = None,
+    categorical: Sequence[str] = (),
+    numeric: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a CSV/TSV file (optionally gzip-compressed) or a Parquet file, every column as
     text (a Parquet file's number columns stay numbers with ``keep_numbers``).
@@ -235,6 +238,12 @@ def read_table(
 
     Text is read with pyarrow (:func:`_read_arrow`; Arrow strings, parsed on every core), or
     with pandas for the few files Arrow would read differently.
+
+    For big files a loader may ask for less (the pandas reader, used for odd files, ignores
+    the last two and reads text): ``usecols(header)`` names the columns to read (None: all,
+    as text); then ``categorical`` columns come as pandas categoricals (codes repeated over
+    millions of rows: a few bytes a row) and ``numeric`` columns as float64 when every cell is
+    a number (spaces around it allowed), else as text for the caller's checks and messages.
 
     ``frame.attrs`` records ``encoding``, ``sep`` and ``notes`` (what was done that a user
     should know, e.g. the fallback encoding).
@@ -275,8 +284,11 @@ def read_table(
     frame = lines = None
     header = [str(c) for c in records[0]] if records else []
     if _arrow_usable(text, sep, header):
+        wanted = usecols([h.strip() for h in header]) if usecols and not trailing else None
         read = _read_arrow(path, gzipped, sep, used, [*header, _TRAILING] if trailing else header,
-                           progress, quoted='"' in text.partition("\n")[2])
+                           progress, quoted='"' in text.partition("\n")[2], usecols=wanted,
+                           categorical=categorical if wanted else (),
+                           numeric=numeric if wanted else ())
         if read is not None:
             frame, newlines, last = read
             lines = _record_lines(path, gzipped, sep, used, len(frame), (newlines, last))
@@ -311,7 +323,8 @@ def read_table(
                      "ignored")
     if frame.empty:
         raise LoaderError(f"{path}: file has a header but no rows")
-    frame.attrs.update(encoding=used, sep=sep, notes=notes)
+    frame.attrs.update(encoding=used, sep=sep, notes=notes,
+                       header=[str(h).strip().lstrip("\ufeff").strip() for h in header])
     if lines is not None:
         frame.attrs["lines"] = _LineMap(lines)
     return frame
@@ -402,6 +415,8 @@ def _arrow_usable(text: str, sep: str, header: list[str]) -> bool:
 def _read_arrow(
     path: Path, gzipped: bool, sep: str, encoding: str, names: list[str],
     progress: Callable[[int], None] | None, *, quoted: bool = True,
+    usecols: Sequence[str] | None = None, categorical: Sequence[str] = (),
+    numeric: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, int, bytes] | None:
     """Read with pyarrow: ``(frame, newlines, last byte)``, or None for the pandas reader.
 
@@ -410,7 +425,6 @@ def _read_arrow(
     Arrow fail, and the pandas reader reads the file).
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     read = pacsv.ReadOptions(
@@ -420,10 +434,35 @@ def _read_arrow(
     parse = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
                                escape_char=False, newlines_in_values=quoted,
                                ignore_empty_lines=True)
+    stripped = {n.strip(): n for n in names}
+    types = {n: pa.large_string() for n in names}
+    types.update({stripped[c]: pa.dictionary(pa.int32(), pa.large_string())
+                  for c in categorical if c in stripped})
+    types.update({stripped[c]: pa.float64() for c in numeric if c in stripped})
+    include = [stripped[c] for c in usecols if c in stripped] if usecols else []
     convert = pacsv.ConvertOptions(
-        column_types={n: pa.large_string() for n in names}, null_values=[""],
+        column_types=types, null_values=[""], include_columns=include,
         strings_can_be_null=True, quoted_strings_can_be_null=True, check_utf8=True,
     )
+    try:
+        return _arrow_table(path, gzipped, read, parse, convert, progress)
+    except pa.ArrowInvalid:
+        if not numeric:
+            return None
+    # a cell of a numeric column is no number: read it as text (the caller names the line)
+    convert.column_types = {n: (pa.large_string() if t == pa.float64() else t)
+                            for n, t in types.items()}
+    try:
+        return _arrow_table(path, gzipped, read, parse, convert, progress)
+    except pa.ArrowInvalid:
+        return None
+
+
+def _arrow_table(path, gzipped, read, parse, convert, progress):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
     try:
         if gzipped:  # decompressed once, newlines counted on the way
             with gzip.open(path, "rb") as raw:
@@ -435,12 +474,24 @@ def _read_arrow(
             with pa.memory_map(str(path)) as mapped:
                 table = pacsv.read_csv(mapped, read, parse, convert)
             newlines, last = _count_newlines(path)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+    except pa.ArrowInvalid as exc:
+        if "conversion error to double" in str(exc).lower() or "to double" in str(exc):
+            raise  # a numeric column: read it again as text
         return None  # the pandas reader reads it, or says what is wrong, naming lines
+    except (pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        return None
     except (OSError, EOFError) as exc:
         raise LoaderError(f"{path}: cannot read the file ({exc})") from None
     columns = {}
     for name, col in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_floating(col.type):
+            if pc.any(pc.is_nan(col)).as_py():
+                raise pa.ArrowInvalid("text 'nan' in a column read as double")
+            columns[name] = col
+            continue
+        if pa.types.is_dictionary(col.type):  # codes: stripped by the loaders
+            columns[name] = col
+            continue
         if pc.any(pc.starts_with(col, " ")).as_py():
             col = pc.utf8_ltrim(col, characters=" ")
             if pc.any(pc.starts_with(col, '"')).as_py():

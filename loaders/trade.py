@@ -418,9 +418,17 @@ def read_trade(
             )
     classification = concordance.classification_name(classification)
     given = classification
-    raw = read_table(path, encoding=encoding, sep=sep, progress=progress)
+    def baci_columns(header: list[str]) -> list[str] | None:
+        # a BACI year has ~10 M rows: importers j and quantities q are not read, and the
+        # codes t, i, k come as categoricals (a few bytes a row)
+        baci = layout == "baci" or (layout == "auto" and detect_layout(header) == "baci")
+        return ["t", "i", "k", "v"] if baci else None
+
+    raw = read_table(path, encoding=encoding, sep=sep, progress=progress, usecols=baci_columns,
+                     categorical=["t", "i", "k"] if layout in ("auto", "baci") else (),
+                     numeric=["v"] if layout in ("auto", "baci") else ())
     if layout == "auto":
-        layout = detect_layout(list(raw.columns))
+        layout = detect_layout(raw.attrs.get("header") or list(raw.columns))
     notes: list[str] = list(raw.attrs.get("notes", []))
     left: list[pd.DataFrame] = []
     if layout == "baci":
@@ -794,7 +802,7 @@ def _factorize_codes(raw: pd.DataFrame, column: str, path: Path):
 
 
 def _from_baci(raw, path, classification, country_codes, level, notes, left):
-    require_columns(raw, list(_BACI), path=path)
+    require_columns(raw, ["t", "i", "k", "v"], path=path)  # j and q are not read
     with np.errstate(over="ignore"):  # a value past the float range is refused after summing
         values = _numeric(raw, "v", path).to_numpy() * 1000.0
     total = float(values.sum())
