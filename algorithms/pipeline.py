@@ -7,7 +7,9 @@ period used for density, COI and COG), so it is the fast way to fill a store or 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -121,15 +123,19 @@ def compute_all(
     # every product below is small when phi is not formed (see relatedness._related): a
     # multithreaded BLAS only spins on them, which on a busy machine costs more than it gives
     small = measure == "conditional" and 2 * panel.n_regions <= panel.n_activities
-    with _one_blas_thread() if small else contextlib.nullcontext():
+    with _one_blas_thread() if small else contextlib.nullcontext(), ThreadPoolExecutor(1) as pool:
+        # Fitness (hundreds of sparse products, which release the GIL) runs beside ECI/PCI and
+        # density on a second core; on small panels a thread costs more than it gives
+        fitness = functools.partial(_fitness_arrays, panel, m, iterations=fitness_iterations,
+                                    tol=None, variant="tacchella", extremality=1.0)
+        later = pool.submit(fitness) if m.nnz >= _THREAD_FROM else None
         eig = _eigen(panel, m, standardise=standardise, ddof=ddof, sign=sign, components=components)
-        fit, comp, used = _fitness_arrays(panel, m, iterations=fitness_iterations, tol=None,
-                                          variant="tacchella", extremality=1.0)
         rel = _related(panel, r, m, measure=measure, continuous=False, diagonal=diagonal,
                        proximity_table=None, columns=columns, pci=eig.pci_eig,
                        keep_pairs=min_proximity if "proximity" in wanted else None,
                        precision=precision, normaliser=normaliser,
                        keep_dense="density" in wanted)
+        fit, comp, used = later.result() if later is not None else fitness()
     present = np.asarray(panel.values.sum(axis=1)).ravel() > 0
     coi = np.where(present, rel.coi, np.nan)
     coi = _zscore_rows(coi.reshape(panel.n_years, panel.n_regions), check_ddof(ddof)).ravel()
@@ -185,6 +191,9 @@ def compute_all(
         _with_attrs(out[k], panel, **opts)
     return out
 
+
+#: Stored M entries from which Fitness runs in a thread of its own.
+_THREAD_FROM = 200_000
 
 #: The tables :func:`compute_all` can build.
 TABLES = ("specialisation", "regions", "activities", "density", "proximity")

@@ -220,7 +220,10 @@ def read_input(
     Codes stay text; an empty value is missing (left out, not a zero); without the year column
     the file is one period (unless ``year_required``). Errors name the file, column and lines.
     """
-    frame = read_table(path, encoding=encoding, keep_numbers=True)
+    cols = [region_col, activity_col, year_col, value_col]
+    frame = read_table(path, encoding=encoding, keep_numbers=True, categorical=cols[:2],
+                       numeric=cols[2:], usecols=lambda header: [c for c in cols if c in header]
+                       if set(cols[:2] + cols[3:]) <= set(header) else None)
     need = [region_col, activity_col, value_col] + ([year_col] if year_required else [])
     require_columns(frame, need, path=path)
     out = pd.DataFrame(

@@ -543,6 +543,11 @@ def _read_parquet(
     columns = {}
     for name, col in zip(table.column_names, table.columns, strict=True):
         kind = col.type
+        if pa.types.is_dictionary(kind) and not text and (
+            pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+        ):
+            columns[str(name).strip()] = col  # codes as a categorical
+            continue
         if pa.types.is_dictionary(kind):
             col = col.cast(kind.value_type)
             kind = col.type
@@ -796,11 +801,24 @@ def normalise_codes(
     ...                 column="region", upper=True).tolist()
     ['DEU', 'DEU', 'DEU']
     """
+    if isinstance(codes.dtype, pd.CategoricalDtype):  # the text work on the categories
+        categories = pd.Series(codes.cat.categories)
+        if not categories.astype(str).str.contains("\x00", regex=False).any():  # else below
+            done = normalise_codes(categories.astype(str), path=path, column=column,
+                                   upper=upper)
+            at, names = pd.factorize(done)
+            lookup = np.append(at, -1)  # code -1 (missing) stays missing
+            return pd.Series(pd.Categorical.from_codes(lookup[codes.cat.codes.to_numpy()],
+                                                       categories=names),
+                             index=codes.index, name=codes.name)
+        codes = codes.astype("str").where(codes.notna())
     if _arrow_text(codes) is not None and len(codes) > 10_000:
         # the text work once per distinct code (a few thousand in millions of rows)
         at, uniques = pd.factorize(codes)
         distinct = pd.Series(uniques)
-        if not distinct.str.contains("\x00", regex=False).any():  # else refused below
+        if 4 * len(distinct) <= len(codes) and not distinct.str.contains(
+            "\x00", regex=False
+        ).any():  # else the rows as they are (a NUL is refused below, naming lines)
             done = normalise_codes(distinct, path=path, column=column, upper=upper)
             if (done.to_numpy() != uniques.to_numpy()).any():
                 taken = done.array.take(at, allow_fill=True)
