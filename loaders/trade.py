@@ -906,13 +906,23 @@ def _from_baci(raw, path, classification, country_codes, level, notes, left):
     for iso3, nums in merged[merged.str.len() > 1].items():
         notes.append(f"exporter codes {', '.join(nums)} are all stored as {iso3} (summed)")
     # one exporter, product and year over all importers: summing is the layout's rule
-    grouped = keys.groupby(["r", "p", "y"], sort=False, as_index=False)["value"].sum(min_count=1)
+    # (groups in order of first appearance; a group whose values are all missing is missing),
+    # on one integer key: the three codes are small, so no multi-column hashing
+    n_p, n_y = max(len(prod_names), 1), max(len(years_u), 1)
+    flat = (keys["r"].to_numpy(np.int64) * n_p + keys["p"].to_numpy()) * n_y + keys["y"].to_numpy()
+    group, firsts = pd.factorize(flat)
+    value = keys["value"].to_numpy()
+    seen = ~np.isnan(value)
+    summed = np.bincount(group, weights=np.where(seen, value, 0.0), minlength=len(firsts))
+    summed[np.bincount(group, weights=seen, minlength=len(firsts)) == 0] = np.nan
+    r_g, rest = np.divmod(firsts, n_p * n_y)
+    p_g, y_g = np.divmod(rest, n_y)
     frame = pd.DataFrame(
         {
-            "region": np.asarray(reg_names, dtype=object)[grouped["r"].to_numpy()],
-            "product": np.asarray(prod_names, dtype=object)[grouped["p"].to_numpy()],
-            "year": years_u[grouped["y"].to_numpy()].astype("int64"),
-            "value": grouped["value"].to_numpy(),
+            "region": np.asarray(reg_names, dtype=object)[r_g],
+            "product": np.asarray(prod_names, dtype=object)[p_g],
+            "year": years_u[y_g].astype("int64"),
+            "value": summed,
         }
     )
     notes.append("BACI values in thousands of USD multiplied by 1,000; summed over importers")
