@@ -885,21 +885,16 @@ def _from_baci(raw, path, classification, country_codes, level, notes, left):
         parse_year(raw, "t", path=path)  # raises again, naming the file lines
         raise
     keep = ~unmapped_u[ex_codes] & digits_u[pr_codes]
-    first = np.unique(pr_codes[keep], return_index=True)
-    kept_codes = pr_uniq.iloc[first[0]]
-    kept_codes.index = np.flatnonzero(keep)[first[1]]  # file rows, for the messages
+    rows_kept = np.flatnonzero(keep)
+    first = np.full(len(pr_uniq), -1, dtype=np.int64)
+    first[pr_codes[rows_kept[::-1]]] = rows_kept[::-1]  # each code's first kept row (O(n))
+    present = np.flatnonzero(first >= 0)
+    kept_codes = pr_uniq.iloc[present]
+    kept_codes.index = first[present]  # file rows, for the messages
     _check_levels(kept_codes, level, path, file_lines(raw))
     # distinct regions (58 and 56 are both BEL) and products after padding, as integer keys
     reg_of_u, reg_names = pd.factorize(ex_region.fillna(""))
     prod_of_u, prod_names = pd.factorize(pr_uniq)
-    keys = pd.DataFrame(
-        {
-            "r": reg_of_u[ex_codes[keep]],
-            "p": prod_of_u[pr_codes[keep]],
-            "y": yr_codes[keep],
-            "value": values[keep],
-        }
-    )
     stored_as = pd.DataFrame({"region": ex_region, "code": ex_uniq})[~unmapped_u]
     stored_as = stored_as[ex_rows[~unmapped_u] > 0]
     merged = stored_as.groupby("region")["code"].agg(list)
@@ -909,9 +904,10 @@ def _from_baci(raw, path, classification, country_codes, level, notes, left):
     # (groups in order of first appearance; a group whose values are all missing is missing),
     # on one integer key: the three codes are small, so no multi-column hashing
     n_p, n_y = max(len(prod_names), 1), max(len(years_u), 1)
-    flat = (keys["r"].to_numpy(np.int64) * n_p + keys["p"].to_numpy()) * n_y + keys["y"].to_numpy()
+    flat = (reg_of_u.astype(np.int64)[ex_codes[rows_kept]] * n_p
+            + prod_of_u[pr_codes[rows_kept]]) * n_y + yr_codes[rows_kept]
     group, firsts = pd.factorize(flat)
-    value = keys["value"].to_numpy()
+    value = values[rows_kept]
     seen = ~np.isnan(value)
     summed = np.bincount(group, weights=np.where(seen, value, 0.0), minlength=len(firsts))
     summed[np.bincount(group, weights=seen, minlength=len(firsts)) == 0] = np.nan
