@@ -574,7 +574,8 @@ def _related(
     activities the products with ``phi`` are taken without forming ``phi`` (see
     :func:`_conditional_products`); otherwise ``phi`` is formed per period. Without
     ``keep_dense`` the dense M, density and COG of a period are dropped once its COI is taken
-    (only one period's dense matrices are held; ``m``, ``density`` and ``cog`` come back None).
+    (only one period's dense matrices are held; ``m``, ``density`` and ``cog`` come back None,
+    and COG is not computed).
     """
     check_choice(measure, MEASURES, name="measure")
     check_choice(precision, PRECISIONS, name="precision")
@@ -611,6 +612,9 @@ def _related(
                 dens[rows] = prod[:n_r] * inv[None, :]
                 if p is None:
                     continue
+                if not keep_dense:  # COI only: no COG products
+                    coi[t * n_r : (t + 1) * n_r] = ((dens[rows] * (1 - md)) * p[None, :]).sum(1)
+                    continue
                 w = p * inv if normaliser == "activity" else p
                 left = np.vstack([md * w[None, :], w[None, :]])
                 extra = _conditional_products(md, left, diagonal)
@@ -632,8 +636,11 @@ def _related(
                 colsum = phi.sum(axis=0, dtype=np.float64)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     inv = np.where(colsum > 0, 1 / colsum, 0.0)
-                if p is None:
+                if p is None or not keep_dense:
                     dens[rows] = (md @ phi) * inv[None, :]
+                    if p is not None:  # COI only: no COG products
+                        coi[t * n_r : (t + 1) * n_r] = (
+                            (dens[rows] * (1 - md)) * p[None, :]).sum(axis=1)
                     continue
                 w = p * inv if normaliser == "activity" else p
                 both = np.vstack([md, md * w[None, :].astype(dt)]) @ phi
