@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy import stats
 
 from ._validation import ValidationError, check_choice, check_frame
 from .panel import Panel, as_panel
@@ -291,6 +290,8 @@ def _absorbed(x: np.ndarray, xd: np.ndarray) -> np.ndarray:
 
 def _table(names: list[str], coef: np.ndarray, cov: np.ndarray, df: int,
            alpha: float = 0.05) -> pd.DataFrame:
+    from scipy import stats  # imported here: scipy.stats takes ~1 s to import, on every command
+
     se = np.sqrt(np.maximum(np.diag(cov), 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
         stat = coef / se

@@ -213,17 +213,17 @@ class Panel:
         has_year = cols["year"] in data.columns
         value = check_numeric(data[cols["value"]], name=cols["value"])
         keep = ~np.isnan(value)
-        region = data[cols["region"]].to_numpy()[keep]
-        activity = data[cols["activity"]].to_numpy()[keep]
-        value = value[keep]
+        everything = bool(keep.all())
+        value = value if everything else value[keep]
         if has_year:
-            year = data[cols["year"]].to_numpy()[keep]
+            year = data[cols["year"]].to_numpy()
+            year = year if everything else year[keep]
             if pd.isna(year).any():
                 raise ValidationError(f"column {cols['year']!r} has missing values")
         else:
             year = np.zeros(len(value), dtype=np.int64)
-        r_codes, regions = pd.factorize(region, sort=True)
-        a_codes, activities = pd.factorize(activity, sort=True)
+        r_codes, regions = _factorize_sorted(data[cols["region"]], keep, everything)
+        a_codes, activities = _factorize_sorted(data[cols["activity"]], keep, everything)
         y_codes, years = pd.factorize(year, sort=True)
         if duplicates not in ("sum", "raise"):
             raise ValidationError(f"duplicates must be 'sum' or 'raise', got {duplicates!r}")
@@ -301,6 +301,32 @@ class Panel:
             out["year"] = self.years.to_numpy()[t]
         out.update({k: np.asarray(v).reshape(-1) for k, v in matrices.items()})
         return pd.DataFrame(out)
+
+
+def _factorize_sorted(
+    column: pd.Series, keep: np.ndarray, everything: bool
+) -> tuple[np.ndarray, pd.Index]:
+    """``pandas.factorize(column[keep], sort=True)``, without turning text held in Arrow (or
+    a categorical) into millions of Python strings: the column is factorized as it is held,
+    and only the distinct values are sorted."""
+    if not everything:
+        column = column[keep]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = column.cat.codes.to_numpy(), pd.Index(column.cat.categories)
+    elif hasattr(column.array, "__arrow_array__"):
+        codes, uniques = pd.factorize(column)
+    else:
+        return pd.factorize(column.to_numpy(), sort=True)
+    if (codes < 0).any():
+        raise ValidationError(f"column {column.name!r} has missing values")
+    order = np.argsort(uniques.to_numpy(), kind="stable")
+    if isinstance(column.dtype, pd.CategoricalDtype):  # unused categories are no keys
+        used = np.zeros(len(uniques), dtype=bool)
+        used[codes] = True
+        order = order[used[order]]
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], pd.Index(uniques.take(order))
 
 
 def _values_at(m: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

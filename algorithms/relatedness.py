@@ -566,12 +566,16 @@ def _related(
     subtract_target: bool = False,
     keep_pairs: float | None = None,
     precision: str = "auto",
+    keep_dense: bool = True,
 ) -> _Related:
     """Density (0-1) and, when ``pci`` is given, COG and raw COI, for every period.
 
     For the minimum conditional probability of a binary M on a panel with fewer regions than
     activities the products with ``phi`` are taken without forming ``phi`` (see
-    :func:`_conditional_products`); otherwise ``phi`` is formed per period.
+    :func:`_conditional_products`); otherwise ``phi`` is formed per period. Without
+    ``keep_dense`` the dense M, density and COG of a period are dropped once its COI is taken
+    (only one period's dense matrices are held; ``m``, ``density`` and ``cog`` come back None,
+    and COG is not computed).
     """
     check_choice(measure, MEASURES, name="measure")
     check_choice(precision, PRECISIONS, name="precision")
@@ -586,14 +590,15 @@ def _related(
     binary = m.data.size == 0 or bool(np.all(m.data == 1))
     fast = (tables is None and measure == "conditional" and not use_values and binary
             and 2 * n_r <= n_a)
-    dens = np.empty((panel.n_years * n_r, n_a))
+    stacked = panel.n_years * n_r if keep_dense else n_r
+    dens = np.empty((stacked, n_a))
     mm = np.empty_like(dens)
     cog = np.empty_like(dens) if pci is not None else None
     coi = np.empty(panel.n_years * n_r) if pci is not None else None
     pairs: list[tuple[object, np.ndarray]] | None = [] if keep_pairs is not None else None
     with _one_blas_thread() if fast else contextlib.nullcontext():
         for t in range(panel.n_years):
-            rows = slice(t * n_r, (t + 1) * n_r)
+            rows = slice(t * n_r, (t + 1) * n_r) if keep_dense else slice(0, n_r)
             p = np.nan_to_num(pci[t]) if pci is not None else None
             if fast:
                 md = panel.block(t, m).toarray()
@@ -606,6 +611,9 @@ def _related(
                     inv = np.where(colsum > 0, 1 / colsum, 0.0)
                 dens[rows] = prod[:n_r] * inv[None, :]
                 if p is None:
+                    continue
+                if not keep_dense:  # COI only: no COG products
+                    coi[t * n_r : (t + 1) * n_r] = ((dens[rows] * (1 - md)) * p[None, :]).sum(1)
                     continue
                 w = p * inv if normaliser == "activity" else p
                 left = np.vstack([md * w[None, :], w[None, :]])
@@ -628,8 +636,11 @@ def _related(
                 colsum = phi.sum(axis=0, dtype=np.float64)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     inv = np.where(colsum > 0, 1 / colsum, 0.0)
-                if p is None:
+                if p is None or not keep_dense:
                     dens[rows] = (md @ phi) * inv[None, :]
+                    if p is not None:  # COI only: no COG products
+                        coi[t * n_r : (t + 1) * n_r] = (
+                            (dens[rows] * (1 - md)) * p[None, :]).sum(axis=1)
                     continue
                 w = p * inv if normaliser == "activity" else p
                 both = np.vstack([md, md * w[None, :].astype(dt)]) @ phi
@@ -643,7 +654,9 @@ def _related(
                 gain = gain - dens[rows] * p[None, :]
             cog[rows] = (1 - md) * gain if not subtract_target else gain
             cog[rows] += 0.0  # no -0.0 where M = 1 and the gain is negative
-            coi[rows] = ((dens[rows] * (1 - md)) * p[None, :]).sum(axis=1)
+            coi[t * n_r : (t + 1) * n_r] = ((dens[rows] * (1 - md)) * p[None, :]).sum(axis=1)
+    if not keep_dense:
+        return _Related(None, None, None, coi, pairs)
     return _Related(mm, dens, cog, coi, pairs)
 
 

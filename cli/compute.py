@@ -121,8 +121,8 @@ def _engine_options(command: Callable) -> Callable:
     """The options shared by ``compute complexity`` and ``compute relatedness``."""
     options = [
         click.option("--input", "input_file", type=click.Path(path_type=Path),
-                     help="Compute from this CSV/TSV file (optionally .gz) instead of the store; "
-                          "nothing is written to the graph."),
+                     help="Compute from this CSV/TSV (optionally .gz) or Parquet file instead "
+                          "of the store; nothing is written to the graph."),
         click.option("--region-col", default="region", show_default=True,
                      help="Region column of --input."),
         click.option("--activity-col", default="activity", show_default=True,

@@ -299,6 +299,3 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
             continue
         removed.append(tmp)
     return removed
-
-
-    return True

@@ -211,8 +211,13 @@ def read_table(
     encoding: str = "utf-8",
     sep: str | None = None,
     progress: Callable[[int], None] | None = None,
+    keep_numbers: bool = False,
+    usecols: Callable[[list[str]], Sequence[str] | None] | None = None,
+    categorical: Sequence[str] = (),
+    numeric: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Read a CSV/TSV file (optionally gzip-compressed) with every column as text.
+    """Read a CSV/TSV file (optionally gzip-compressed) or a Parquet file, every column as
+    text (a Parquet file's number columns stay numbers with ``keep_numbers``).
 
     Text keeps codes as written (``0011`` stays ``0011``); empty cells are missing. Large files
     are read in chunks of :data:`CHUNK_ROWS` rows, calling ``progress(rows)`` after each.
@@ -227,7 +232,18 @@ def read_table(
       encoding is used as given;
     - a trailing separator on every data line (Comtrade+: 48 fields under a 47-name header) is
       read as the header's columns, after checking that the extra field is empty;
-    - header names are stripped of surrounding spaces.
+    - header names are stripped of surrounding spaces;
+    - a Parquet file (recognised by its first bytes) is read with its column names; its rows
+      are numbered as the lines of the same table written as CSV (row 1 is line 2).
+
+    Text is read with pyarrow (:func:`_read_arrow`; Arrow strings, parsed on every core), or
+    with pandas for the few files Arrow would read differently.
+
+    For big files a loader may ask for less (the pandas reader, used for odd files, ignores
+    the last two and reads text): ``usecols(header)`` names the columns to read (None: all,
+    as text); then ``categorical`` columns come as pandas categoricals (codes repeated over
+    millions of rows: a few bytes a row) and ``numeric`` columns as float64 when every cell is
+    a number (spaces around it allowed), else as text for the caller's checks and messages.
 
     ``frame.attrs`` records ``encoding``, ``sep`` and ``notes`` (what was done that a user
     should know, e.g. the fallback encoding).
@@ -239,6 +255,8 @@ def read_table(
         raise LoaderError(f"{path}: is a folder, not a file")
     if path.stat().st_size == 0:
         raise LoaderError(f"{path}: file is empty")
+    if _is_parquet(path):
+        return _read_parquet(path, progress, not keep_numbers)
     try:
         with open(path, "rb") as fh:
             gzipped = fh.read(2) == _GZIP_MAGIC
@@ -263,9 +281,21 @@ def read_table(
     )
     if trailing:
         names = [*records[0], _TRAILING]
-    while True:
+    frame = lines = None
+    header = [str(c) for c in records[0]] if records else []
+    if _arrow_usable(text, sep, header):
+        wanted = usecols([h.strip() for h in header]) if usecols and not trailing else None
+        read = _read_arrow(path, gzipped, sep, used, [*header, _TRAILING] if trailing else header,
+                           progress, quoted='"' in text.partition("\n")[2], usecols=wanted,
+                           categorical=categorical if wanted else (),
+                           numeric=numeric if wanted else ())
+        if read is not None:
+            frame, newlines, last = read
+            lines = _record_lines(path, gzipped, sep, used, len(frame), (newlines, last))
+    while frame is None:
         try:
             frame = _read_chunks(path, gzipped, sep, used, names, progress)
+            lines = _record_lines(path, gzipped, sep, used, len(frame))
             break
         except UnicodeDecodeError as exc:
             # a bad byte past the sample: with the default encoding, fall back as above
@@ -281,7 +311,6 @@ def read_table(
     if used in ("cp1252", "latin-1"):
         notes.append(f"{path.name} is not UTF-8: read as {_ENCODING_NAMES[used]}")
     frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
-    lines = _record_lines(path, gzipped, sep, used, len(frame))
     if trailing:
         extra = frame[_TRAILING].notna() & (frame[_TRAILING].str.strip() != "")
         if extra.any():
@@ -294,27 +323,31 @@ def read_table(
                      "ignored")
     if frame.empty:
         raise LoaderError(f"{path}: file has a header but no rows")
-    frame.attrs.update(encoding=used, sep=sep, notes=notes)
+    frame.attrs.update(encoding=used, sep=sep, notes=notes,
+                       header=[str(h).strip().lstrip("\ufeff").strip() for h in header])
     if lines is not None:
         frame.attrs["lines"] = _LineMap(lines)
     return frame
 
 
 def _record_lines(
-    path: Path, gzipped: bool, sep: str, encoding: str, n_records: int
+    path: Path, gzipped: bool, sep: str, encoding: str, n_records: int,
+    counted: tuple[int, bytes] | None = None,
 ) -> np.ndarray | None:
     """The file line each data record starts on, when it is not simply record + 2.
 
-    A first pass counts the file's lines: one per record plus the header means no blank line
-    and no quoted newline, and nothing is kept (None). Otherwise the file is read again with
+    A first pass counts the file's lines (``counted``: the newlines and last byte, when the
+    reader counted them as it read): one per record plus the header means no blank line and no
+    quoted newline, and nothing is kept (None). Otherwise the file is read again with
     :mod:`csv`, which counts lines as pandas does not, skipping blank lines as pandas does.
     """
     opener = gzip.open if gzipped else open
-    newlines, last = 0, b""
-    with opener(path, "rb") as fh:
-        while chunk := fh.read(1 << 24):
-            newlines += chunk.count(b"\n")
-            last = chunk[-1:]
+    newlines, last = counted if counted is not None else (0, b"")
+    if counted is None:
+        with opener(path, "rb") as fh:
+            while chunk := fh.read(1 << 24):
+                newlines += chunk.count(b"\n")
+                last = chunk[-1:]
     if newlines + (last not in (b"\n", b"")) == n_records + 1:
         return None
     starts: list[int] = []
@@ -334,6 +367,209 @@ def _record_lines(
 
 
 _SAMPLE_BYTES = 65536
+
+# -- the Arrow reader ------------------------------------------------------------------------
+#
+# pyarrow's CSV reader parses in C++ on every core and keeps text as Arrow strings; pandas'
+# reader builds a Python string per cell. It reads what pandas would, with the differences
+# handled here: pandas' ``skipinitialspace`` (leading spaces of a cell dropped, a cell of
+# spaces empty) is done after parsing, and files Arrow reads differently -- a quoted cell after
+# a space (`` "a,b"``), ragged rows, header names pandas renames (empty or repeated), bytes that
+# are not valid in the encoding -- go to the pandas reader (:func:`_read_chunks`), so every
+# file reads as before and every error message is the one it was.
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that counts the newlines of what is read through it (one pass over a
+    gzip file instead of two: the line count tells whether records map to lines simply)."""
+
+    def __init__(self, fh) -> None:
+        self.fh, self.newlines, self.last = fh, 0, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.fh.read(len(buffer))
+        n = len(data)
+        if n:
+            buffer[:n] = data
+            self.newlines += data.count(b"\n")
+            self.last = data[-1:]
+        return n
+
+
+def _arrow_usable(text: str, sep: str, header: list[str]) -> bool:
+    """Whether the Arrow reader reads this file as pandas would (see above); ``text`` is the
+    decoded sample, ``header`` its first record."""
+    try:
+        import pyarrow.csv  # noqa: F401
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return False
+    names = [h.strip() for h in header]
+    if not names or "" in names or len(set(names)) != len(names):
+        return False
+    return f'{sep} "' not in text and len(sep) == 1 and sep != '"'
+
+
+def _read_arrow(
+    path: Path, gzipped: bool, sep: str, encoding: str, names: list[str],
+    progress: Callable[[int], None] | None, *, quoted: bool = True,
+    usecols: Sequence[str] | None = None, categorical: Sequence[str] = (),
+    numeric: Sequence[str] = (),
+) -> tuple[pd.DataFrame, int, bytes] | None:
+    """Read with pyarrow: ``(frame, newlines, last byte)``, or None for the pandas reader.
+
+    ``quoted``: the sample has quotes, so a quoted cell may hold a newline (Arrow then finds
+    record ends more slowly; without quotes in the sample a quoted newline further on makes
+    Arrow fail, and the pandas reader reads the file).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    read = pacsv.ReadOptions(
+        column_names=names, skip_rows=1, block_size=1 << 24,
+        encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+    )
+    parse = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                               escape_char=False, newlines_in_values=quoted,
+                               ignore_empty_lines=True)
+    stripped = {n.strip(): n for n in names}
+    types = {n: pa.large_string() for n in names}
+    types.update({stripped[c]: pa.dictionary(pa.int32(), pa.large_string())
+                  for c in categorical if c in stripped})
+    types.update({stripped[c]: pa.float64() for c in numeric if c in stripped})
+    include = [stripped[c] for c in usecols if c in stripped] if usecols else []
+    convert = pacsv.ConvertOptions(
+        column_types=types, null_values=[""], include_columns=include,
+        strings_can_be_null=True, quoted_strings_can_be_null=True, check_utf8=True,
+    )
+    try:
+        return _arrow_table(path, gzipped, read, parse, convert, progress)
+    except pa.ArrowInvalid:
+        if not numeric:
+            return None
+    # a cell of a numeric column is no number: read it as text (the caller names the line)
+    convert.column_types = {n: (pa.large_string() if t == pa.float64() else t)
+                            for n, t in types.items()}
+    try:
+        return _arrow_table(path, gzipped, read, parse, convert, progress)
+    except pa.ArrowInvalid:
+        return None
+
+
+def _arrow_table(path, gzipped, read, parse, convert, progress):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    try:
+        if gzipped:  # decompressed once, newlines counted on the way
+            with gzip.open(path, "rb") as raw:
+                counter = _Counting(raw)
+                table = pacsv.read_csv(io.BufferedReader(counter, 1 << 22), read, parse,
+                                       convert)
+            newlines, last = counter.newlines, counter.last
+        else:
+            with pa.memory_map(str(path)) as mapped:
+                table = pacsv.read_csv(mapped, read, parse, convert)
+            newlines, last = _count_newlines(path)
+    except pa.ArrowInvalid as exc:
+        if "conversion error to double" in str(exc).lower() or "to double" in str(exc):
+            raise  # a numeric column: read it again as text
+        return None  # the pandas reader reads it, or says what is wrong, naming lines
+    except (pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        return None
+    except (OSError, EOFError) as exc:
+        raise LoaderError(f"{path}: cannot read the file ({exc})") from None
+    columns = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_floating(col.type):
+            if pc.any(pc.is_nan(col)).as_py():
+                raise pa.ArrowInvalid("text 'nan' in a column read as double")
+            columns[name] = col
+            continue
+        if pa.types.is_dictionary(col.type):  # codes: stripped by the loaders
+            columns[name] = col
+            continue
+        if pc.any(pc.starts_with(col, " ")).as_py():
+            col = pc.utf8_ltrim(col, characters=" ")
+            if pc.any(pc.starts_with(col, '"')).as_py():
+                return None  # a quoted cell after spaces: pandas reads the quotes
+            if pc.any(pc.equal(col, "")).as_py():  # a cell of spaces is empty
+                col = pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col)
+        columns[name] = col
+    del table
+    frame = pa.table(columns).to_pandas(split_blocks=True, self_destruct=True)
+    if progress:
+        progress(len(frame))
+    return frame, newlines, last
+
+
+def _count_newlines(path: Path) -> tuple[int, bytes]:
+    """The newlines of a plain file and its last byte (memory-mapped: no copy in Python)."""
+    import mmap
+
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        newlines, start, size = 0, 0, len(mm)
+        while start < size:
+            newlines += mm[start : start + (1 << 26)].count(b"\n")
+            start += 1 << 26
+        return newlines, mm[size - 1 : size]
+
+
+def _is_parquet(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(4) == b"PAR1"
+
+
+def _read_parquet(
+    path: Path, progress: Callable[[int], None] | None, text: bool
+) -> pd.DataFrame:
+    """A Parquet file as a table: text columns as Arrow strings; with ``text`` every other
+    column as text too (numbers as written by Arrow, NaN missing), else numbers stay numbers.
+
+    Rows are numbered as the lines of the same table written as CSV with a header (row 1 is
+    line 2), so that errors name the same places in both.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise LoaderError(f"{path}: not a readable Parquet file ({_short(exc)})") from None
+    columns = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        kind = col.type
+        if pa.types.is_dictionary(kind) and not text and (
+            pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+        ):
+            columns[str(name).strip()] = col  # codes as a categorical
+            continue
+        if pa.types.is_dictionary(kind):
+            col = col.cast(kind.value_type)
+            kind = col.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            pass
+        elif pa.types.is_nested(kind) or pa.types.is_binary(kind):
+            raise LoaderError(
+                f"{path}: column {name!r} holds {kind} values; smartspec reads text, numbers, "
+                "dates and booleans"
+            )
+        elif text or not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            if pa.types.is_floating(kind):
+                col = pc.if_else(pc.is_nan(col), pa.scalar(None, kind), col)
+            col = col.cast(pa.string())
+        columns[str(name).strip()] = col
+    frame = pa.table(columns).to_pandas(split_blocks=True, self_destruct=True)
+    if frame.empty:
+        raise LoaderError(f"{path}: file has a header but no rows")
+    if progress:
+        progress(len(frame))
+    frame.attrs.update(encoding=None, sep=None, notes=[], format="parquet")
+    return frame
 _TRAILING = "\x00trailing"
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}
 
@@ -386,22 +622,86 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, path: str | 
         )
 
 
+def _arrow_text(series: pd.Series):
+    """The Arrow strings behind a text column (a ``ChunkedArray``), or None when the column
+    is not held in Arrow (pandas' Python strings, numbers)."""
+    array = series.array
+    if not hasattr(array, "__arrow_array__") or not pd.api.types.is_string_dtype(series.dtype):
+        return None
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    data = array.__arrow_array__()
+    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+        return None
+    return data
+
+
+def _numbers(raw: pd.Series) -> pd.Series | None:
+    """``raw`` as float64 (empty cells NaN) when it is held as numbers, or as Arrow text of
+    which every non-empty cell is a number (parsed by Arrow, after trimming white space);
+    None otherwise, for the checks and messages of the callers.
+
+    Arrow reads what ``pandas.to_numeric`` reads (``1e3``, ``+5``, ``.5``, ``inf``); the text
+    ``nan`` is no number here, as it is not for the callers.
+    """
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        return None
+    if pd.api.types.is_numeric_dtype(raw.dtype):  # a Parquet column of numbers
+        return pd.Series(raw.to_numpy(dtype="float64", na_value=np.nan), index=raw.index)
+    data = _arrow_text(raw)
+    if data is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    number = _cast_float(data)  # most files: numbers as they are, without a trimmed copy
+    if number is None:
+        text = pc.utf8_trim_whitespace(data)
+        number = _cast_float(text)
+        if number is None:
+            blank = pc.equal(text, "")
+            if not pc.any(blank).as_py():
+                return None
+            number = _cast_float(pc.if_else(blank, pa.scalar(None, text.type), text))
+            if number is None:
+                return None
+    values = number.to_numpy()
+    if pc.any(pc.is_nan(number)).as_py():
+        return None  # the text "nan": the callers refuse it, naming lines
+    return pd.Series(values, index=raw.index)
+
+
+def _cast_float(data):
+    """Arrow text as float64, or None when a cell is no number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(data, pa.float64())
+    except pa.ArrowInvalid:
+        return None
+
+
 def parse_numeric(
     frame: pd.DataFrame, column: str, *, path: str | Path, allow_negative: bool = False
 ) -> pd.Series:
     """A column as float64: empty cells stay missing (NaN); text, infinite or (unless
     ``allow_negative``) negative values raise, naming the file lines."""
     raw = frame[column]
-    text = raw.str.strip()
-    values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna() & text.notna() & (text != "")
-    if bad.any():
-        where = np.flatnonzero(bad.to_numpy())
-        examples = ", ".join(repr(v) for v in raw.iloc[where[:3]])
-        raise LoaderError(
-            f"{path}: column {column!r} has {len(where)} non-numeric value(s) at line(s) "
-            f"{_lines(_records(frame, bad.to_numpy()), frame=frame)} (e.g. {examples})"
-        )
+    values = _numbers(raw)
+    if values is None:
+        text = raw.str.strip()
+        values = pd.to_numeric(text, errors="coerce")
+        bad = values.isna() & text.notna() & (text != "")
+        if bad.any():
+            where = np.flatnonzero(bad.to_numpy())
+            examples = ", ".join(repr(v) for v in raw.iloc[where[:3]])
+            raise LoaderError(
+                f"{path}: column {column!r} has {len(where)} non-numeric value(s) at line(s) "
+                f"{_lines(_records(frame, bad.to_numpy()), frame=frame)} (e.g. {examples})"
+            )
     values = values.astype("float64")
     if np.isinf(values).any():
         where = _records(frame, np.isinf(values.to_numpy()))
@@ -440,9 +740,14 @@ def parse_year(
     ...     print(exc)
     f.csv: column 'y' has 1 year(s) outside 1800-2100 at line(s) 3 (e.g. '1e20')
     """
-    raw = frame[column].str.strip()
-    values = pd.to_numeric(raw, errors="coerce").astype("float64")
-    empty = (raw.isna() | (raw == "")).to_numpy()
+    fast = _numbers(frame[column])
+    if fast is not None:  # every non-empty cell a number: empty is NaN
+        values = fast
+        empty = np.isnan(values.to_numpy())
+    else:
+        raw = frame[column].str.strip()
+        values = pd.to_numeric(raw, errors="coerce").astype("float64")
+        empty = (raw.isna() | (raw == "")).to_numpy()
     number = values.to_numpy()
     with np.errstate(invalid="ignore"):
         bad = (np.isnan(number) & ~(empty & missing_ok)) | (
@@ -496,6 +801,33 @@ def normalise_codes(
     ...                 column="region", upper=True).tolist()
     ['DEU', 'DEU', 'DEU']
     """
+    if isinstance(codes.dtype, pd.CategoricalDtype):  # the text work on the categories
+        categories = pd.Series(codes.cat.categories)
+        if not categories.astype(str).str.contains("\x00", regex=False).any():  # else below
+            done = normalise_codes(categories.astype(str), path=path, column=column,
+                                   upper=upper)
+            at, names = pd.factorize(done)
+            lookup = np.append(at, -1)  # code -1 (missing) stays missing
+            return pd.Series(pd.Categorical.from_codes(lookup[codes.cat.codes.to_numpy()],
+                                                       categories=names),
+                             index=codes.index, name=codes.name)
+        codes = codes.astype("str").where(codes.notna())
+    if _arrow_text(codes) is not None and len(codes) > 10_000:
+        # the text work once per distinct code (a few thousand in millions of rows)
+        at, uniques = pd.factorize(codes)
+        distinct = pd.Series(uniques)
+        if 4 * len(distinct) <= len(codes) and not distinct.str.contains(
+            "\x00", regex=False
+        ).any():  # else the rows as they are (a NUL is refused below, naming lines)
+            done = normalise_codes(distinct, path=path, column=column, upper=upper)
+            if (done.to_numpy() != uniques.to_numpy()).any():
+                taken = done.array.take(at, allow_fill=True)
+                return pd.Series(taken, index=codes.index, name=codes.name)
+            return codes
+    if not pd.api.types.is_string_dtype(codes.dtype) and not pd.api.types.is_object_dtype(
+        codes.dtype
+    ):  # numbers (a Parquet column): their text
+        codes = codes.astype("str").where(codes.notna())
     text = codes.str.strip().str.strip(_ZERO_WIDTH).str.strip()
     nul = text.str.contains("\x00", regex=False).fillna(False).to_numpy(bool)
     if nul.any():

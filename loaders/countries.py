@@ -116,8 +116,13 @@ def country_name(code: str) -> str | None:
     >>> country_name("EL")
     'Greece'
     """
-    a3 = to_alpha3([code]).iloc[0]
-    if not isinstance(a3, str):
+    if not isinstance(code, str):
         return None
+    a3 = _lookup().get(code.strip().upper())
+    return _names().get(a3) if a3 is not None else None
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
     t = _table()
-    return str(t.loc[t["alpha3"] == a3, "name"].iloc[0])
+    return {a3: str(name) for a3, name in zip(t["alpha3"], t["name"], strict=True)}

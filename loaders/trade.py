@@ -418,9 +418,17 @@ def read_trade(
             )
     classification = concordance.classification_name(classification)
     given = classification
-    raw = read_table(path, encoding=encoding, sep=sep, progress=progress)
+    def baci_columns(header: list[str]) -> list[str] | None:
+        # a BACI year has ~10 M rows: importers j and quantities q are not read, and the
+        # codes t, i, k come as categoricals (a few bytes a row)
+        baci = layout == "baci" or (layout == "auto" and detect_layout(header) == "baci")
+        return ["t", "i", "k", "v"] if baci else None
+
+    raw = read_table(path, encoding=encoding, sep=sep, progress=progress, usecols=baci_columns,
+                     categorical=["t", "i", "k"] if layout in ("auto", "baci") else (),
+                     numeric=["v"] if layout in ("auto", "baci") else ())
     if layout == "auto":
-        layout = detect_layout(list(raw.columns))
+        layout = detect_layout(raw.attrs.get("header") or list(raw.columns))
     notes: list[str] = list(raw.attrs.get("notes", []))
     left: list[pd.DataFrame] = []
     if layout == "baci":
@@ -794,7 +802,7 @@ def _factorize_codes(raw: pd.DataFrame, column: str, path: Path):
 
 
 def _from_baci(raw, path, classification, country_codes, level, notes, left):
-    require_columns(raw, list(_BACI), path=path)
+    require_columns(raw, ["t", "i", "k", "v"], path=path)  # j and q are not read
     with np.errstate(over="ignore"):  # a value past the float range is refused after summing
         values = _numeric(raw, "v", path).to_numpy() * 1000.0
     total = float(values.sum())
@@ -877,34 +885,40 @@ def _from_baci(raw, path, classification, country_codes, level, notes, left):
         parse_year(raw, "t", path=path)  # raises again, naming the file lines
         raise
     keep = ~unmapped_u[ex_codes] & digits_u[pr_codes]
-    first = np.unique(pr_codes[keep], return_index=True)
-    kept_codes = pr_uniq.iloc[first[0]]
-    kept_codes.index = np.flatnonzero(keep)[first[1]]  # file rows, for the messages
+    rows_kept = np.flatnonzero(keep)
+    first = np.full(len(pr_uniq), -1, dtype=np.int64)
+    first[pr_codes[rows_kept[::-1]]] = rows_kept[::-1]  # each code's first kept row (O(n))
+    present = np.flatnonzero(first >= 0)
+    kept_codes = pr_uniq.iloc[present]
+    kept_codes.index = first[present]  # file rows, for the messages
     _check_levels(kept_codes, level, path, file_lines(raw))
     # distinct regions (58 and 56 are both BEL) and products after padding, as integer keys
     reg_of_u, reg_names = pd.factorize(ex_region.fillna(""))
     prod_of_u, prod_names = pd.factorize(pr_uniq)
-    keys = pd.DataFrame(
-        {
-            "r": reg_of_u[ex_codes[keep]],
-            "p": prod_of_u[pr_codes[keep]],
-            "y": yr_codes[keep],
-            "value": values[keep],
-        }
-    )
     stored_as = pd.DataFrame({"region": ex_region, "code": ex_uniq})[~unmapped_u]
     stored_as = stored_as[ex_rows[~unmapped_u] > 0]
     merged = stored_as.groupby("region")["code"].agg(list)
     for iso3, nums in merged[merged.str.len() > 1].items():
         notes.append(f"exporter codes {', '.join(nums)} are all stored as {iso3} (summed)")
     # one exporter, product and year over all importers: summing is the layout's rule
-    grouped = keys.groupby(["r", "p", "y"], sort=False, as_index=False)["value"].sum(min_count=1)
+    # (groups in order of first appearance; a group whose values are all missing is missing),
+    # on one integer key: the three codes are small, so no multi-column hashing
+    n_p, n_y = max(len(prod_names), 1), max(len(years_u), 1)
+    flat = (reg_of_u.astype(np.int64)[ex_codes[rows_kept]] * n_p
+            + prod_of_u[pr_codes[rows_kept]]) * n_y + yr_codes[rows_kept]
+    group, firsts = pd.factorize(flat)
+    value = values[rows_kept]
+    seen = ~np.isnan(value)
+    summed = np.bincount(group, weights=np.where(seen, value, 0.0), minlength=len(firsts))
+    summed[np.bincount(group, weights=seen, minlength=len(firsts)) == 0] = np.nan
+    r_g, rest = np.divmod(firsts, n_p * n_y)
+    p_g, y_g = np.divmod(rest, n_y)
     frame = pd.DataFrame(
         {
-            "region": np.asarray(reg_names, dtype=object)[grouped["r"].to_numpy()],
-            "product": np.asarray(prod_names, dtype=object)[grouped["p"].to_numpy()],
-            "year": years_u[grouped["y"].to_numpy()].astype("int64"),
-            "value": grouped["value"].to_numpy(),
+            "region": np.asarray(reg_names, dtype=object)[r_g],
+            "product": np.asarray(prod_names, dtype=object)[p_g],
+            "year": years_u[y_g].astype("int64"),
+            "value": summed,
         }
     )
     notes.append("BACI values in thousands of USD multiplied by 1,000; summed over importers")

@@ -106,7 +106,7 @@ def complexity(
         data, method=method, threshold=threshold, standardise=standardise, ddof=ddof, sign=sign,
         components=components, fitness_iterations=fitness_iterations,
         proximity_measure=proximity_measure, diagonal=diagonal, density_scale=density_scale,
-        cog_normaliser=cog_normaliser)
+        cog_normaliser=cog_normaliser, pair_table=False)
     params.update(chosen)
     params["source"] = str(input_file) if from_file else store.describe()
     if source is not None and write:

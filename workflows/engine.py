@@ -52,13 +52,17 @@ def read_input(
     year_required: bool = False,
     encoding: str = "utf-8",
 ) -> pd.DataFrame:
-    """Read a long table ``region, activity[, year], value`` from a CSV/TSV file (maybe gzipped).
+    """Read a long table ``region, activity[, year], value`` from a CSV/TSV (maybe gzipped) or
+    Parquet file.
 
     Codes stay text; an empty value is missing (left out, not a zero); without the year column
     the file is one period (unless ``year_required``). Errors name the file, column and lines.
     """
     path = Path(path)
-    frame = read_table(path, encoding=encoding)
+    cols = [region_col, activity_col, year_col, value_col]
+    frame = read_table(path, encoding=encoding, keep_numbers=True, categorical=cols[:2],
+                       numeric=cols[2:], usecols=lambda header: [c for c in cols if c in header]
+                       if set(cols[:2] + cols[3:]) <= set(header) else None)
     need = [region_col, activity_col, value_col] + ([year_col] if year_required else [])
     require_columns(frame, need, path=path)
     out = pd.DataFrame(
@@ -166,13 +170,16 @@ def run_engine(
     density_scale: str = "unit",
     cog_normaliser: str = "activity",
     pairs: bool = False,
+    pair_table: bool = True,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any], list[str]]:
     """Run :func:`~smartspec.algorithms.pipeline.compute_all` with the CLI's conventions.
 
     Returns the tables (``regions``, ``activities`` and ``pairs`` restricted to regions and
     activities present in their period; ``proximity`` with every non-zero pair when ``pairs``),
     the parameters that made them (recorded with every result) and the warnings raised (e.g. a
-    disconnected region-activity network).
+    disconnected region-activity network). ``pair_table=False`` skips the region x activity
+    table (density, COG): COI is then computed from density one period at a time and ``pairs``
+    is empty, which is what ``compute complexity`` needs.
     """
     from ..algorithms.pipeline import compute_all
 
@@ -192,18 +199,14 @@ def run_engine(
             scale=density_scale,
             normaliser=cog_normaliser,
             min_proximity=0.0 if pairs else None,
+            tables=["regions", "activities", "proximity", *(["density"] if pair_table else [])],
+            present_only=True,
         )
     notes = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     has_year = "year" in data.columns
     keys = ["year"] if has_year else []
-    obs = out["specialisation"]
-    present_r = obs[["region", *keys]].drop_duplicates()
-    present_a = obs[["activity", *keys]].drop_duplicates()
-    regions = out["regions"].merge(present_r, on=["region", *keys])
-    activities = out["activities"].merge(present_a, on=["activity", *keys])
-    dens = out["density"].merge(obs[["region", "activity", *keys, "rca"]], how="left",
-                                on=["region", "activity", *keys])
-    dens = _with_unobserved_rca(dens, obs, method, keys)
+    regions, activities = out["regions"], out["activities"]  # present in their period
+    dens = out.get("density", pd.DataFrame(columns=PAIR_COLUMNS))
     attrs = out["regions"].attrs
     threshold_used = attrs.get("threshold")
     params: dict[str, Any] = {
@@ -221,7 +224,7 @@ def run_engine(
         "density_scale": density_scale,
         "cog_normaliser": cog_normaliser,
         "coi": f"z-scored per period (ddof {int(ddof)})",
-        "years": sorted(int(y) for y in obs["year"].unique()) if has_year else None,
+        "years": sorted(int(y) for y in regions["year"].unique()) if has_year else None,
     }
     conn = out["regions"].groupby(keys)["connected"].first() if has_year else None
     if conn is not None and not conn.all():
@@ -237,21 +240,3 @@ def run_engine(
         prox = out["proximity"]
         tables["proximity"] = prox[[c for c in PROXIMITY_COLUMNS if c in prox.columns]]
     return tables, params, notes
-
-
-def _with_unobserved_rca(dens: pd.DataFrame, obs: pd.DataFrame, method: str,
-                         keys: list[str]) -> pd.DataFrame:
-    """Fill the RCA of pairs without a value: 0 (Balassa; M given), or for additive RCA
-    ``0 / X_r. - X_.a / X_..``, minus the activity's world share."""
-    missing = dens["rca"].isna()
-    if not missing.any():
-        return dens
-    if method != "additive":
-        dens["rca"] = dens["rca"].fillna(0.0)
-        return dens
-    world = obs.groupby([*keys, "activity"], as_index=False)["value"].sum()
-    total = world.groupby(keys)["value"].transform("sum") if keys else world["value"].sum()
-    world["share"] = world["value"] / total
-    share = dens.loc[missing, [*keys, "activity"]].merge(world, how="left", on=[*keys, "activity"])
-    dens.loc[missing, "rca"] = -share["share"].to_numpy()
-    return dens
