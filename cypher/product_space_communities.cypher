@@ -1,22 +1,24 @@
 // name: product_space_communities
-// description: Communities of the product space (Louvain, Neo4j GDS). Activities grouped by
-//   Louvain modularity on the PROXIMITY network of one year and method, weighted by phi and
-//   undirected; communities numbered by size (1 the largest, ties by their first code). Only
-//   activities with a link at or above min_phi take part. Needs Neo4j Graph Data Science: the
-//   query projects the links into a GDS in-memory graph under a random name, runs Louvain on one
-//   thread (so the answer is reproducible) and drops the graph, all in one read transaction.
+// description: Communities of the product space (Louvain or Leiden, Neo4j GDS). Activities
+//   grouped by modularity (GDS Louvain, or Leiden, whose communities are always connected) on
+//   the PROXIMITY network of one year and method, weighted by phi and undirected; communities
+//   numbered by size (1 the largest, ties by their first code). Only activities with a link at
+//   or above min_phi take part. Needs Neo4j Graph Data Science: the query projects the links
+//   into a GDS in-memory graph under a random name, runs the algorithm on one thread (Leiden with
+//   a fixed seed, so the answer is reproducible) and drops the graph, in one read transaction.
 // param: year int required -- year of the proximity
 // param: method string default conditional -- proximity method recorded on PROXIMITY
 // param: activity string default Product choices Product,Technology,Industry,Topic -- label
 // param: classification string optional -- only activities of this classification, e.g. HS92
 // param: min_phi float default 0 min 0 -- only links with phi >= this
+// param: algorithm string default louvain choices louvain,leiden -- community detection
 // param: backbone bool default false -- only the backbone links (PROXIMITY.backbone = true)
 // mode: read
 // stores: neo4j
 // requires: gds
 // columns: community, size, code, name
 // example: year=2017
-// example: year=2017 min_phi=0.3 classification=HS92
+// example: year=2017 min_phi=0.3 classification=HS92 algorithm=leiden
 
 WITH 'smartspec-' + randomUUID() AS graph_name
 MATCH (a)-[p:PROXIMITY]->(b)
@@ -28,8 +30,18 @@ WHERE $activity IN labels(a) AND $activity IN labels(b) AND a <> b
 WITH gds.graph.project(graph_name, a, b, {relationshipProperties: {phi: toFloat(p.phi)}},
                        {undirectedRelationshipTypes: ['*']}) AS g
 WHERE g IS NOT NULL
-CALL gds.louvain.stream(g.graphName, {relationshipWeightProperty: 'phi', concurrency: 1})
-YIELD nodeId, communityId
+CALL (g) {
+  WITH g WHERE $algorithm = 'louvain'
+  CALL gds.louvain.stream(g.graphName, {relationshipWeightProperty: 'phi', concurrency: 1})
+  YIELD nodeId, communityId
+  RETURN nodeId, communityId
+  UNION
+  WITH g WHERE $algorithm = 'leiden'
+  CALL gds.leiden.stream(g.graphName, {relationshipWeightProperty: 'phi', concurrency: 1,
+                                       randomSeed: 42})
+  YIELD nodeId, communityId
+  RETURN nodeId, communityId
+}
 WITH g, collect([nodeId, communityId]) AS found
 CALL gds.graph.drop(g.graphName, false) YIELD graphName
 UNWIND found AS f

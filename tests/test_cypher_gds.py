@@ -70,10 +70,13 @@ def product_space(neo4j_store):
 
 
 @pytest.mark.neo4j
-def test_louvain_finds_the_partition_networkx_finds(product_space):
+@pytest.mark.parametrize("algorithm", ["louvain", "leiden"])
+def test_communities_are_the_partition_networkx_finds(product_space, algorithm):
+    """networkx's Louvain as the reference for both (its Leiden needs a backend)."""
     store, proximity = product_space
     before = library.run(store, "graph_summary")
-    frame = library.run(store, "product_space_communities", {"year": 2017})
+    frame = library.run(store, "product_space_communities",
+                        {"year": 2017, "algorithm": algorithm})
     assert list(frame.columns) == ["community", "size", "code", "name"]
     found = {frozenset(g["code"]) for _, g in frame.groupby("community")}
 

@@ -730,6 +730,9 @@ EXPECTED: dict[str, list[tuple[dict, list[tuple]]]] = {
             ],
         ),
         # phi >= 0.45 leaves 0101-0102, 0102-0201 and 8471-8542: the same two groups
+        ({"year": 2017, "algorithm": "leiden"},
+         [(1, 3, "0101", "Horses"), (1, 3, "0102", "Cattle"), (1, 3, "0201", "Meat of cattle"),
+          (2, 2, "8471", "Computers"), (2, 2, "8542", "Integrated circuits")]),
         ({"year": 2017, "min_phi": 0.45, "classification": "HS92"},
          [(1, 3, "0101", "Horses"), (1, 3, "0102", "Cattle"), (1, 3, "0201", "Meat of cattle"),
           (2, 2, "8471", "Computers"), (2, 2, "8542", "Integrated circuits")]),
