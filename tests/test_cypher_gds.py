@@ -186,6 +186,12 @@ def test_gds_write_procedures_are_refused_read_only(neo4j_store):
     with pytest.raises(QueryError, match="writes to the graph"):
         library.run_cypher(neo4j_store, "CALL gds.pageRank.write('g', {writeProperty: 'pr'}) "
                                         "YIELD nodePropertiesWritten RETURN nodePropertiesWritten")
+    # export writes a database or CSV files on the server: refused as file access
+    for call in ("CALL gds.graph.export('g', {dbName: 'copy'}) YIELD dbName RETURN dbName",
+                 "CALL gds.graph.export.csv('g', {exportName: 'x'}) YIELD exportName "
+                 "RETURN exportName"):
+        with pytest.raises(QueryError, match="calls gds.graph.export.*touches files"):
+            library.run_cypher(neo4j_store, call)
     version = neo4j_store.run("RETURN gds.version() AS v")["v"][0]
     assert version.startswith("2.13.")
 
