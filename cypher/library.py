@@ -19,6 +19,11 @@ Header format
     // columns: code, name, rca, amount, share
     // example: region=DEU year=2017
 
+An optional ``// requires: gds`` line marks a query that calls Neo4j Graph Data Science
+procedures (``gds.*``); such a query names ``stores: neo4j`` only, and :func:`run` checks once per
+store that the server has GDS (``smartspec db start`` ships it; so does the docker compose file),
+refusing with a message that says how to get it otherwise.
+
 ``param`` lines read ``NAME TYPE [required | optional | default VALUE] [min N] [max N]
 [choices A,B,...] [-- description]``. Types are ``string``, ``int``, ``float``, ``bool`` and
 ``list<string>``, ``list<int>``, ``list<float>``. A parameter without ``required`` or ``default``
@@ -46,6 +51,7 @@ from __future__ import annotations
 import math
 import re
 import shlex
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -59,6 +65,7 @@ from ..graph_models.store import STORE_KINDS, ReadOnlyError, Store, cypher_words
 __all__ = [
     "TYPES",
     "MODES",
+    "REQUIREMENTS",
     "Parameter",
     "Query",
     "QueryError",
@@ -72,14 +79,19 @@ __all__ = [
     "run_cypher",
     "writes",
     "coerce",
+    "has_gds",
 ]
 
 #: Parameter types a header may declare.
 TYPES = ("string", "int", "float", "bool", "list<string>", "list<int>", "list<float>")
 #: Query modes: ``read`` queries run in read transactions, ``write`` ones only when asked.
 MODES = ("read", "write")
+#: What a ``// requires:`` line may name: ``gds``, Neo4j Graph Data Science (``gds.*``).
+REQUIREMENTS = ("gds",)
 
-_HEADER_KEYS = ("name", "description", "param", "mode", "stores", "columns", "example")
+_HEADER_KEYS = (
+    "name", "description", "param", "mode", "stores", "requires", "columns", "example",
+)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _TRUE = {"true", "yes", "1", "on"}
@@ -281,6 +293,8 @@ class Query:
         The Cypher statement (without the header).
     examples : tuple of str
         Example parameter settings, ``k=v`` separated by spaces.
+    requires : tuple of str
+        Server plug-ins the query calls (see :data:`REQUIREMENTS`); empty for most queries.
     source : str
         The file it came from.
     file_text : str
@@ -295,6 +309,7 @@ class Query:
     columns: tuple[str, ...]
     text: str
     examples: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
     file_text: str = field(default="", compare=False, repr=False)
 
@@ -353,6 +368,10 @@ class Query:
         lines += [
             f"// mode: {self.mode}",
             f"// stores: {', '.join(self.stores)}",
+        ]
+        if self.requires:
+            lines.append(f"// requires: {', '.join(self.requires)}")
+        lines += [
             f"// columns: {', '.join(self.columns)}",
         ]
         lines += [f"// example: {e}" for e in self.examples]
@@ -496,6 +515,17 @@ def parse(text: str, source: str = "<text>") -> Query:
     unknown = [s for s in stores if s not in STORE_KINDS]
     if unknown:
         raise QueryFileError(f"{source}: unknown store(s) {unknown}; use {', '.join(STORE_KINDS)}")
+    requires = tuple(r.strip() for r in ",".join(fields["requires"]).split(",") if r.strip())
+    unknown = [r for r in requires if r not in REQUIREMENTS]
+    if unknown:
+        raise QueryFileError(
+            f"{source}: unknown requirement(s) {unknown}; use {', '.join(REQUIREMENTS)}"
+        )
+    if requires and "embedded" in stores:
+        raise QueryFileError(
+            f"{source}: a query that requires {', '.join(requires)} runs on Neo4j only; "
+            "declare '// stores: neo4j'"
+        )
     columns = tuple(c.strip() for c in fields["columns"][0].split(",") if c.strip())
     params = tuple(_parse_param(p, source) for p in fields["param"])
     declared = [p.name for p in params]
@@ -518,6 +548,7 @@ def parse(text: str, source: str = "<text>") -> Query:
         columns=columns,
         text=body,
         examples=tuple(fields["example"]),
+        requires=requires,
         source=source,
         file_text=text,
     )
@@ -615,7 +646,8 @@ def run(
     Raises
     ------
     QueryError
-        Unknown query, a write query without ``write=True``, or a store the query is not for.
+        Unknown query, a write query without ``write=True``, a store the query is not for, or
+        a ``requires: gds`` query on a store without Neo4j Graph Data Science.
     ParameterError
         A parameter that does not match the header.
     StoreError
@@ -638,6 +670,8 @@ def run(
             f"query {q.name!r} writes to the graph; run it with write=True (--write on the "
             "command line)"
         )
+    if "gds" in q.requires:
+        _require_gds(store, q.name)
     if store.kind not in q.stores:
         raise QueryError(f"query {q.name!r} runs on {', '.join(q.stores)}, not on {store.kind}")
     bound = q.bind(parameters)
@@ -662,6 +696,45 @@ def writes(text: str) -> bool:
     (False, True)
     """
     return bool(_WRITE_WORDS.intersection(cypher_words(text))) or reads_files(text)
+
+
+#: Whether a store's server has GDS, asked once per store object.
+_GDS: weakref.WeakKeyDictionary[Store, bool] = weakref.WeakKeyDictionary()
+_GET_GDS = (
+    "`smartspec db start` runs a local Neo4j that has it (then export "
+    "NEO4J_URI=bolt://127.0.0.1:7687, or pass --store neo4j), and so does "
+    "`docker compose up -d` with the repository's docker-compose.yml"
+)
+
+
+def has_gds(store: Store) -> bool:
+    """Whether the store is a Neo4j server with Graph Data Science (``gds.version()`` is a
+    known function). Asked once per store object; the embedded store never has it."""
+    if store.kind != "neo4j":
+        return False
+    known = _GDS.get(store)
+    if known is None:
+        found = store.run(
+            "SHOW FUNCTIONS YIELD name WHERE name = $name RETURN count(*) AS n",
+            {"name": "gds.version"},
+        )
+        known = _GDS[store] = bool(int(found["n"].iloc[0]))
+    return known
+
+
+def _require_gds(store: Store, name: str) -> None:
+    if store.kind != "neo4j":
+        raise QueryError(
+            f"query {name!r} needs Neo4j Graph Data Science (GDS); the {store.kind} store has "
+            f"none: {_GET_GDS}"
+        )
+    if not has_gds(store):
+        where = getattr(store, "uri", "this Neo4j server")
+        raise QueryError(
+            f"query {name!r} needs Neo4j Graph Data Science (GDS), which the Neo4j server at "
+            f"{where} lacks (no gds.* functions): add the graph-data-science plugin there "
+            f"(NEO4J_PLUGINS in docker), or use a server with it: {_GET_GDS}"
+        )
 
 
 def run_cypher(

@@ -107,10 +107,13 @@ DEFAULT_URI = "bolt://127.0.0.1:7687"
 REFUSED_OPERATORS = {"TerminateTransactions", "LoadCSV", "AdministrationCommand"}
 #: Procedures and functions a read-only run refuses: they run Cypher text (whose writes a read
 #: transaction stops, but not its ``TERMINATE TRANSACTIONS`` or ``LOAD CSV``) or read and write
-#: files. Matched in the plan, where Neo4j spells every call by its full name.
+#: files. Matched in the plan, where Neo4j spells every call by its full name. Graph Data
+#: Science: its ``*.write`` procedures are planned as writes anyway; ``gds.graph.export`` (a new
+#: database on disk) and ``gds.graph.export.csv`` (CSV files) are read procedures to Neo4j.
 REFUSED_CALLS = re.compile(
     r"\bapoc\.(?:cypher|periodic|do|export|import|load|trigger|custom|systemdb|log)(?:\.\w+)+"
-    r"|\bapoc\.(?:when|case)\b",
+    r"|\bapoc\.(?:when|case)\b"
+    r"|\bgds\.(?:alpha\.|beta\.)?graph\.export\b(?:\.\w+)*",
     re.IGNORECASE,
 )
 #: Transaction metadata naming one run, so that Ctrl-C can terminate it on the server.

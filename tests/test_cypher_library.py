@@ -38,7 +38,14 @@ def test_library_ships_at_least_twenty_queries_that_parse():
         assert q.source == f"{q.name}.cypher"
         assert q.description and q.columns
         assert len(q.summary) <= 80, f"{q.name}: the first sentence is the one-line summary"
-        assert set(q.stores) == {"neo4j", "embedded"}, q.name
+        if q.requires:  # Neo4j Graph Data Science: Neo4j only
+            assert q.requires == ("gds",) and q.stores == ("neo4j",), q.name
+        else:
+            assert set(q.stores) == {"neo4j", "embedded"}, q.name
+    assert {q.name for q in queries if q.requires} == {
+        "product_space_communities",
+        "organisation_pagerank",
+    }
 
 
 def test_read_queries_order_their_rows():
@@ -105,6 +112,15 @@ def test_parse_reads_every_header_field():
     assert q.bind({}) == {"level": "country", "limit": 5, "codes": None}
 
 
+def test_parse_reads_requires_gds_and_round_trips():
+    text = HEADER.replace("// stores: neo4j, embedded", "// stores: neo4j\n// requires: gds")
+    q = library.parse(text + "\n" + BODY, "x.cypher")
+    assert (q.requires, q.stores) == (("gds",), ("neo4j",))
+    assert "// stores: neo4j\n// requires: gds\n// columns: code" in q.header()
+    assert library.parse(q.header() + "\n\n" + q.text, "x.cypher") == q
+    assert library.parse(HEADER + "\n" + BODY, "x.cypher").requires == ()
+
+
 @pytest.mark.parametrize(
     "change,message",
     [
@@ -119,6 +135,8 @@ def test_parse_reads_every_header_field():
         (("// param: codes list<string> optional -- only these\n", ""), "differ"),
         (("-- the level", "-- the level\n// param: unused int"), "differ"),
         (("name: regions_of_level", "name: Regions"), "lower_snake_case"),
+        (("// columns: code", "// requires: apoc\n// columns: code"), "unknown requirement"),
+        (("// columns: code", "// requires: gds\n// columns: code"), "runs on Neo4j only"),
     ],
 )
 def test_parse_refuses_malformed_headers(change, message):

@@ -7,8 +7,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,7 +26,8 @@ import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.io.ByteUnit;
 
 /**
- * Starts an embedded Neo4j 5.26 DBMS with a Bolt connector on 127.0.0.1 and APOC core.
+ * Starts an embedded Neo4j 5.26 DBMS with a Bolt connector on 127.0.0.1, APOC core and Open Graph
+ * Data Science (GDS).
  *
  * <p>Usage: {@code java -cp "target/classes:target/lib/*" org.smartspec.Neo4jLauncher
  * --port 7687 --home DIR [--password-file FILE]}. With a password file, authentication is on
@@ -39,6 +42,11 @@ import org.neo4j.io.ByteUnit;
  * {@code <home>/plugins}, which is the only place Neo4j's procedure loader scans for
  * {@code @Procedure} / {@code @UserFunction} classes. This mirrors what the Neo4j server does,
  * whose start script puts {@code plugins/*} on the classpath as well.
+ *
+ * <p>GDS: all jars are on the classpath too; the build also copies the {@code org.neo4j.gds}
+ * jars alone into {@code target/gds-plugins} (next to {@code target/classes}), and they are
+ * copied into {@code <home>/plugins} as {@code gds-<jar>} so that the procedure loader finds
+ * the {@code gds.*} procedures. Both {@code apoc.*} and {@code gds.*} are unrestricted.
  */
 public final class Neo4jLauncher {
 
@@ -77,6 +85,7 @@ public final class Neo4jLauncher {
             Files.createDirectories(plugins);
             Files.createDirectories(imports);
             installApoc(plugins, err);
+            installGds(plugins, err);
         } catch (IOException | RuntimeException e) {
             fail("cannot prepare " + plugins + ": " + e, e);
         }
@@ -111,9 +120,10 @@ public final class Neo4jLauncher {
                     // procedures follow this setting; its exports stay disabled).
                     .setConfig(GraphDatabaseSettings.load_csv_file_url_root, imports)
                     .setConfig(GraphDatabaseSettings.allow_file_urls, true)
-                    // APOC.
+                    // APOC and GDS.
                     .setConfig(GraphDatabaseSettings.plugin_dir, plugins)
-                    .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
+                    .setConfig(GraphDatabaseSettings.procedure_unrestricted,
+                            List.of("apoc.*", "gds.*"))
                     .setConfig(GraphDatabaseSettings.procedure_allowlist, List.of("*"))
                     // Modest memory / disk footprint (2 cores, 24 GB box, heap set by the caller).
                     .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
@@ -156,6 +166,13 @@ public final class Neo4jLauncher {
             err.println("Neo4jLauncher: APOC " + apocVersion + " registered");
         } catch (RuntimeException e) {
             err.println("Neo4jLauncher: WARNING apoc.version() unavailable: " + rootMessage(e));
+        }
+        try {
+            Object gdsVersion = db.executeTransactionally(
+                    "RETURN gds.version() AS v", Map.of(), r -> r.next().get("v"));
+            err.println("Neo4jLauncher: Graph Data Science " + gdsVersion + " registered");
+        } catch (RuntimeException e) {
+            err.println("Neo4jLauncher: WARNING gds.version() unavailable: " + rootMessage(e));
         }
 
         System.out.println("READY bolt://127.0.0.1:" + port);
@@ -217,6 +234,46 @@ public final class Neo4jLauncher {
         if (!Files.exists(target) || Files.size(target) != Files.size(jar)
                 || Files.mismatch(target, jar) != -1L) {
             Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Copy the GDS jars of {@code target/gds-plugins} into the plugins folder as
+     * {@code gds-<jar>} (idempotent; other {@code gds-*.jar} files there are removed).
+     */
+    private static void installGds(Path plugins, PrintStream err) throws IOException {
+        Path source;
+        try {
+            Path classes = Path.of(
+                    Neo4jLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            source = classes.getParent().resolve("gds-plugins");
+        } catch (URISyntaxException | NullPointerException e) {
+            err.println("Neo4jLauncher: WARNING cannot locate the GDS jars (" + e + ")");
+            return;
+        }
+        if (!Files.isDirectory(source)) {
+            err.println("Neo4jLauncher: WARNING no GDS jars in " + source);
+            return;
+        }
+        Set<String> wanted = new HashSet<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(source, "*.jar")) {
+            for (Path jar : jars) {
+                String name = "gds-" + jar.getFileName();
+                wanted.add(name);
+                Path target = plugins.resolve(name);
+                if (!Files.exists(target) || Files.size(target) != Files.size(jar)
+                        || Files.mismatch(target, jar) != -1L) {
+                    Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        // Jars of another GDS version would register the same procedure names twice.
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(plugins, "gds-*.jar")) {
+            for (Path p : old) {
+                if (!wanted.contains(p.getFileName().toString())) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 
