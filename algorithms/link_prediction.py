@@ -25,7 +25,8 @@ network
     projects)`` with the focal), ``recent_common`` (shared partners through ties of the last two
     years), ``coordinator_paths`` (shared partners that coordinated a project), ``paths3``
     (``ln(1 +`` walks of length 3), ``walk`` (a three-step random walk on the
-    organisation-project graph, Zhou et al. 2007's mass diffusion), ``distance`` (2, 3 or 4 = further).
+    organisation-project graph, Zhou et al. 2007's mass diffusion), ``distance`` (2, 3 or
+    4 = further).
 candidate
     ``cand_partners``, ``cand_projects``, ``cand_coordinated``, ``cand_recent`` (projects
     starting in the last year), ``cand_previous`` (the year before), ``cand_growth``
@@ -388,6 +389,7 @@ def training_set(
     seed: int = 0,
     pool: dict | None = None,
     features: Sequence[str] = FEATURES,
+    negatives: int | None = None,
 ):
     """Stacked training pairs from time splits that end at or before ``until``.
 
@@ -396,6 +398,8 @@ def training_set(
     rows with a year up to ``until`` are read, so ties after ``until`` cannot reach the model.
     Focal organisations: those with partners up to ``t`` and a new tie in ``t + 1`` (sampled to
     ``max_focal`` per split, seeded). Splits whose feature year has no tie are skipped.
+    ``negatives`` keeps, per query, every positive pair and at most that many negative ones
+    (seeded sample): lambdarank's cost grows with the square of a query's length.
 
     Returns
     -------
@@ -427,6 +431,11 @@ def training_set(
                 sel = r == q
                 if not lab[sel].any():
                     continue
+                if negatives is not None:
+                    neg = np.flatnonzero(sel & ~lab)
+                    if len(neg) > negatives:
+                        sel = sel & lab
+                        sel[rng.choice(neg, size=negatives, replace=False)] = True
                 xs.append(x[sel])
                 ys.append(lab[sel].astype(np.int32))
                 groups.append(int(sel.sum()))

@@ -350,8 +350,8 @@ _TABLE_COLUMNS = ["rank", "organisation", "name", "country", "type", "score", "c
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
-    for col in ("score", "weighted_score", "adamic_adar", "resource_allocation", "similarity", "fit",
-                "complementarity", "experience", "pipeline"):
+    for col in ("score", "weighted_score", "adamic_adar", "resource_allocation", "similarity",
+                "fit", "complementarity", "experience", "pipeline"):
         if col in out.columns:
             out[col] = out[col].round(4)
     return out
@@ -376,10 +376,10 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
               f"({', '.join(f'{k}={v:g}' for k, v in rec.DEFAULT_WEIGHTS.items())}); names: "
               f"{', '.join(rec.COMPONENTS)}.")
 @click.option("--until", type=int, help="Use only projects starting up to this year [all].")
-@click.option("--method", type=click.Choice(flows.METHODS), default=flows.DEFAULT_METHOD,
-              show_default=True,
-              help="learned: the LightGBM ranker trained on earlier years (cached); weighted: "
-              "the hand-weighted score (--weights); or a single baseline.")
+@click.option("--method", type=click.Choice(flows.METHODS),
+              help=f"learned: the LightGBM ranker trained on earlier years (cached); weighted: "
+              f"the hand-weighted score (--weights); or a single baseline [{flows.DEFAULT_METHOD}"
+              "; weighted with --weights].")
 @_input_options
 @format_option()
 @output_option()
@@ -414,8 +414,9 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
     """
     if bool(organisation) == bool(cluster):
         fail("give exactly one of --organisation ID or --cluster ID")
-    if weights and method != "weighted":
+    if weights and method not in (None, "weighted"):
         fail("--weights goes with --method weighted")
+    method = method or ("weighted" if weights else flows.DEFAULT_METHOD)
     w = _weights(weights)
     country_codes = _countries(countries) if countries else None
     type_names = _types(types) if types else None

@@ -286,7 +286,7 @@ def test_cli_partners_and_backtest_learned(tmp_path, monkeypatch, quick):
     assert "method learned" in res.output
     assert list((tmp_path / "home" / "models").glob("partner-ranker-*.txt"))
     res = CliRunner().invoke(cli, ["recommend", "partners", "--organisation", "o002",
-                                   "--weights", "fit=1"])
+                                   "--weights", "fit=1", "--method", "learned"])
     assert res.exit_code != 0 and "--method weighted" in res.output
     res = CliRunner().invoke(cli, ["recommend", "backtest", "--until", "2017", "--k", "5",
                                    "--format", "csv", "--methods", "learned,adamic_adar"])

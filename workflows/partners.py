@@ -31,7 +31,6 @@ __all__ = [
     "fingerprint",
     "learned_model",
     "recommend",
-    "explain",
     "backtest",
 ]
 
