@@ -279,7 +279,7 @@ class _Features:
         bn = inc @ sp.diags(np.divide(1.0, psize, out=np.zeros(len(psize)), where=psize > 0))
         w1 = ((s_mat @ wo) @ bn.T).tocsr()
         self.walk = np.asarray(((w1 @ wo) @ bn.T).todense())
-        self.walk *= 1000.0 / max(len(s) for s in sets)
+        self.walk *= (1000.0 / np.array([len(s) for s in sets], dtype=float))[:, None]
         union = fdeg[:, None] + deg[None, :] - bt.cn
         self.jaccard = np.divide(bt.cn, union, out=np.zeros_like(bt.cn), where=union > 0)
         self.distance = np.where(bt.cn > 0, 2.0, np.where(self.paths3 > 0, 3.0, 4.0))
@@ -485,17 +485,22 @@ def contributions(model, x) -> np.ndarray:
     return np.asarray(model.predict(x, pred_contrib=True, num_threads=2))
 
 
+#: Shift that puts every pooled candidate above the others in :func:`learned_scores` (model
+#: scores and weighted scores are far smaller).
+_OFFSET = 1.0e4
+
+
 def learned_scores(model, li: LinkIndex, sets: Sequence[np.ndarray], *,
                    pool: dict | None = None, features: Sequence[str] = FEATURES):
-    """``b x n`` scores for a batch of focal sets: pooled candidates by the model (all above
-    the rest), the others by the hand-weighted score (:func:`~.recommendation.combine`)."""
+    """``b x n`` scores for a batch of focal sets: pooled candidates by the model (shifted up
+    by ``_OFFSET``, above the rest), the others by the hand-weighted score
+    (:func:`~.recommendation.combine`, shifted down): a row does not depend on its batch."""
     r, c, x, f = pair_features(li, sets, pool=pool, features=features)
     bt = f.batch
     rest = rec.combine({k: bt.component(k) for k in rec.DEFAULT_WEIGHTS}, rec.DEFAULT_WEIGHTS)
-    out = rest - rest.max() - 1.0
+    out = rest - _OFFSET
     if len(r):
-        s = score_pairs(model, x)
-        out[r, c] = s - s.min() + 1.0
+        out[r, c] = score_pairs(model, x) + _OFFSET
     return out, bt
 
 
@@ -526,13 +531,14 @@ def recommend_learned(
     table = table.rename(columns={"score": "weighted_score"})
     table.insert(table.columns.get_loc("weighted_score"), "score", s)
     pooled = s > 0
-    if table["basis"].iloc[0] != "content only" if len(table) else False:
+    s = np.where(pooled, s - _OFFSET, s + _OFFSET)
+    if len(table) and table["basis"].iloc[0] != "content only":
         table["basis"] = np.where(pooled, "learned", "weighted (outside the pool)")
     else:
         table["basis"] = np.where(pooled, "learned, content only", "content only")
-    table["score"] = np.where(pooled, s - 1.0, np.nan)
+    table["score"] = np.where(pooled, s, np.nan)
     table = table.assign(_p=pooled, _s=s).sort_values(
-        ["_s", "common_partners", "organisation"], ascending=[False, False, True],
+        ["_p", "_s", "common_partners", "organisation"], ascending=[False, False, False, True],
         kind="stable", ignore_index=True).drop(columns=["_p", "_s", "rank"])
     if top:
         table = table.head(int(top)).reset_index(drop=True)

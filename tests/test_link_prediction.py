@@ -296,3 +296,13 @@ def test_cli_partners_and_backtest_learned(tmp_path, monkeypatch, quick):
     res = CliRunner().invoke(cli, ["recommend", "backtest", "--until", "2017",
                                    "--methods", "magic"])
     assert res.exit_code != 0 and "unknown method" in res.output
+
+
+def test_a_focal_sets_scores_do_not_depend_on_its_batch():
+    part, topics, orgs = _synthetic()
+    li = lp.link_index(part, topics, orgs, until=2017)
+    model = _model(part, topics, orgs, 2017)
+    cluster = np.array([3, 9, 27, 40])
+    alone = lp.learned_scores(model, li, [cluster])[0]
+    mixed = lp.learned_scores(model, li, [np.array([1]), cluster, np.arange(50, 90)])[0]
+    np.testing.assert_allclose(alone[0], mixed[1], rtol=0, atol=1e-9)
