@@ -440,7 +440,10 @@ def training_set(
                 ys.append(lab[sel].astype(np.int32))
                 groups.append(int(sel.sum()))
     if not xs:
-        raise ValidationError(f"no earlier time split before {until} to learn from")
+        raise ValidationError(
+            f"no earlier time split before {until} to learn from (the learned ranker needs "
+            f"organisations with ties in one year that form new ties in a later year up to "
+            f"{until})")
     return np.vstack(xs), np.concatenate(ys), groups
 
 

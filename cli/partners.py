@@ -439,6 +439,9 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
             weights=w)
     except ValidationError as exc:
         fail(str(exc))
+    if table.attrs.get("fallback"):
+        click.echo(f"note: {table.attrs['fallback']}", err=True)
+        method = "weighted"
     if table.attrs.get("note"):
         click.echo(f"note: {label} has no partners in the data; ranking on content only "
                    "(fit, complementarity, experience), labelled 'content only'", err=True)

@@ -169,16 +169,24 @@ def recommend(participations: pd.DataFrame, topics: pd.DataFrame | None,
     ``filters`` are those of :func:`~.recommendation.recommend_partners` (``countries``,
     ``types``, ``international_only``, ``top``; ``weights`` for ``weighted``). Returns
     ``(table, evidence)``: for ``learned`` the evidence is the per-feature contributions
-    with reasons in words (:func:`~.link_prediction.explain_learned`) followed by the
+    with reasons in words (:func:`~.link_prediction.explain_learned`); for the others, the
     shared partners, topics and pipeline additions of :func:`~.recommendation.explain`.
+    When no model can be learned (no earlier year with new ties), ``learned`` falls back to
+    ``weighted`` and ``attrs["fallback"]`` says why.
     """
     if method not in METHODS:
         raise ValidationError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     if index is None:
         index = rec.partner_index(participations, topics, organisations, until=until)
+    fallback = None
+    if method == "learned" and model is None:
+        try:
+            model = learned_model(participations, topics, organisations, until=until,
+                                  cache_dir=cache_dir)
+        except ValidationError as exc:  # e.g. a single year of data: nothing to learn from
+            fallback = f"no learned model ({exc}); ranked by the weighted score"
+            method = "weighted"
     if method == "learned":
-        model = model or learned_model(participations, topics, organisations, until=until,
-                                       cache_dir=cache_dir)
         li = lp.link_index(participations, topics, organisations, until=until, base=index)
         filters.pop("weights", None)
         table = lp.recommend_learned(model.booster, li, focal, **filters)
@@ -196,6 +204,8 @@ def recommend(participations: pd.DataFrame, topics: pd.DataFrame | None,
         weights = _only({component: 1.0})
     table = rec.recommend_partners(index, focal, weights=weights, **filters)
     table.attrs["method"] = method
+    if fallback:
+        table.attrs["fallback"] = fallback
     evidence = rec.explain(index, focal, table["organisation"].tolist()) if explain else None
     return table, evidence
 
