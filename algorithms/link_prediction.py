@@ -17,8 +17,8 @@ proximity (Adamic-Adar, a bipartite random walk), by content (topic similarity t
 activity, for organisations with few ties or far away in the network) and by activity; every
 other organisation ranks after them, by the hand-weighted score.
 
-Features (:data:`FEATURES`, each explained in words by :func:`describe`)
---------------------------------------------------------------------------
+Features (:data:`FEATURES`; :func:`explain_learned` puts their contributions in words)
+----------------------------------------------------------------------------------------
 network
     ``common_partners``, ``adamic_adar``, ``resource_allocation``, ``jaccard``,
     ``joint_weighted`` (Adamic-Adar with each shared partner weighted by ``ln(1 + joint
@@ -39,6 +39,19 @@ content
     ``country_affinity`` (``ln`` lift of ties between the two countries), ``type_affinity``
     (likewise for organisation types), ``new_country``, ``new_type`` (what it adds to the
     focal's pipelines).
+
+References
+----------
+.. [1] Lichtenwalter, R. N., Lussier, J. T. & Chawla, N. V. (2010). New perspectives and methods
+   in link prediction. KDD '10, 243-252.
+.. [2] Zinilli, A. & Cerulli, G. (2023). Link prediction and feature relevance in knowledge
+   networks: a machine learning approach. PLOS ONE 18(8), e0290018.
+.. [3] Zhou, T., Ren, J., Medo, M. & Zhang, Y.-C. (2007). Bipartite network projection and
+   personal recommendation. Physical Review E 76, 046115.
+.. [4] Burges, C. J. C. (2010). From RankNet to LambdaRank to LambdaMART: an overview.
+   Microsoft Research MSR-TR-2010-82.
+.. [5] Lundberg, S. M. et al. (2020). From local explanations to global understanding with
+   explainable AI for trees. Nature Machine Intelligence 2, 56-67 (TreeSHAP).
 """
 
 from __future__ import annotations
