@@ -597,11 +597,13 @@ def explain_learned(
     Returns
     -------
     DataFrame
-        ``organisation, feature, value, contribution, reason``: one row per feature and
-        candidate (contributions of a candidate sum, with the model's expected value, to its
-        score), the strongest first; ``reason`` puts the ``reasons`` strongest positive
-        contributions about the pair or the candidate in words, with names ("3 shared partners:
-        A, B, C", "works in LEIT like you", "adds a partner country: Japan"), empty otherwise.
+        ``organisation, feature, value, contribution, reason, reason_contribution``: one row
+        per feature and candidate (contributions of a candidate sum, with the model's expected
+        value, to its score), the strongest first. ``reason`` puts the ``reasons`` strongest
+        positive contributions about the pair or the candidate in words, with names ("3 shared
+        partners: A, B, C", "works in LEIT like you", "adds a partner country: Japan");
+        features that say the same thing share one reason, on the strongest of them, with
+        their summed contribution in ``reason_contribution``; empty elsewhere.
     """
     members = rec._focal_rows(li.base, focal)
     f, c, x = _pair_rows(li, members, candidates, features)
@@ -609,16 +611,23 @@ def explain_learned(
     rows = []
     for i, cid in enumerate(candidates):
         order = np.argsort(-contrib[i, :-1], kind="stable")
-        said = 0
+        # features saying the same thing ("3 shared partners" for CN, AA, RA...) pool their
+        # contributions under one reason, given on the strongest of them
+        said: dict[str, list] = {}
         for j in order:
             name = features[j]
-            text = ""
-            if said < reasons and contrib[i, j] > 0 and name not in _FOCAL_ONLY:
+            if contrib[i, j] > 0 and name not in _FOCAL_ONLY:
                 text = _words(li, f, members, int(c[i]), name, float(x[i, j]), country_name)
-                said += bool(text)
-            rows.append((str(cid), name, float(x[i, j]), float(contrib[i, j]), text))
+                if text:
+                    said.setdefault(text, []).append(j)
+        ranked = sorted(said.items(), key=lambda kv: -contrib[i, kv[1]].sum())[:reasons]
+        first = {js[0]: (text, float(contrib[i, js].sum())) for text, js in ranked}
+        for j in order:
+            text, total = first.get(j, ("", 0.0))
+            rows.append((str(cid), features[j], float(x[i, j]), float(contrib[i, j]), text,
+                         total))
     return pd.DataFrame(rows, columns=["organisation", "feature", "value", "contribution",
-                                       "reason"])
+                                       "reason", "reason_contribution"])
 
 
 def _names(li: LinkIndex, rows, limit: int = 3) -> str:

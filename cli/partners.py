@@ -466,7 +466,7 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
                 if "reason" in ev.columns:
                     said = ev[ev["reason"] != ""]
                     for _, e in said.iterrows():
-                        text += f"   {e['reason']} ({e['contribution']:+.3f})\n"
+                        text += f"   {e['reason']} ({e['reason_contribution']:+.3f})\n"
                     if said.empty:
                         text += "   (no single strong reason)\n"
                     continue

@@ -186,6 +186,10 @@ def test_contributions_add_up_and_reasons_name_names():
         lp.score_pairs(model, x)[: len(per)] * 0 + per.to_numpy() + contrib[0, -1])
     reasons = ev.loc[ev["reason"] != "", "reason"]
     assert len(reasons) > 0
+    said = ev[ev["reason"] != ""]
+    assert not said.duplicated(["organisation", "reason"]).any()  # one phrase, said once
+    assert (said.groupby("organisation").size() <= 3).all()
+    assert (said["reason_contribution"] >= said["contribution"] - 1e-12).all()
     shared = reasons[reasons.str.contains("shared partner")]
     if len(shared):
         assert "Org " in shared.iloc[0]
