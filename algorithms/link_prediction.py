@@ -656,7 +656,10 @@ def _words(li: LinkIndex, f: _Features, members: np.ndarray, c: int, name: str, 
         shared = nb[bt.partners[0, nb]]
         if not len(shared):
             return ""
-        shared = shared[np.lexsort((base.organisations[shared], k[shared]))]
+        # the strongest shared partners first: most joint projects with both sides
+        strength = (np.asarray(base.joint[members].sum(axis=0)).ravel()[shared]
+                    + base.joint[c].toarray().ravel()[shared])
+        shared = shared[np.lexsort((base.organisations[shared], k[shared], -strength))]
         if name == "recent_common":
             xr = li.recent_adjacency[members].sum(axis=0)
             recent = shared[np.asarray(xr).ravel()[shared] > 0]
@@ -711,7 +714,8 @@ def _words(li: LinkIndex, f: _Features, members: np.ndarray, c: int, name: str, 
                 f"{base.topics[int(np.argmax(rel))]})")
     cname = base.country[c]
     label = (country_name(cname) if country_name and cname else None) or cname
-    if name == "same_country" and value > 0:
+    home = {base.country[m] for m in members}
+    if name in ("same_country", "country_affinity") and cname is not None and cname in home:
         return f"in your country ({label})"
     if name == "country_affinity" and value > 0 and cname is not None:
         return f"organisations of your country and {label} often work together"

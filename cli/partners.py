@@ -464,7 +464,8 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
                         f"[{row['country'] or '?'}, {row['type'] or '?'}]{score} " \
                         f"({row['basis']})\n"
                 if "reason" in ev.columns:
-                    said = ev[ev["reason"] != ""]
+                    said = ev[ev["reason"] != ""].sort_values("reason_contribution",
+                                                              ascending=False, kind="stable")
                     for _, e in said.iterrows():
                         text += f"   {e['reason']} ({e['reason_contribution']:+.3f})\n"
                     if said.empty:
