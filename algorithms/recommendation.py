@@ -43,7 +43,7 @@ components, the network counts entering as ``ln(1 + x)``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +73,7 @@ __all__ = [
     "new_ties",
     "ranking_metrics",
     "backtest",
+    "NEWCOMER_PARTNERS",
     "close_matches",
 ]
 
@@ -1065,6 +1066,97 @@ def ranking_metrics(scores, candidates, truth, ks=(10, 20, 50), *, tiebreak=None
     }
 
 
+#: Organisations with at most this many partners up to the cut-off are newcomers in
+#: :func:`backtest`'s per-group rows.
+NEWCOMER_PARTNERS = 10
+
+#: Cluster sizes (members with a project up to the cut-off) that :func:`backtest` scores.
+CLUSTER_SIZE = (5, 200)
+
+
+def _clusters(index: PartnerIndex, size) -> list:
+    """(label, member rows) of every region x programme-part cluster of the index: the
+    organisations of one country with a project in that part up to ``index.until``."""
+    if index.profiles.shape[1] == 0:
+        return []
+    prof = index.profiles.tocsc()
+    out = []
+    for t, code in enumerate(index.topics):
+        rows = np.sort(prof[:, t].nonzero()[0])
+        cs = index.country[rows]
+        for c in sorted({x for x in cs if x is not None}):
+            members = rows[cs == c]
+            if size[0] <= len(members) <= size[1]:
+                out.append((f"{c} {code}", members))
+    return out
+
+
+def _builtin_scores(method: str, batch: _Batch, degree, noise, weights) -> np.ndarray:
+    if method == "weighted":
+        return combine({k: batch.component(k) for k in weights}, weights)
+    if method == "random":
+        return noise
+    if method == "degree":
+        return np.broadcast_to(degree, batch.candidates.shape)
+    if method == "common_neighbours":
+        return batch.cn
+    return batch.aa
+
+
+def _score_sets(index, sets, truth_rows, methods, scorers, ks, tiebreak, rng, weights,
+                optimal_distance):
+    """Per-set hits, relevant counts, reciprocal ranks and top lists of every method."""
+    degree = index.degree
+    n = len(index.organisations)
+    acc = {m: {"hits": [], "relevant": [], "rr": [], "top": []} for m in methods}
+    for start in range(0, len(sets), _BLOCK):
+        block = sets[start : start + _BLOCK]
+        batch = _Batch(index, block, optimal_distance)
+        cand = batch.candidates
+        truth = truth_rows(start, block) & cand
+        noise = rng.random(cand.shape)
+        for m in methods:
+            if m in scorers:
+                s = scorers[m](block)
+            else:
+                s = _builtin_scores(m, batch, degree, noise, weights)
+            res = ranking_metrics(s, cand, truth, ks, tiebreak=tiebreak)
+            acc[m]["hits"].append(res["hits"])
+            acc[m]["relevant"].append(res["relevant"])
+            acc[m]["rr"].append(res["reciprocal_rank"])
+            acc[m]["top"].append(res["top"])
+    del n
+    return {m: {k: np.concatenate(v) if k != "hits" and k != "top" else np.vstack(v)
+                for k, v in d.items()} for m, d in acc.items()}
+
+
+def _summary(acc, methods, ks, select, n, level, group) -> list[dict]:
+    rows = []
+    if not select.any():
+        return rows
+    for m in methods:
+        hits = acc[m]["hits"][select]
+        rel = acc[m]["relevant"][select]
+        top = acc[m]["top"][select]
+        mrr = float(acc[m]["rr"][select].mean())
+        for i, k in enumerate(ks):
+            seen = np.zeros(n, bool)
+            seen[top[:, :k].ravel()] = True
+            rows.append({
+                "method": m,
+                "k": k,
+                "precision": float((hits[:, i] / k).mean()),
+                "recall": float((hits[:, i] / rel).mean()),
+                "mrr": mrr,
+                "coverage": float(seen.sum() / n),
+                "focal_actors": int(len(rel)),
+                "hits": float((hits[:, i] > 0).mean()),
+                "level": level,
+                "group": group,
+            })
+    return rows
+
+
 def backtest(
     participations: pd.DataFrame,
     topics: pd.DataFrame | None = None,
@@ -1079,6 +1171,12 @@ def backtest(
     optimal_distance: float = DEFAULT_OPTIMAL_DISTANCE,
     methods: Sequence[str] | None = None,
     index: PartnerIndex | None = None,
+    scorers: Mapping[str, Callable[[Sequence[np.ndarray]], np.ndarray]] | None = None,
+    groups: bool = True,
+    clusters: bool = True,
+    max_clusters: int | None = 300,
+    newcomer_partners: int = NEWCOMER_PARTNERS,
+    cluster_size: tuple[int, int] = CLUSTER_SIZE,
 ) -> pd.DataFrame:
     """Time-split backtest of the recommender against link-prediction baselines.
 
@@ -1089,26 +1187,43 @@ def backtest(
     until : int
         Last year the methods may see. Ties formed after it are to be predicted.
     ks : sequence of int
-        Cut-offs of precision, recall and coverage.
+        Cut-offs of precision, recall, Hits and coverage.
     horizon : int, optional
         Score only ties formed within this many years after ``until`` (default: all).
     max_focal : int or None
         Sample this many focal organisations (seeded) when there are more; None keeps all.
     seed : int
-        Seeds the focal sample, the random baseline and the tie-breaking order.
+        Seeds the focal and cluster samples, the random baseline and the tie-breaking order.
     weights, optimal_distance
-        The recommender's settings (:func:`recommend_partners`).
+        Settings of the ``weighted`` score (:func:`recommend_partners`).
     methods : sequence of str, optional
-        Subset of ``("smartspec",) + BASELINES``.
+        Which methods to score, in order: ``"weighted"``, the :data:`BASELINES` and the names
+        of ``scorers`` (default: the scorers, then ``weighted``, then the baselines).
     index : PartnerIndex, optional
         A prebuilt ``partner_index(..., until=until)`` (saves rebuilding it).
+    scorers : mapping, optional
+        More methods: ``name -> f(sets)`` returning ``len(sets) x n`` scores (higher first)
+        for a list of focal sets (arrays of index rows); e.g. the learned ranker of
+        :mod:`smartspec.algorithms.link_prediction`. They must see only data up to ``until``.
+    groups : bool
+        Add rows for newcomers (focal organisations with at most ``newcomer_partners``
+        partners up to ``until``) and established ones.
+    clusters : bool
+        Add the cluster-level backtest (see Notes); needs ``topics`` and countries.
+    max_clusters : int or None
+        Sample this many clusters (seeded) when there are more.
+    cluster_size : (int, int)
+        Smallest and largest cluster scored (members present up to ``until``).
 
     Returns
     -------
     DataFrame
-        ``method, k, precision, recall, mrr, coverage, focal_actors`` for each method and k;
-        ``attrs`` records ``until``, ``horizon``, ``candidates``, ``focal_pool``, ``seed`` and
-        ``weights``.
+        ``method, k, precision, recall, mrr, coverage, focal_actors, hits, level, group`` for
+        each method and k: first ``level = organisation, group = all`` (the classic table),
+        then ``newcomers`` and ``established``, then ``level = cluster, group = all`` (a group
+        without focal actors has no rows).
+        ``attrs`` records ``until``, ``horizon``, ``candidates``, ``focal_pool``, ``seed``,
+        ``weights``, ``clusters`` (scored) and ``cluster_pool``.
 
     Notes
     -----
@@ -1122,12 +1237,19 @@ def backtest(
 
     - ``precision@k = hits_k / k`` and ``recall@k = hits_k / |new ties|``, averaged over focal
       actors; ``mrr`` is the mean of ``1 / rank`` of the first new partner in the full ranking
-      (the same for every k);
+      (the same for every k); ``hits`` (Hits@k) is the share of focal actors with at least one
+      new partner in their top k;
     - ``coverage@k`` (catalogue coverage): the share of candidates that appear in at least one
       focal actor's top k.
 
+    Cluster level: a cluster is the organisations of one country with a project in one
+    programme part (topic) up to ``until``; it is ranked as a focal set (partners of any
+    member are not candidates) and a recommended organisation is a hit when any member forms
+    a tie with it after ``until``. Clusters with a partner and a new tie are scored.
+
     Baselines: ``random`` (seeded uniform scores), ``degree`` (preferential attachment: the
-    candidate's number of partners), ``common_neighbours`` and ``adamic_adar``.
+    candidate's number of partners), ``common_neighbours`` and ``adamic_adar``; ``weighted``
+    is the hand-weighted score of :func:`combine`.
 
     References
     ----------
@@ -1140,7 +1262,8 @@ def backtest(
     ks = sorted({check_int(k, name="k", minimum=1) for k in ks})
     if not ks:
         raise ValidationError("give at least one k")
-    all_methods = ("smartspec", *BASELINES)
+    scorers = dict(scorers or {})
+    all_methods = (*scorers, "weighted", *BASELINES)
     methods = tuple(methods or all_methods)
     for m in methods:
         if m not in all_methods:
@@ -1165,47 +1288,43 @@ def backtest(
     if max_focal is not None and len(pool) > check_int(max_focal, name="max_focal", minimum=1):
         focal = np.sort(rng.choice(pool, size=max_focal, replace=False))
     tiebreak = rng.permutation(n)
-    acc = {m: {"hits": [], "relevant": [], "rr": [], "seen": [np.zeros(n, bool) for _ in ks]}
-           for m in methods}
-    for start in range(0, len(focal), _BLOCK):
-        block = focal[start : start + _BLOCK]
-        batch = _Batch(index, [np.array([f]) for f in block], optimal_distance)
-        cand = batch.candidates
-        truth = truth_all[block].toarray() > 0
-        noise = rng.random(cand.shape)
-        for m in methods:
-            if m == "smartspec":
-                s = combine({k: batch.component(k) for k in weights}, weights)
-            elif m == "random":
-                s = noise
-            elif m == "degree":
-                s = np.broadcast_to(degree, cand.shape)
-            elif m == "common_neighbours":
-                s = batch.cn
-            else:
-                s = batch.aa
-            res = ranking_metrics(s, cand, truth, ks, tiebreak=tiebreak)
-            acc[m]["hits"].append(res["hits"])
-            acc[m]["relevant"].append(res["relevant"])
-            acc[m]["rr"].append(res["reciprocal_rank"])
-            for i, k in enumerate(ks):
-                acc[m]["seen"][i][res["top"][:, :k].ravel()] = True
-    rows = []
-    for m in methods:
-        hits = np.vstack(acc[m]["hits"])
-        rel = np.concatenate(acc[m]["relevant"])
-        mrr = float(np.concatenate(acc[m]["rr"]).mean())
-        for i, k in enumerate(ks):
-            rows.append({
-                "method": m,
-                "k": k,
-                "precision": float((hits[:, i] / k).mean()),
-                "recall": float((hits[:, i] / rel).mean()),
-                "mrr": mrr,
-                "coverage": float(acc[m]["seen"][i].sum() / n),
-                "focal_actors": int(len(focal)),
-            })
+    sets = [np.array([f]) for f in focal]
+    acc = _score_sets(index, sets,
+                      lambda start, block: truth_all[focal[start:start + len(block)]].toarray() > 0,
+                      methods, scorers, ks, tiebreak, rng, weights, optimal_distance)
+    everyone = np.ones(len(focal), bool)
+    rows = _summary(acc, methods, ks, everyone, n, "organisation", "all")
+    if groups:
+        newcomer = degree[focal] <= newcomer_partners
+        rows += _summary(acc, methods, ks, newcomer, n, "organisation", "newcomers")
+        rows += _summary(acc, methods, ks, ~newcomer, n, "organisation", "established")
+    n_clusters = cluster_pool = 0
+    if clusters:
+        found = _clusters(index, cluster_size)
+        keep = []
+        for label, members in found:
+            has_partner = bool(_focal_vector(index.adjacency, members).any())
+            reach = truth_all[members].sum(axis=0) > 0
+            if has_partner and bool(np.asarray(reach).any()):
+                keep.append((label, members))
+        cluster_pool = len(keep)
+        if max_clusters is not None and len(keep) > max_clusters:
+            pick = np.sort(rng.choice(len(keep), size=max_clusters, replace=False))
+            keep = [keep[i] for i in pick]
+        if keep:
+            csets = [m for _, m in keep]
+
+            def ctruth(start, block):
+                return np.vstack([np.asarray(truth_all[m].sum(axis=0)).ravel() > 0
+                                  for m in block])
+
+            cacc = _score_sets(index, csets, ctruth, methods, scorers, ks, tiebreak, rng,
+                               weights, optimal_distance)
+            sel = cacc[methods[0]]["relevant"] > 0
+            rows += _summary(cacc, methods, ks, sel, n, "cluster", "all")
+            n_clusters = int(sel.sum())
     out = pd.DataFrame(rows)
     out.attrs.update(until=until, horizon=horizon, candidates=n, focal_pool=int(len(pool)),
-                     seed=seed, weights=dict(weights), optimal_distance=optimal_distance)
+                     seed=seed, weights=dict(weights), optimal_distance=optimal_distance,
+                     clusters=n_clusters, cluster_pool=cluster_pool)
     return out

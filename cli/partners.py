@@ -19,6 +19,7 @@ import pandas as pd
 from ..algorithms import recommendation as rec
 from ..algorithms._validation import ValidationError
 from ..loaders._io import LoaderError
+from ..workflows import partners as flows
 from ._common import emit, fail, format_option, output_option, render, store_from
 
 __all__ = [
@@ -349,8 +350,8 @@ _TABLE_COLUMNS = ["rank", "organisation", "name", "country", "type", "score", "c
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
-    for col in ("score", "adamic_adar", "resource_allocation", "similarity", "fit",
-                "complementarity", "experience", "pipeline"):
+    for col in ("score", "weighted_score", "adamic_adar", "resource_allocation", "similarity",
+                "fit", "complementarity", "experience", "pipeline"):
         if col in out.columns:
             out[col] = out[col].round(4)
     return out
@@ -375,17 +376,28 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
               f"({', '.join(f'{k}={v:g}' for k, v in rec.DEFAULT_WEIGHTS.items())}); names: "
               f"{', '.join(rec.COMPONENTS)}.")
 @click.option("--until", type=int, help="Use only projects starting up to this year [all].")
+@click.option("--method", type=click.Choice(flows.METHODS),
+              help=f"learned: the LightGBM ranker trained on earlier years (cached); weighted: "
+              f"the hand-weighted score (--weights); or a single baseline [{flows.DEFAULT_METHOD}"
+              "; weighted with --weights].")
 @_input_options
 @format_option()
 @output_option()
 @click.pass_context
 def partners(ctx, organisation, cluster, countries, types, international_only, top,
-             show_evidence, weights, until, input_file, programme_parts, organisations_file,
-             clusters_file, fmt, output):
+             show_evidence, weights, until, method, input_file, programme_parts,
+             organisations_file, clusters_file, fmt, output):
     """Partner candidates for an organisation or a cluster, each with the reasons for it.
 
     Candidates are organisations the focal (for a cluster: any member) has not worked with.
-    Each row carries every component of the score: network proximity (common partners,
+    The default method, learned, ranks them with a gradient-boosted model (LightGBM
+    lambdarank) trained on earlier years of the same data to predict the ties that formed the
+    following year; it is trained once and cached by a fingerprint of the data. With
+    --explain each row's score is split into feature contributions (TreeSHAP) and said in
+    words ("3 shared partners: ...", "works in LEIT like you", "adds a partner country: ...").
+    --method weighted keeps the hand-weighted score below.
+
+    Each row carries every component of the weighted score: network proximity (common partners,
     Adamic-Adar, resource allocation), technological fit at an optimal distance (inverted U
     on topic-profile similarity), complementarity (related topics outside the focal
     portfolio), experience (projects, coordinations) and what it adds to the focal's pipelines
@@ -402,6 +414,9 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
     """
     if bool(organisation) == bool(cluster):
         fail("give exactly one of --organisation ID or --cluster ID")
+    if weights and method not in (None, "weighted"):
+        fail("--weights goes with --method weighted")
+    method = method or ("weighted" if weights else flows.DEFAULT_METHOD)
     w = _weights(weights)
     country_codes = _countries(countries) if countries else None
     type_names = _types(types) if types else None
@@ -417,22 +432,25 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
         org_id = resolve_organisation(data, index, str(organisation))
         focal, label = org_id, _focal_label(index, org_id)
     try:
-        table = rec.recommend_partners(index, focal, countries=country_codes, types=type_names,
-                                       international_only=international_only, top=top or None,
-                                       weights=w)
+        table, evidence = flows.recommend(
+            data.participations, data.topics, data.organisations, focal, method=method,
+            until=until, index=index, explain=show_evidence, countries=country_codes,
+            types=type_names, international_only=international_only, top=top or None,
+            weights=w)
     except ValidationError as exc:
         fail(str(exc))
+    if table.attrs.get("fallback"):
+        click.echo(f"note: {table.attrs['fallback']}", err=True)
+        method = "weighted"
     if table.attrs.get("note"):
         click.echo(f"note: {label} has no partners in the data; ranking on content only "
                    "(fit, complementarity, experience), labelled 'content only'", err=True)
-    evidence = None
-    if show_evidence:
-        evidence = rec.explain(index, focal, table["organisation"].tolist())
     table = _rounded(table)
     if fmt == "table":
+        how = ("weights " + ", ".join(f"{k}={v:g}" for k, v in w.items())
+               if method == "weighted" else f"method {method}")
         text = (f"Partner candidates for {label}: {table.attrs['candidates']:,} candidates, "
-                f"data {'up to ' + str(until) if until else 'all years'}, weights "
-                f"{', '.join(f'{k}={v:g}' for k, v in w.items())}\n")
+                f"data {'up to ' + str(until) if until else 'all years'}, {how}\n")
         shown = table[_TABLE_COLUMNS].copy()
         shown["name"] = shown["name"].map(lambda s: s if not isinstance(s, str) or len(s) <= 40
                                           else s[:39] + "~")
@@ -441,9 +459,18 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
             for _, row in table.iterrows():
                 ev = evidence[evidence["organisation"] == row["organisation"]]
                 nm = row["name"] if isinstance(row["name"], str) else NO_NAME
+                score = "" if pd.isna(row["score"]) else f" score {row['score']:.3f}"
                 text += f"\n{row['rank']}. {row['organisation']} {nm} " \
-                        f"[{row['country'] or '?'}, {row['type'] or '?'}] score " \
-                        f"{row['score']:.3f} ({row['basis']})\n"
+                        f"[{row['country'] or '?'}, {row['type'] or '?'}]{score} " \
+                        f"({row['basis']})\n"
+                if "reason" in ev.columns:
+                    said = ev[ev["reason"] != ""].sort_values("reason_contribution",
+                                                              ascending=False, kind="stable")
+                    for _, e in said.iterrows():
+                        text += f"   {e['reason']} ({e['reason_contribution']:+.3f})\n"
+                    if said.empty:
+                        text += "   (no single strong reason)\n"
+                    continue
                 if ev.empty:
                     text += "   (no shared partner or topic evidence)\n"
                 for _, e in ev.iterrows():
@@ -452,8 +479,9 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
                             f"{e['detail']})\n"
         _write(text, output, len(table))
     elif fmt == "csv" and evidence is not None:
+        ev = evidence.rename(columns={"name": "item_name"})
         long = table[["rank", "organisation", "name", "score"]].merge(
-            evidence.rename(columns={"name": "item_name"}), on="organisation", how="left")
+            ev, on="organisation", how="left")
         emit(long, "csv", output)
     elif fmt == "json":
         records = json.loads(table.to_json(orient="records"))
@@ -461,7 +489,8 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
             ev = json.loads(evidence.to_json(orient="records"))
             for r in records:
                 r["evidence"] = [e for e in ev if e["organisation"] == r["organisation"]]
-        payload = {"focal": label, "until": until, "weights": w,
+        payload = {"focal": label, "until": until, "method": method,
+                   "weights": w if method == "weighted" else None,
                    "candidates": table.attrs["candidates"], "note": table.attrs.get("note"),
                    "partners": records}
         _write(json.dumps(payload, indent=2) + "\n", output, len(table))
@@ -492,27 +521,39 @@ def _ks(text: str) -> list[int]:
 @click.command("backtest")
 @click.option("--until", type=int, required=True, help="Last year the methods may see.")
 @click.option("--k", "k_text", default="10,20,50", show_default=True,
-              help="Cut-offs for precision, recall and coverage.")
+              help="Cut-offs for precision, recall, Hits and coverage.")
 @click.option("--horizon", type=int, help="Score ties formed within this many years [all].")
 @click.option("--max-focal", type=int, default=2000, show_default=True,
               help="Sample this many focal organisations (seeded); 0: all.")
+@click.option("--max-clusters", type=int, default=300, show_default=True,
+              help="Sample this many clusters (country x programme part) (seeded); 0: all.")
 @click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the focal sample, the random baseline and tie-breaking.")
-@click.option("--weights", help="The recommender's weights (as for `partners`).")
+              help="Seed of the samples, the random baseline and tie-breaking.")
+@click.option("--weights", help="The weighted method's weights (as for `partners`).")
+@click.option("--methods", "methods_text",
+              help="Methods to score, comma-separated [learned,weighted,random,degree,"
+              "common_neighbours,adamic_adar].")
 @_input_options
 @format_option()
 @output_option()
 @click.pass_context
-def backtest(ctx, until, k_text, horizon, max_focal, seed, weights, input_file, programme_parts,
-             organisations_file, clusters_file, fmt, output):
+def backtest(ctx, until, k_text, horizon, max_focal, max_clusters, seed, weights, methods_text,
+             input_file, programme_parts, organisations_file, clusters_file, fmt, output):
     """Time-split backtest: fit on ties up to --until, score the new ties formed after it.
 
-    Methods: smartspec (the recommender, default weights) and the baselines random (seeded),
-    degree (preferential attachment), common_neighbours and adamic_adar. Focal actors:
-    organisations with partners up to --until that form a new tie afterwards (sampled to
-    --max-focal); candidates: every organisation present up to --until that is not a partner
-    yet, the same for every method. Columns: method, k, precision, recall, mrr, coverage
-    (share of candidates in any top k), focal_actors.
+    Methods: learned (the LightGBM ranker, trained only on splits that end by --until:
+    features up to year t, labels = ties formed in t + 1 <= --until; cached), weighted (the
+    hand-weighted score) and the baselines random (seeded), degree (preferential attachment),
+    common_neighbours and adamic_adar. Focal actors: organisations with partners up to --until
+    that form a new tie afterwards (sampled to --max-focal); candidates: every organisation
+    present up to --until that is not a partner yet, the same for every method.
+
+    Columns: method, k, precision, recall, mrr, coverage (share of candidates in any top k),
+    focal_actors, hits (Hits@k: share of focal actors with a new partner in their top k),
+    level, group. Rows: level organisation, group all (every focal actor), then newcomers
+    (at most 10 partners up to --until) and established; then level cluster: the
+    organisations of one country with a project in one programme part, ranked as a set, a
+    hit when any member forms the tie.
 
     \b
     Examples:
@@ -522,6 +563,13 @@ def backtest(ctx, until, k_text, horizon, max_focal, seed, weights, input_file, 
     """
     ks = _ks(k_text)
     w = _weights(weights)
+    all_methods = ("learned", "weighted", *rec.BASELINES)
+    methods = [m.strip() for m in (methods_text or ",".join(all_methods)).split(",")
+               if m.strip()]
+    bad = [m for m in methods if m not in all_methods]
+    if bad or not methods:
+        raise click.BadParameter(f"unknown method(s) {', '.join(bad) or '(none)'}; expected "
+                                 f"some of {', '.join(all_methods)}", param_hint="--methods")
     data = read_partner_data(ctx, input_file, programme_parts, organisations_file, clusters_file)
     years = pd.to_numeric(data.participations["year"], errors="coerce")
     if not (years <= until).any():
@@ -530,16 +578,19 @@ def backtest(ctx, until, k_text, horizon, max_focal, seed, weights, input_file, 
     if not (years > until).any():
         fail(f"no project starts after {until}: nothing to score (last year {int(years.max())})")
     try:
-        table = rec.backtest(data.participations, data.topics, data.organisations, until=until,
-                             ks=ks, horizon=horizon, max_focal=max_focal or None, seed=seed,
-                             weights=w)
+        table = flows.backtest(data.participations, data.topics, data.organisations,
+                               until=until, learned="learned" in methods, methods=methods,
+                               ks=ks, horizon=horizon, max_focal=max_focal or None,
+                               max_clusters=max_clusters or None, seed=seed, weights=w)
     except ValidationError as exc:
         fail(str(exc))
     if fmt == "table":
         click.echo(f"Backtest: ties up to {until} -> new ties after it; "
                    f"{table.attrs['candidates']:,} candidates, {table['focal_actors'].iloc[0]:,} "
-                   f"focal actors (of {table.attrs['focal_pool']:,}), seed {seed}")
+                   f"focal actors (of {table.attrs['focal_pool']:,}), "
+                   f"{table.attrs['clusters']:,} clusters (of {table.attrs['cluster_pool']:,}), "
+                   f"seed {seed}")
     out = table.copy()
-    for col in ("precision", "recall", "mrr", "coverage"):
+    for col in ("precision", "recall", "mrr", "coverage", "hits"):
         out[col] = out[col].round(4)
     emit(out, fmt, output)

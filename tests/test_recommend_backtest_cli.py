@@ -60,7 +60,7 @@ def test_explain_lists_shared_partners_topics_and_pipelines():
 def test_backtest_hand_checked():
     part, topics, orgs = _tiny()
     out = rec.backtest(part, topics, orgs, until=2016, ks=(1, 2),
-                       methods=["common_neighbours"])
+                       methods=["common_neighbours"], groups=False, clusters=False)
     # focal a: CN d=2, e=1 (both new) -> RR 1; d: a=2 -> RR 1; e: b=2, a=1 -> RR 1/2
     one, two = out.iloc[0], out.iloc[1]
     assert out["focal_actors"].tolist() == [3, 3]
@@ -73,12 +73,33 @@ def test_backtest_hand_checked():
     assert two["coverage"] == pytest.approx(5 / 6)
 
 
+def test_backtest_hits_groups_and_clusters_hand_checked():
+    part, topics, orgs = _tiny()
+    out = rec.backtest(part, topics, orgs, until=2016, ks=(1, 2), methods=["common_neighbours"],
+                       newcomer_partners=2, cluster_size=(2, 10))
+    key = out.set_index(["level", "group", "k"])
+    # Hits@1: a (d first: new) and d (a first) but not e (b first): 2/3; Hits@2: all three
+    assert key.loc[("organisation", "all", 1), "hits"] == pytest.approx(2 / 3)
+    assert key.loc[("organisation", "all", 2), "hits"] == pytest.approx(1.0)
+    # newcomers (at most 2 partners up to 2016): a (RR 1) and e (RR 1/2); established: d
+    assert key.loc[("organisation", "newcomers", 1), "focal_actors"] == 2
+    assert key.loc[("organisation", "newcomers", 1), "mrr"] == pytest.approx(0.75)
+    assert key.loc[("organisation", "established", 1), "mrr"] == pytest.approx(1.0)
+    # clusters (country x topic, 2+ members): DEU-X {a, b} and FRA-Y {c, e}. {a, b} reaches
+    # c, d; of the candidates e, f, e (a's new partner, 2 common partners) comes first: a hit.
+    # {c, e}'s only candidate is f, with no new tie: not scored
+    assert key.loc[("cluster", "all", 1), "focal_actors"] == 1
+    assert key.loc[("cluster", "all", 1), "mrr"] == pytest.approx(1.0)
+    assert key.loc[("cluster", "all", 1), "hits"] == pytest.approx(1.0)
+    assert out.attrs["clusters"] == 1 and out.attrs["cluster_pool"] == 2
+
+
 def test_backtest_rows_and_honesty():
     part, topics, orgs = _tiny()
     out = rec.backtest(part, topics, orgs, until=2016, ks=(1, 2))
     assert list(out.columns) == ["method", "k", "precision", "recall", "mrr", "coverage",
-                                 "focal_actors"]
-    assert out["method"].unique().tolist() == ["smartspec", *rec.BASELINES]
+                                 "focal_actors", "hits", "level", "group"]
+    assert out["method"].unique().tolist() == ["weighted", *rec.BASELINES]
     # changing what happens after the year changes no score: the answers only
     later = part.assign(year=part["year"].where(part["year"] <= 2016, 2019))
     again = rec.backtest(later, topics, orgs, until=2016, ks=(1, 2))
@@ -103,7 +124,8 @@ def test_recommend_bad_input():
 
 
 @pytest.fixture()
-def files(tmp_path):
+def files(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMARTSPEC_HOME", str(tmp_path / "home"))  # the learned model's cache
     part, topics, orgs = _tiny()
     proj_year = part.drop_duplicates("project").set_index("project")["year"]
     cc = {"DEU": "DE", "FRA": "FR", "ITA": "IT", "ESP": "ES"}
@@ -140,13 +162,20 @@ def test_cli_partners_formats_and_explain(files):
     res = _run(partners, ["--organisation", "997", "--until", "2016", *base])  # 997 = a
     assert res.exit_code == 0, res.output
     assert "Partner candidates for organisation 997" in res.output
+    assert "method learned" in res.output
     res = _run(partners, ["--organisation", "997", "--until", "2016", "--format", "json",
                           "--explain", *base])
+    payload = json.loads(res.output)
+    assert payload["method"] == "learned"
+    assert {e["feature"] for e in payload["partners"][0]["evidence"]} >= {"adamic_adar"}
+    res = _run(partners, ["--organisation", "997", "--until", "2016", "--format", "json",
+                          "--explain", "--method", "weighted", *base])
     payload = json.loads(res.output)
     assert [p["organisation"] for p in payload["partners"]] == ["1000", "1001", "1002"]
     evidence = payload["partners"][0]["evidence"]
     assert [e["item"] for e in evidence if e["evidence"] == "shared partner"] == ["998", "999"]
-    res = _run(partners, ["--organisation", "997", "--until", "2016", "--explain", *base])
+    res = _run(partners, ["--organisation", "997", "--until", "2016", "--explain",
+                          "--method", "weighted", *base])
     assert "shared partner: 998" in res.output and "new country: ITA" in res.output
     res = _run(partners, ["--organisation", "997", "--until", "2016", "--format", "csv",
                           "--international-only", "--country", "IT", "--country", "ESP",
@@ -174,6 +203,8 @@ def test_cli_partners_cluster(files):
         (["--organisation", "997", "--country", "ZZ"], "unknown country code(s) ZZ"),
         (["--organisation", "997", "--type", "castle"], "unknown organisation type 'castle'"),
         (["--organisation", "997", "--weights", "magic=1"], "unknown weight 'magic'"),
+        (["--organisation", "997", "--weights", "fit=1", "--method", "learned"],
+         "--weights goes with --method weighted"),
         ([], "give exactly one of --organisation ID or --cluster ID"),
     ],
 )
@@ -198,9 +229,10 @@ def test_cli_backtest_csv(files):
     res = _run(backtest, ["--until", "2016", "--k", "1,2", "--format", "csv", *base])
     assert res.exit_code == 0, res.output
     lines = res.output.strip().splitlines()
-    assert lines[0] == "method,k,precision,recall,mrr,coverage,focal_actors"
-    assert [ln.split(",")[0] for ln in lines[1:]] == [
-        m for m in ["smartspec", *rec.BASELINES] for _ in (1, 2)]
+    assert lines[0] == "method,k,precision,recall,mrr,coverage,focal_actors,hits,level,group"
+    first = [ln for ln in lines[1:] if ln.endswith(",organisation,all")]
+    assert [ln.split(",")[0] for ln in first] == [
+        m for m in ["learned", "weighted", *rec.BASELINES] for _ in (1, 2)]
     bad = CliRunner().invoke(backtest, ["--until", "2020", *base])
     assert bad.exit_code != 0 and "no project starts after 2020" in bad.output
     bad = CliRunner().invoke(backtest, ["--until", "2016", "--k", "0", *base])

@@ -35,6 +35,12 @@ def participations(tmp_path):
     return path
 
 
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch):
+    """The learned model's cache in a temporary SMARTSPEC_HOME, not the working folder."""
+    monkeypatch.setenv("SMARTSPEC_HOME", str(tmp_path / "home"))
+
+
 def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
