@@ -280,40 +280,58 @@ class Graph:
         types: Sequence[str] | None = None,
         international_only: bool = False,
         top: int = 20,
+        method: str | None = None,
         weights: str | None = None,
         until: int | None = None,
+        explain: bool = False,
     ) -> pd.DataFrame:
         """Partner candidates for an organisation or a cluster (``smartspec recommend
-        partners``), from the collaborations in the graph: every component of the score
-        (network proximity, technological fit, complementarity, experience, pipelines), score
-        and rank. ``weights``: ``name=value,...`` over the defaults. ``attrs``: focal,
-        candidates, weights, until, note (set when the focal has no partners: content only).
+        partners``), from the collaborations in the graph, ranked by ``method``
+        (``learned``, the default, trained on earlier years and cached; ``weighted`` with
+        ``weights`` as ``name=value,...``; or a baseline). Every component of the weighted
+        score is a column. ``attrs``: focal, method, candidates, weights, until, note (set when
+        the focal has no partners: content only), fallback (why ``learned`` could not be
+        used), and with ``explain`` the evidence table under ``evidence``.
         """
         from .algorithms import recommendation as rec
-        from .cli import partners as cli_partners
+        from .algorithms._validation import ValidationError
+        from .loaders._io import LoaderError
+        from .workflows import partner_data as pdata
+        from .workflows import partners as flows
 
         if bool(organisation) == bool(cluster):
             raise WorkflowError("give exactly one of organisation or cluster")
+        if weights and method not in (None, "weighted"):
+            raise WorkflowError("weights go with method='weighted'")
+        chosen = method or ("weighted" if weights else flows.DEFAULT_METHOD)
 
         def run(store: Store) -> pd.DataFrame:
-            w = cli_partners._weights(weights)
-            country_codes = cli_partners._countries(tuple(countries)) if countries else None
-            type_names = cli_partners._types(tuple(types)) if types else None
-            data = cli_partners._from_store(store)
-            index = rec.partner_index(data.participations, data.topics, data.organisations,
-                                      until=until)
-            if cluster:
-                focal, label, _ = cli_partners._cluster_members(data, cluster, index)
-            else:
-                focal = cli_partners.resolve_organisation(data, index, str(organisation))
-                label = cli_partners._focal_label(index, focal)
-            table = rec.recommend_partners(index, focal, countries=country_codes,
-                                           types=type_names,
-                                           international_only=international_only,
-                                           top=top or None, weights=w)
+            try:
+                w = rec.parse_weights(weights)
+                country_codes = pdata.parse_countries(countries) if countries else None
+                type_names = pdata.parse_types(types) if types else None
+                data = pdata.read_partner_store(store)
+                index = rec.partner_index(data.participations, data.topics,
+                                          data.organisations, until=until)
+                if cluster:
+                    focal, label, _ = pdata.cluster_members(data, cluster, index)
+                else:
+                    focal = pdata.resolve_organisation(data, index, str(organisation))
+                    label = pdata.focal_label(index, focal)
+                table, evidence = flows.recommend(
+                    data.participations, data.topics, data.organisations, focal, method=chosen,
+                    until=until, index=index, explain=explain, countries=country_codes,
+                    types=type_names, international_only=international_only, top=top or None,
+                    weights=w)
+            except (ValidationError, LoaderError) as exc:
+                raise WorkflowError(str(exc)) from None
             attrs = dict(table.attrs)
-            table = cli_partners._rounded(table)
-            table.attrs = {**attrs, "focal": label, "weights": w, "until": until}
+            used = attrs.get("method", chosen)
+            table = flows.rounded(table)
+            table.attrs = {**attrs, "focal": label, "method": used,
+                           "weights": w if used == "weighted" else None, "until": until}
+            if evidence is not None:
+                table.attrs["evidence"] = evidence
             return table
 
         return self._call(_one_line(run))

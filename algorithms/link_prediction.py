@@ -482,13 +482,14 @@ PARAMS = {
 
 def train_ranker(x, y, groups, *, rounds: int = 300, params: dict | None = None,
                  features: Sequence[str] = FEATURES):
-    """A LightGBM lambdarank booster over the pairs (one query per focal organisation)."""
-    import lightgbm as lgb  # lazily: after kglite (static TLS)
+    """A LightGBM lambdarank booster over the pairs (one query per focal organisation).
+
+    LightGBM runs in a process of its own (:mod:`._lightgbm_process` says why); the booster
+    returned predicts through it."""
+    from . import _lightgbm_process as gbm
 
     p = dict(PARAMS, **(params or {}))
-    ds = lgb.Dataset(x, label=y, group=groups, feature_name=list(features),
-                     free_raw_data=True)
-    return lgb.train(p, ds, num_boost_round=rounds)
+    return gbm.train(p, x, y, groups, rounds, list(features))
 
 
 def score_pairs(model, x) -> np.ndarray:

@@ -22,8 +22,8 @@ import numpy as np
 
 from smartspec.algorithms import link_prediction as lp
 from smartspec.algorithms import recommendation as rec
-from smartspec.cli.partners import _from_file
 from smartspec.workflows import partners as flows
+from smartspec.workflows.partner_data import read_partner_file
 
 DATA = Path(__file__).resolve().parents[1] / "loaders" / "data"
 
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--until", type=int, default=None)
     args = parser.parse_args()
     t = time.perf_counter()
-    data = _from_file(args.data / "h2020.csv.gz", args.data / "programme_parts.csv.gz", None, None)
+    data = read_partner_file(args.data / "h2020.csv.gz", args.data / "programme_parts.csv.gz")
     print(f"read {len(data.participations):,} participations: {time.perf_counter() - t:.2f} s")
     with tempfile.TemporaryDirectory() as cache:
         wall, cpu = time.perf_counter(), time.process_time()

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from smartspec.algorithms import recommendation as rec
-from smartspec.cli.partners import _from_file
+from smartspec.workflows.partner_data import read_partner_file
 
 DATA = Path("/work/shared/data/cordis_h2020")
 
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
     t = time.perf_counter()
-    data = _from_file(args.data / "h2020.csv.gz", args.data / "programme_parts.csv.gz", None, None)
+    data = read_partner_file(args.data / "h2020.csv.gz", args.data / "programme_parts.csv.gz")
     print(f"read {len(data.participations):,} participations: {time.perf_counter() - t:.2f} s")
     index, med, _ = timed(
         lambda: rec.partner_index(data.participations, data.topics, data.organisations), 1

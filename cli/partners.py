@@ -10,7 +10,6 @@ file in a layout the collaboration loader reads (e.g. the shipped CORDIS ``h2020
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -20,141 +19,32 @@ from ..algorithms import recommendation as rec
 from ..algorithms._validation import ValidationError
 from ..loaders._io import LoaderError
 from ..workflows import partners as flows
+from ..workflows._base import WorkflowError
+from ..workflows.partner_data import (
+    NO_NAME,
+    PartnerData,
+    cluster_members,
+    focal_label,
+    parse_countries,
+    parse_types,
+    read_partner_file,
+    read_partner_store,
+    resolve_organisation,
+)
 from ._common import emit, fail, format_option, output_option, render, store_from
 
-__all__ = [
-    "partners",
-    "backtest",
-    "PartnerData",
-    "read_partner_data",
-    "NO_NAME",
-    "match_names",
-    "resolve_organisation",
-]
-
-#: How an organisation without a name in the source is shown (never ``NaN``).
-NO_NAME = "(no name in source)"
-
-#: A name matches when its similarity (rapidfuzz WRatio on folded text, 0-100) reaches this.
-GOOD_MATCH = 90.0
-
-
-@dataclass
-class PartnerData:
-    """The tables the recommender needs: ``participations (organisation, project, year,
-    role)``, ``topics (project, topic)``, ``organisations (organisation, name, type, country)``
-    and ``clusters (organisation, cluster, cluster_name)``."""
-
-    participations: pd.DataFrame
-    topics: pd.DataFrame
-    organisations: pd.DataFrame
-    clusters: pd.DataFrame
-    source: str
-
-
-def _from_file(path: Path, programme_parts, organisations, clusters) -> PartnerData:
-    from ..loaders.collaborations import read_collaborations
-
-    table = read_collaborations(
-        path,
-        programme_parts=programme_parts,
-        organisations=organisations,
-        duplicates="merge",
-        unknown_types="other",
-        missing_country="unlocated",
-    )
-    if table.participations.empty:
-        raise LoaderError(
-            f"{path}: no project participations (layout {table.layout}); the recommender needs "
-            "a participation file such as CORDIS h2020.csv.gz"
-        )
-    years = table.projects.set_index("id")["start_year"]
-    part = table.participations.assign(year=table.participations["project"].map(years))
-    orgs = table.organisations.rename(columns={"id": "organisation"})
-    members = pd.DataFrame(columns=["organisation", "cluster", "cluster_name"])
-    if clusters is not None:
-        from ..loaders.clusters import read_clusters
-
-        ct = read_clusters(clusters, duplicates="merge", unknown_types="other")
-        members = ct.memberships[["organisation", "cluster"]].copy()
-        names = ct.clusters.set_index("id")["name"] if "name" in ct.clusters else {}
-        members["cluster_name"] = members["cluster"].map(names) if len(names) else None
-    return PartnerData(
-        participations=part[["organisation", "project", "year", "role"]],
-        topics=table.topics,
-        organisations=_named(orgs[["organisation", "name", "type", "country"]]),
-        clusters=members,
-        source=str(path),
-    )
-
-
-def _named(orgs: pd.DataFrame) -> pd.DataFrame:
-    """Organisations with :data:`NO_NAME` where the source has no name (or an empty one)."""
-    name = orgs["name"].astype("object")
-    empty = name.isna() | (name.astype(str).str.strip() == "")
-    return orgs.assign(name=name.where(~empty, NO_NAME))
-
-
-def _from_store(store) -> PartnerData:
-    part = store.read_table(
-        "MATCH (o:Organisation)-[r:PARTICIPATES_IN]->(p:Project) "
-        "RETURN o.id AS organisation, p.id AS project, p.start_year AS year, r.role AS role"
-    )
-    if part.empty:
-        pairs = store.read_relationships(
-            "COLLABORATES_WITH",
-            start="Organisation",
-            end="Organisation",
-            properties=["first_year"],
-        )
-        if pairs.empty:
-            raise LoaderError(
-                f"the store ({store.describe()}) holds no PARTICIPATES_IN or COLLABORATES_WITH "
-                "relationships; load them with `smartspec load collaborations FILE`, or pass "
-                "--input FILE"
-            )
-        # each pair as a two-member pseudo-project dated by its first joint year
-        key = "pair:" + pairs["start"].astype(str) + ":" + pairs["end"].astype(str)
-        part = pd.concat(
-            [
-                pd.DataFrame({"organisation": pairs[c], "project": key,
-                              "year": pairs["first_year"], "role": None})
-                for c in ("start", "end")
-            ],
-            ignore_index=True,
-        )
-    topics = store.read_table(
-        "MATCH (p:Project)-[:ADDRESSES]->(t:Topic) RETURN p.id AS project, t.code AS topic"
-    )
-    orgs = store.read_table(
-        "MATCH (o:Organisation) "
-        "OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..]->(c:Region {level: 'country'}) "
-        "RETURN o.id AS organisation, o.name AS name, o.`type` AS type, min(c.code) AS country"
-    )
-    members = store.read_table(
-        "MATCH (o:Organisation)-[:MEMBER_OF]->(k:Cluster) "
-        "RETURN o.id AS organisation, k.id AS cluster, k.name AS cluster_name"
-    )
-    if topics.empty:
-        topics = pd.DataFrame(columns=["project", "topic"])
-    if members.empty:
-        members = pd.DataFrame(columns=["organisation", "cluster", "cluster_name"])
-    for frame, cols in ((part, ["organisation", "project"]), (topics, ["project", "topic"]),
-                        (orgs, ["organisation"]), (members, ["organisation", "cluster"])):
-        for c in cols:
-            frame[c] = frame[c].astype(str)
-    return PartnerData(part, topics, _named(orgs), members, store.describe())
+__all__ = ["partners", "backtest", "read_partner_data", "resolve_focal"]
 
 
 def read_partner_data(ctx, input_file, programme_parts, organisations, clusters) -> PartnerData:
     """The recommender's tables from ``--input`` files or, without them, from the store."""
     try:
         if input_file is not None:
-            return _from_file(input_file, programme_parts, organisations, clusters)
+            return read_partner_file(input_file, programme_parts, organisations, clusters)
         if programme_parts is not None or clusters is not None:
             fail("--programme-parts and --clusters go with --input FILE")
         with store_from(ctx) as store:
-            return _from_store(store)
+            return read_partner_store(store)
     except LoaderError as exc:
         fail(str(exc))
     raise AssertionError("unreachable")
@@ -190,171 +80,38 @@ def _weights(text: str | None) -> dict[str, float]:
         raise click.BadParameter(str(exc), param_hint="--weights") from None
 
 
-def _countries(values: tuple[str, ...]) -> list[str]:
-    from ..loaders.countries import to_alpha3
-
-    codes = to_alpha3(list(values))
-    bad = [v for v, c in zip(values, codes, strict=True) if c is None or c != c]
-    if bad:
-        raise click.BadParameter(
-            f"unknown country code(s) {', '.join(bad)}; use ISO alpha-2 or alpha-3 (UK, EL "
-            "accepted)",
-            param_hint="--country",
-        )
-    return list(codes)
-
-
-def _types(values: tuple[str, ...]) -> list[str]:
-    from ..loaders.collaborations import TYPE_CODES
-
-    known = sorted(set(TYPE_CODES.values()))
-    out = []
-    for v in values:
-        key = " ".join(v.replace("_", " ").replace("-", " ").split()).upper()
-        if v.lower() in known:
-            out.append(v.lower())
-        elif key in TYPE_CODES:
-            out.append(TYPE_CODES[key])
-        else:
-            raise click.BadParameter(
-                f"unknown organisation type {v!r}; use one of {', '.join(known)} (or a CORDIS "
-                "code such as HES, PRC, REC, PUB, OTH)",
-                param_hint="--type",
-            )
-    return out
+def _filters(countries: tuple[str, ...], types: tuple[str, ...]) -> tuple:
+    """``--country`` and ``--type`` as the recommender's filters (None when not given)."""
+    try:
+        codes = parse_countries(countries) if countries else None
+    except WorkflowError as exc:
+        raise click.BadParameter(str(exc), param_hint="--country") from None
+    try:
+        names = parse_types(types) if types else None
+    except WorkflowError as exc:
+        raise click.BadParameter(str(exc), param_hint="--type") from None
+    return codes, names
 
 
-def _fold(values: pd.Series) -> pd.Series:
-    """Names for comparison: case, accents, punctuation and the German / Nordic
-    transliterations folded (``Universität München`` = ``UNIVERSITAET MUENCHEN``)."""
-    from ..loaders.localities import city_key
-
-    return city_key(values.astype("object"))
-
-
-def match_names(query: str, ids: pd.Series, names: pd.Series) -> pd.DataFrame:
-    """Candidates for a name typed by a user: ``id, name, score`` (0-100), best first.
-
-    Case, accents and transliterations (ue for ü) are ignored; the score is rapidfuzz's
-    ``WRatio`` (whole and partial similarity) on the folded names, 100 for an exact folded
-    match. Rows without a name (or
-    :data:`NO_NAME`) never match.
-
-    >>> match_names("universite de lyon", pd.Series(["1", "2"]),
-    ...             pd.Series(["Université de Lyon", "Lyon Biopôle"]))["id"].tolist()[0]
-    '1'
-    """
-    from rapidfuzz import fuzz, process
-
-    ok = names.notna() & (names.astype(str) != NO_NAME)
-    ids, names = ids[ok].astype(str).reset_index(drop=True), names[ok].reset_index(drop=True)
-    folded = _fold(names)
-    q = _fold(pd.Series([query])).iloc[0] or ""
-    distinct = pd.unique(folded)
-    scores = process.cdist([q], list(distinct), scorer=fuzz.WRatio, workers=1)[0]
-    by_name = dict(zip(distinct, scores, strict=True))
-    out = pd.DataFrame({"id": ids, "name": names, "score": folded.map(by_name).astype(float)})
-    out.loc[folded == q, "score"] = 100.0
-    out["exact"] = folded == q
-    return out.sort_values(["exact", "score"], ascending=False, kind="stable").reset_index(
-        drop=True
-    )
-
-
-def resolve_organisation(data: PartnerData, index: rec.PartnerIndex, text: str) -> str:
-    """The organisation id for ``--organisation``: an id as it is, else a name.
-
-    A name resolves when exactly one organisation has it (case and accents ignored), or when
-    exactly one has a good fuzzy match (:data:`GOOD_MATCH`); the choice is said on standard
-    error. Several good matches list the candidates (id, name, country) and exit non-zero.
-    """
-    orgs = data.organisations
-    if text in index.organisations or text in set(orgs["organisation"].astype(str)):
-        return text
-    present = orgs[orgs["organisation"].astype(str).isin(index.organisations)]
-    present = present.drop_duplicates("organisation")
-    cands = match_names(text, present["organisation"], present["name"])
-    exact = cands[cands["exact"]]
-    good = exact if len(exact) else cands[cands["score"] >= GOOD_MATCH]
-    where = present.set_index(present["organisation"].astype(str))["country"]
-    if len(good) == 1:
-        row = good.iloc[0]
-        how = "name" if row["exact"] else f"closest name, similarity {row['score']:.0f}"
-        click.echo(f"--organisation {text!r}: using {row['id']} {row['name']} "
-                   f"[{where.get(row['id']) or '?'}] ({how})", err=True)
-        return str(row["id"])
-    if len(good) > 1:
-        shown = good.head(15)
-        lines = "\n".join(f"  {r.id}  {r.name}  [{where.get(r.id) or '?'}]  {r.score:.0f}"
-                          for r in shown.itertuples())
-        more = f"\n  ... and {len(good) - len(shown)} more" if len(good) > len(shown) else ""
-        fail(f"--organisation {text!r} matches {len(good)} organisations; give one of their ids:"
-             f"\n{lines}{more}")
-    near = cands[cands["score"] >= 60].head(5)
-    hint = "; ".join(f"{r.id} {r.name}" for r in near.itertuples())
-    ids = rec.close_matches(text, index.organisations)
-    when = f" up to {index.until}" if index.until is not None else ""
-    fail(f"unknown organisation {text!r} (no id or name with a participation{when})"
-         + (f"; did you mean {', '.join(ids)}?" if ids else "")
-         + (f"; closest names: {hint}" if hint else ""))
+def resolve_focal(data: PartnerData, index: rec.PartnerIndex, organisation: str | None,
+                  cluster: str | None) -> tuple:
+    """``(focal, label, cluster size)`` for ``--organisation`` or ``--cluster``: the focal
+    id (or the cluster's member ids); the choice of a name is said on standard error, a
+    refusal exits non-zero."""
+    try:
+        if cluster:
+            return cluster_members(data, cluster, index)
+        org = resolve_organisation(data, index, str(organisation),
+                                   say=lambda line: click.echo(line, err=True))
+        return org, focal_label(index, org), None
+    except WorkflowError as exc:
+        fail(str(exc))
     raise AssertionError("unreachable")
-
-
-def _cluster_members(data: PartnerData, cluster: str, index: rec.PartnerIndex) -> tuple:
-    known = data.clusters
-    ids = pd.unique(known["cluster"].astype(str)) if len(known) else []
-    if cluster not in set(ids):
-        names = known.drop_duplicates("cluster")
-        by_name = names[names["cluster_name"].astype(str).str.lower() == cluster.lower()]
-        if len(by_name) != 1 and len(names) and names["cluster_name"].notna().any():
-            cands = match_names(cluster, names["cluster"], names["cluster_name"])
-            good = cands[cands["exact"]]
-            good = good if len(good) else cands[cands["score"] >= GOOD_MATCH]
-            if len(good) > 1:
-                fail(f"--cluster {cluster!r} matches {len(good)} clusters; give one of their "
-                     "ids:\n" + "\n".join(f"  {r.id}  {r.name}" for r in good.itertuples()))
-            by_name = names[names["cluster"].astype(str).isin(good["id"])]
-        if len(by_name) == 1:
-            cluster = str(by_name["cluster"].iloc[0])
-        else:
-            if not len(ids):
-                fail(f"unknown cluster {cluster!r}: {data.source} has no cluster memberships "
-                     "(load them with `smartspec load clusters FILE`, or pass --clusters FILE "
-                     "with --input)")
-            hint = rec.close_matches(cluster, list(ids) + names["cluster_name"].dropna()
-                                     .astype(str).tolist())
-            tail = f"; did you mean {', '.join(hint)}?" if hint else ""
-            fail(f"unknown cluster {cluster!r}{tail}")
-    members = known.loc[known["cluster"].astype(str) == cluster, "organisation"].astype(str)
-    name = known.loc[known["cluster"].astype(str) == cluster, "cluster_name"].dropna()
-    present = [m for m in members if m in index.organisations]
-    if not present:
-        fail(f"cluster {cluster!r} has {len(members)} member(s), none with a project in the data")
-    label = f"cluster {cluster}" + (f" ({name.iloc[0]})" if len(name) else "")
-    return present, label, len(members)
-
-
-def _focal_label(index: rec.PartnerIndex, org: str) -> str:
-    pos = index.organisations.get_indexer([org])[0]
-    name = index.name[pos] if pos >= 0 else None
-    country = index.country[pos] if pos >= 0 else None
-    extra = ", ".join(str(x) for x in (name if isinstance(name, str) else NO_NAME, country)
-                      if x)
-    return f"organisation {org}" + (f" ({extra})" if extra else "")
 
 
 _TABLE_COLUMNS = ["rank", "organisation", "name", "country", "type", "score", "common_partners",
                   "adamic_adar", "fit", "complementarity", "projects", "coordinated",
                   "new_country"]
-
-
-def _rounded(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    for col in ("score", "weighted_score", "adamic_adar", "resource_allocation", "similarity",
-                "fit", "complementarity", "experience", "pipeline"):
-        if col in out.columns:
-            out[col] = out[col].round(4)
-    return out
 
 
 @click.command("partners")
@@ -418,19 +175,14 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
         fail("--weights goes with --method weighted")
     method = method or ("weighted" if weights else flows.DEFAULT_METHOD)
     w = _weights(weights)
-    country_codes = _countries(countries) if countries else None
-    type_names = _types(types) if types else None
+    country_codes, type_names = _filters(countries, types)
     data = read_partner_data(ctx, input_file, programme_parts, organisations_file, clusters_file)
     try:
         index = rec.partner_index(data.participations, data.topics, data.organisations,
                                   until=until)
     except ValidationError as exc:
         fail(str(exc))
-    if cluster:
-        focal, label, _ = _cluster_members(data, cluster, index)
-    else:
-        org_id = resolve_organisation(data, index, str(organisation))
-        focal, label = org_id, _focal_label(index, org_id)
+    focal, label, _ = resolve_focal(data, index, organisation, cluster)
     try:
         table, evidence = flows.recommend(
             data.participations, data.topics, data.organisations, focal, method=method,
@@ -445,7 +197,7 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
     if table.attrs.get("note"):
         click.echo(f"note: {label} has no partners in the data; ranking on content only "
                    "(fit, complementarity, experience), labelled 'content only'", err=True)
-    table = _rounded(table)
+    table = flows.rounded(table)
     if fmt == "table":
         how = ("weights " + ", ".join(f"{k}={v:g}" for k, v in w.items())
                if method == "weighted" else f"method {method}")

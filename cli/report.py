@@ -12,10 +12,11 @@ from ..algorithms._validation import ValidationError
 from ..reports.partners import DEFAULT_TOP, build_partner_page, short_name
 from ..reports.region import STRATEGY_LABELS
 from ..workflows import partner_report as wp
+from ..workflows import partners as flows
 from ..workflows.report import write_region_report
 from ._common import fail, store_from
 from ._space import ACTIVITY_CHOICE
-from .partners import _cluster_members, read_partner_data, resolve_organisation
+from .partners import read_partner_data, resolve_focal
 
 __all__ = ["report", "run_partner_report"]
 
@@ -24,7 +25,9 @@ __all__ = ["report", "run_partner_report"]
 @click.option("--region", help="Region code (e.g. KOR, UK), or a country name.")
 @click.option("--organisation", help="A partner report on this organisation instead (id or name).")
 @click.option("--cluster", help="A partner report on this cluster's members instead (id or name).")
-@click.option("--method", help="Partner ranking method of --organisation/--cluster [weighted].")
+@click.option("--method", type=click.Choice(flows.METHODS),
+              help="Partner ranking method of --organisation/--cluster, as for `recommend "
+              f"partners` [{flows.DEFAULT_METHOD}].")
 @click.option("--peers", help="Comma-separated peer regions [4 closest in ECI].")
 @click.option("--year", type=int, help="Year of the snapshot sections [each classification's "
               "latest].")
@@ -102,10 +105,7 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
 
     if ctx.get_parameter_source("top") != ParameterSource.COMMANDLINE:
         top = DEFAULT_TOP
-    try:
-        method = wp.check_method(method or wp.DEFAULT_METHOD)
-    except ValidationError as exc:
-        fail(str(exc))
+    method = method or flows.DEFAULT_METHOD
     data = read_partner_data(ctx, None, None, None, None)
     with store_from(ctx) as store:
         localities = wp.read_localities(store)
@@ -113,15 +113,13 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
         index = rec.partner_index(data.participations, data.topics, data.organisations)
     except ValidationError as exc:
         fail(str(exc))
-    size = None
+    focal, label, size = resolve_focal(data, index, organisation, cluster)
     if cluster:
-        focal, label, size = _cluster_members(data, cluster, index)
         ids = set(data.clusters["cluster"].astype(str))
         # the id the name resolved to (the label reads "cluster ID (name)")
         slug = "cluster_" + (cluster if cluster in ids
                              else label.removeprefix("cluster ").split(" (")[0])
     else:
-        focal = resolve_organisation(data, index, str(organisation))
         pos = index.organisations.get_indexer([focal])[0]
         name = index.name[pos] if pos >= 0 else None
         label = f"{short_name(name, 80)} ({focal})"
@@ -133,6 +131,9 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
                                         cluster_size=size, localities=localities)
     except ValidationError as exc:
         fail(str(exc))
+    if report.method != method:
+        click.echo(f"note: ranked by {report.method}: no {method} model could be learned from "
+                   "these data (no earlier year with new ties)", err=True)
     page, info = build_partner_page(report, save_dir=save_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in slug)

@@ -144,7 +144,7 @@ class EmploymentTable:
 
 
 def detect_layout(columns: list[str]) -> str:
-    """Guess the layout from a header (see the module docstring).
+    r"""Guess the layout from a header (see the module docstring).
 
     >>> detect_layout(["freq,unit,nace_r2,geo\\TIME_PERIOD", "2020"])
     'sbs'

@@ -7,10 +7,10 @@ local-buzz / global-pipeline profile over time, the ego network's strongest ties
 recommended partners with their reasons in words. Figures are embedded (PNG as ``data:`` URIs,
 the maps as SVG); the page has no script and loads nothing: it opens offline and prints.
 
-The data are the recommender's (:func:`smartspec.cli.partners.read_partner_data`: the store),
+The data are the recommender's (:func:`smartspec.workflows.partner_data.read_partner_store`),
 the focal is resolved as ``smartspec recommend partners`` resolves it, and the list is the one
 that command prints with the same method and ``--top``
-(:func:`smartspec.workflows.partner_report.recommend`).
+(:func:`smartspec.workflows.partners.recommend`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import __version__
 from ..workflows import partner_report as wp
-from ..workflows.partner_report import NO_NAME
+from ..workflows.partner_data import NO_NAME
 from . import markup, world_map
 
 __all__ = ["build_partner_page", "profile_figure", "ego_figure", "short_name", "DEFAULT_TOP"]
@@ -58,6 +58,21 @@ _PROFILE_COLUMNS = {
     "pipeline_actor_share": "share of members with ties abroad",
     "pipeline_gini": "Gini of ties abroad", "actors": "active members",
     "internal_ties": "ties between members", "internal_density": "density between members",
+}
+
+
+#: How the page's sources say each ranking method (``report.method``).
+_METHOD_SOURCES = {
+    "learned": "smartspec's learned ranker (LightGBM lambdarank over network, experience and "
+               "content features, trained on earlier years of the same data: supervised link "
+               "prediction after Lichtenwalter et al. 2010; reasons from TreeSHAP "
+               "contributions, Lundberg et al. 2020).",
+    "weighted": "smartspec's weighted partner score (network proximity, Adamic-Adar; "
+                "technological fit at an optimal cognitive distance, Nooteboom et al. 2007; "
+                "complementarity; experience; pipeline additions).",
+    "adamic_adar": "Adamic-Adar (Adamic &amp; Adar 2003) on the partner network.",
+    "common_neighbours": "common partners on the partner network.",
+    "degree": "the candidates' number of partners (preferential attachment).",
 }
 
 
@@ -430,9 +445,8 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
     parts.append(
         "<h2>Sources and methods</h2><p class='note'>Collaborations: the store's project "
         "participations (the shipped data are CORDIS Horizon 2020, &copy; European Union, CC BY "
-        "4.0). Recommendation: smartspec's partner score (network proximity, Adamic-Adar; "
-        "technological fit at an optimal cognitive distance, Nooteboom et al. 2007; "
-        "complementarity; experience; pipeline additions). Map: Natural Earth 1:110m countries "
+        "4.0). Recommendation: " + _METHOD_SOURCES.get(report.method, report.method)
+        + " Map: Natural Earth 1:110m countries "
         "(public domain) via the world-atlas package (ISC), Equal Earth projection (Šavrič, "
         "Patterson &amp; Jenny 2018); small countries at their capital from GeoNames (CC BY "
         "4.0). The page loads nothing from the network.</p>")

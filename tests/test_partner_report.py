@@ -27,6 +27,7 @@ from smartspec.loaders.datasets import data_path
 from smartspec.reports import markup, world_map
 from smartspec.reports import partners as page_module
 from smartspec.workflows import partner_report as wp
+from smartspec.workflows.partner_data import PartnerData
 
 CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser",
                                                         "google-chrome")) if p), None)
@@ -105,36 +106,53 @@ def test_map_colours_partners_and_places_small_countries():
         world_map.world_map_svg({}, {}, home=set(), view="mars")
 
 
-def test_recommend_dispatches_on_the_method():
-    part = pd.DataFrame({"organisation": list("abcbdcde"), "project": list("pppqqrrs"),
-                         "year": 2015})
-    index = rec.partner_index(part)
-    same = rec.recommend_partners(index, "a", top=5)
-    assert wp.recommend(index, "a", method="weighted", top=5).equals(same)
-    with pytest.raises(ValidationError, match="unknown method 'learned'; use one of weighted"):
-        wp.recommend(index, "a", method="learned")
+def test_the_list_is_the_recommenders_for_every_method(tmp_path):
+    """The report's list is :func:`workflows.partners.recommend`'s, whatever the method; the
+    learned ranker falls back to ``weighted`` when the data have one year only."""
+    from smartspec.workflows import partners as flows
+
+    data, index = _toy()
+    for method in ("weighted", "adamic_adar", "degree"):
+        want, _ = flows.recommend(data.participations, data.topics, data.organisations, "a",
+                                  method=method, index=index, top=5)
+        r = wp.partner_report_data(data, index, "a", "A", top=5, method=method)
+        assert r.method == method
+        assert r.recommendations["organisation"].tolist() == want["organisation"].tolist()
+    want, _ = flows.recommend(data.participations, data.topics, data.organisations, "a",
+                              method="learned", index=index, top=5, cache_dir=tmp_path)
+    r = wp.partner_report_data(data, index, "a", "A", top=5, method="learned",
+                               cache_dir=tmp_path)
+    assert r.method == "learned" and r.recommendations["reasons"].str.len().gt(0).all()
+    assert r.recommendations["organisation"].tolist() == want["organisation"].tolist()
+    # one year of data: nothing to learn from, ranked (and said) by the weighted score
+    once = data.participations.assign(year=2015)
+    one_year = PartnerData(once, data.topics, data.organisations, data.clusters, "toy")
+    index1 = rec.partner_index(once, None, data.organisations)
+    r = wp.partner_report_data(one_year, index1, "a", "A", top=5, method="learned",
+                               cache_dir=tmp_path)
+    assert r.method == "weighted"
+    with pytest.raises(ValidationError, match="unknown method 'magic'"):
+        wp.partner_report_data(data, index, "a", "A", method="magic")
 
 
 def _toy():
     """a, b in city X, c in city Y (all DEU); d, e in FRA; f in ITA. Projects: p1 (2015) a b d,
     p2 (2016) a c, p3 (2016) d e, p4 (2017) a d e, p5 (2017) e f."""
-    from types import SimpleNamespace
-
     part = pd.DataFrame({
         "organisation": list("abdacdeadeef"),
         "project": ["p1"] * 3 + ["p2"] * 2 + ["p3"] * 2 + ["p4"] * 3 + ["p5"] * 2,
         "year": [2015] * 3 + [2016] * 4 + [2017] * 5, "role": None})
     orgs = pd.DataFrame({"organisation": list("abcdef"), "name": list("ABCDEF"),
                          "type": "firm", "country": ["DEU"] * 3 + ["FRA"] * 2 + ["ITA"]})
-    data = SimpleNamespace(participations=part, topics=pd.DataFrame(columns=["project", "topic"]),
-                           organisations=orgs, source="toy")
+    data = PartnerData(part, pd.DataFrame(columns=["project", "topic"]), orgs,
+                       pd.DataFrame(columns=["organisation", "cluster", "cluster_name"]), "toy")
     return data, rec.partner_index(part, None, orgs)
 
 
 def test_report_data_by_hand():
     data, index = _toy()
     cities = pd.DataFrame({"organisation": list("abc"), "city": ["X", "X", "Y"]})
-    r = wp.partner_report_data(data, index, "a", "A", top=5, localities=cities)
+    r = wp.partner_report_data(data, index, "a", "A", top=5, localities=cities, method="weighted")
     assert r.locality == "city"
     prof = r.profile.set_index("year")
     # 2015: b local (same city), d abroad; 2016: c national; 2017: d (known) and e abroad
@@ -158,7 +176,7 @@ def test_report_data_by_hand():
     kinds = r.ego_edges.groupby("kind")["joint_projects"].sum().to_dict()
     assert kinds == {"member-partner": 5, "partner-partner": 3}  # b-d 1, d-e 2
     # without cities the country is the locality: c is local then
-    r = wp.partner_report_data(data, index, "a", "A", top=5)
+    r = wp.partner_report_data(data, index, "a", "A", top=5, method="weighted")
     assert r.locality == "country" and "national_ties" not in r.profile
     assert r.profile["local_ties"].tolist() == [1, 1, 0]
 
@@ -171,7 +189,7 @@ def test_report_of_an_organisation_without_partners():
         {"organisation": ["g"], "name": ["G"], "type": ["firm"], "country": ["ESP"]})])
     data.participations, data.organisations = part, orgs
     index = rec.partner_index(part, None, orgs)
-    r = wp.partner_report_data(data, index, "g", "G", top=3)
+    r = wp.partner_report_data(data, index, "g", "G", top=3, method="weighted")
     assert r.partners.empty and r.profile.empty and r.projects == 1
     assert r.recommendations["basis"].eq("content only").all() and len(r.recommendations) == 3
     page, info = page_module.build_partner_page(r)
@@ -183,7 +201,8 @@ def test_report_of_an_organisation_without_partners():
 
 def test_cluster_report_data_by_hand():
     data, index = _toy()
-    r = wp.partner_report_data(data, index, ["a", "b"], "cluster K", top=5, cluster_size=3)
+    r = wp.partner_report_data(data, index, ["a", "b"], "cluster K", top=5, cluster_size=3,
+                               method="weighted")
     assert r.kind == "cluster" and r.cluster_size == 3
     # a-b is a tie between members: local and internal; partners c, d, e
     assert sorted(r.partners["organisation"]) == ["c", "d", "e"]
@@ -270,8 +289,7 @@ def test_report_refuses_bad_requests(h2020):
         ((), "give exactly one of --region, --organisation or --cluster"),
         (("--region", "KOR", "--cluster", "TRE"),
          "give exactly one of --region, --organisation or --cluster"),
-        (("--organisation", ORG_ID, "--method", "learned"),
-         "unknown method 'learned'; use one of weighted"),
+        (("--organisation", ORG_ID, "--method", "magic"), "Invalid value for '--method'"),
         (("--cluster", "TRX"), "unknown cluster 'TRX'; did you mean TRE"),
     ):
         res = CliRunner().invoke(cli, ["report", *args], env=env)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from smartspec.cli.main import cli
-from smartspec.cli.partners import NO_NAME, match_names
+from smartspec.workflows.partner_data import NO_NAME, match_names
 
 
 @pytest.fixture

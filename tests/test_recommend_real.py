@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from smartspec.algorithms import recommendation as rec
-from smartspec.cli.partners import _from_file
+from smartspec.workflows.partner_data import read_partner_file
 
 DATA = Path("/work/shared/data/cordis_h2020")
 
 
 @pytest.mark.skipif(not (DATA / "h2020.csv.gz").exists(), reason="CORDIS data not available")
 def test_recommender_beats_baselines_on_cordis_2017():
-    data = _from_file(DATA / "h2020.csv.gz", DATA / "programme_parts.csv.gz", None, None)
+    data = read_partner_file(DATA / "h2020.csv.gz", DATA / "programme_parts.csv.gz")
     # 800 of the ~5,900 focal actors (seeded) keep the test under 25 s; the README table uses 2000
     out = rec.backtest(data.participations, data.topics, data.organisations, until=2017,
                        ks=(20,), max_focal=800, seed=0, groups=False,

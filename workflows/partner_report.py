@@ -2,13 +2,14 @@
 --organisation|--cluster``): current partners by country, the local-buzz / global-pipeline profile
 over time, the ego network's strongest ties, and the recommended partners with their reasons.
 
-Everything is computed from the recommender's tables (:class:`smartspec.cli.partners.PartnerData`)
-with the existing measures: :func:`smartspec.algorithms.recommendation.recommend_partners` and
-:func:`~smartspec.algorithms.recommendation.explain` for the list (through :func:`recommend`, the
-one place a method is chosen), and :func:`~smartspec.algorithms.collaboration.member_ties`,
+Everything is computed from the recommender's tables
+(:class:`~smartspec.workflows.partner_data.PartnerData`) with the existing measures: the list and
+its evidence are :func:`smartspec.workflows.partners.recommend`'s (the method ``smartspec recommend
+partners`` uses by default, or the one given); the profile comes from
+:func:`~smartspec.algorithms.collaboration.member_ties`,
 :func:`~smartspec.algorithms.collaboration.tie_geography`,
 :func:`~smartspec.algorithms.collaboration.global_pipelines` and
-:func:`~smartspec.algorithms.collaboration.local_buzz` for the profile. The locality is the city
+:func:`~smartspec.algorithms.collaboration.local_buzz`. The locality is the city
 (or NUTS 3 region) where the store places organisations there (:func:`read_localities`): a tie is
 local when the partner is in the member's city, national when in its country but not shown to be
 in its city (a partner located only by country is never local), international when abroad;
@@ -24,42 +25,12 @@ import pandas as pd
 
 from ..algorithms import collaboration as collab
 from ..algorithms import recommendation as rec
-from ..algorithms._validation import ValidationError
 from ..loaders.countries import country_table
+from . import partners as flows
+from .partner_data import NO_NAME
 
-#: How an organisation without a name in the source is shown (as ``cli.partners.NO_NAME``).
-NO_NAME = "(no name in source)"
-
-__all__ = ["METHODS", "DEFAULT_METHOD", "recommend", "check_method", "PartnerReport",
-           "partner_report_data", "reasons_in_words", "country_names", "read_localities"]
-
-#: Ranking methods the report can use; :func:`recommend` dispatches on them.
-METHODS = ("weighted",)
-#: The method of ``smartspec recommend partners`` when none is given (the page's list must be
-#: the CLI's list): the weighted score of :func:`recommendation.recommend_partners`.
-DEFAULT_METHOD = "weighted"
-
-
-def recommend(index: rec.PartnerIndex, focal, *, method: str = DEFAULT_METHOD,
-              top: int | None = 20, **options) -> pd.DataFrame:
-    """The partner list of ``focal`` by ``method``: the one function the report calls, so
-    switching methods is one argument. ``options`` go to the method (filters, weights).
-
-    >>> part = pd.DataFrame({"organisation": list("abcbdcde"), "project": list("pppqqrrs"),
-    ...                      "year": 2015})
-    >>> recommend(rec.partner_index(part), "a")["organisation"].tolist()
-    ['d', 'e']
-    """
-    check_method(method)
-    return rec.recommend_partners(index, focal, top=top, **options)
-
-
-def check_method(method: str) -> str:
-    """``method`` if :func:`recommend` knows it, else a :class:`ValidationError` naming the
-    known ones (so a command can refuse it before reading any data)."""
-    if method not in METHODS:
-        raise ValidationError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    return method
+__all__ = ["PartnerReport", "partner_report_data", "reasons_in_words", "learned_reasons",
+           "country_names", "read_localities"]
 
 
 def read_localities(store) -> pd.DataFrame:
@@ -268,37 +239,67 @@ def reasons_in_words(table: pd.DataFrame, evidence: pd.DataFrame, *, cluster: bo
     return out
 
 
+def learned_reasons(table: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, str]:
+    """The learned ranker's reasons (:func:`~smartspec.algorithms.link_prediction.explain_learned`:
+    the strongest positive feature contributions in words), strongest first, then the
+    candidate's experience.
+
+    >>> t = pd.DataFrame({"organisation": ["x"], "projects": [5], "coordinated": [1]})
+    >>> ev = pd.DataFrame({"organisation": ["x", "x", "x"], "reason": ["works in LEIT like you",
+    ...     "", "2 shared partners: A, B"], "reason_contribution": [0.2, 0.0, 0.9]})
+    >>> learned_reasons(t, ev)["x"]
+    '2 shared partners: A, B; works in LEIT like you; 5 projects, 1 coordinated'
+    """
+    out = {}
+    for row in table.itertuples(index=False):
+        ev = evidence[(evidence["organisation"] == row.organisation) & (evidence["reason"] != "")]
+        ev = ev.sort_values("reason_contribution", ascending=False, kind="stable")
+        parts = ev["reason"].tolist()
+        n = int(row.projects)
+        parts.append(f"{n:,} project{'s' if n != 1 else ''}, {int(row.coordinated):,} "
+                     "coordinated")
+        out[row.organisation] = "; ".join(parts)
+    return out
+
+
 def partner_report_data(
     data,
     index: rec.PartnerIndex,
     focal: str | list[str],
     label: str,
     *,
-    method: str = DEFAULT_METHOD,
+    method: str = flows.DEFAULT_METHOD,
     top: int = 20,
     ego_partners: int = 20,
     ego_members: int = 12,
     ego_partner_ties: int = 30,
     cluster_size: int | None = None,
     localities: pd.DataFrame | None = None,
+    cache_dir=None,
 ) -> PartnerReport:
     """Everything the partner report shows, for an organisation id or a cluster's member ids.
 
-    ``data`` is a :class:`smartspec.cli.partners.PartnerData` (participations, topics,
-    organisations); ``index`` the recommender's index built from it; ``label`` how the focal is
-    named. The list is :func:`recommend` with ``method`` and ``top`` (as ``smartspec recommend
-    partners`` ranks it), the evidence :func:`recommendation.explain`. ``localities``
+    ``data`` is a :class:`~smartspec.workflows.partner_data.PartnerData` (participations,
+    topics, organisations); ``index`` the recommender's index built from it; ``label`` how the
+    focal is named. The list is :func:`smartspec.workflows.partners.recommend` with ``method``
+    and ``top`` (as ``smartspec recommend partners`` ranks it), with its evidence in words
+    (:func:`learned_reasons` or :func:`reasons_in_words`). ``cache_dir`` is where the learned
+    model is cached (default ``$SMARTSPEC_HOME/models``). ``localities``
     (:func:`read_localities`) makes the city the locality of the profile; without it (or
     when it places none of the members) the locality is the country.
     """
     cluster = not isinstance(focal, str)
     ids = [focal] if not cluster else [str(f) for f in focal]
     members = index.positions(ids)
-    table = recommend(index, ids if cluster else ids[0], method=method, top=top)
-    evidence = rec.explain(index, ids if cluster else ids[0], table["organisation"].tolist())
+    table, evidence = flows.recommend(data.participations, data.topics, data.organisations,
+                                      ids if cluster else ids[0], method=method,
+                                      until=index.until, index=index, explain=True, top=top,
+                                      cache_dir=cache_dir)
+    method = table.attrs.get("method", method)
     names = country_names()
-    table["reasons"] = table["organisation"].map(
-        reasons_in_words(table, evidence, cluster=cluster, names=names))
+    said = (learned_reasons(table, evidence) if "reason" in evidence.columns
+            else reasons_in_words(table, evidence, cluster=cluster, names=names))
+    table["reasons"] = table["organisation"].map(said)
     # the members' projects and everybody in them, up to the index's year
     part = data.participations.assign(organisation=data.participations["organisation"]
                                       .astype(str), project=data.participations["project"]
@@ -359,7 +360,7 @@ def partner_report_data(
     member_table["partners"] = index.degree[members]
     return PartnerReport(
         kind="cluster" if cluster else "organisation", label=label, focal=ids,
-        members=member_table, method=method, weights=dict(table.attrs.get("weights", {})),
+        members=member_table, method=method, weights=dict(table.attrs.get("weights") or {}),
         top=top, until=index.until, candidates=int(table.attrs.get("candidates", 0)),
         note=str(table.attrs.get("note") or ""), recommendations=table, evidence=evidence,
         partners=partners, countries=countries, profile=profile, ego_nodes=nodes,

@@ -124,8 +124,7 @@ def learned_model(participations: pd.DataFrame, topics: pd.DataFrame | None,
     """The ranker for data up to ``until``: from the cache when the fingerprint matches,
     else trained (:func:`~.link_prediction.training_set`, :func:`~.link_prediction.train_ranker`)
     and cached. ``cache=False`` neither reads nor writes the cache."""
-    import kglite  # noqa: F401  (loaded before lightgbm: their static TLS clash otherwise)
-    import lightgbm as lgb
+    from ..algorithms import _lightgbm_process as gbm
 
     last = _training_until(participations, until)
     seen = _seen(participations, last)
@@ -134,7 +133,7 @@ def learned_model(participations: pd.DataFrame, topics: pd.DataFrame | None,
     path = folder / f"partner-ranker-{fp[:20]}.txt"
     if cache and path.exists():
         t = time.perf_counter()
-        booster = lgb.Booster(model_file=str(path))
+        booster = gbm.Booster.from_file(path)
         return LearnedModel(booster, last, fp, path, False, time.perf_counter() - t)
     t = time.perf_counter()
     x, y, groups = lp.training_set(seen, topics, organisations, until=last,
@@ -242,3 +241,17 @@ def backtest(participations: pd.DataFrame, topics: pd.DataFrame | None,
         table.attrs.update(model=str(model.path) if model.path else None,
                            trained=model.trained, training_seconds=round(model.seconds, 1))
     return table
+
+
+#: Score columns a list shows to 4 decimals (the command's table, CSV and JSON, and the API).
+ROUNDED = ("score", "weighted_score", "adamic_adar", "resource_allocation", "similarity", "fit",
+           "complementarity", "experience", "pipeline")
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """A partner list with its score columns (:data:`ROUNDED`) rounded to 4 decimals."""
+    out = table.copy()
+    for col in ROUNDED:
+        if col in out.columns:
+            out[col] = out[col].round(4)
+    return out
