@@ -9,8 +9,7 @@ import click
 
 from ..algorithms import recommendation as rec
 from ..algorithms._validation import ValidationError
-from ..reports.partners import DEFAULT_TOP, build_partner_page, short_name
-from ..reports.region import STRATEGY_LABELS
+from ..algorithms.opportunities import QUADRANT_STRATEGY, STRATEGIES
 from ..workflows import partner_report as wp
 from ..workflows import partners as flows
 from ..workflows.report import write_region_report
@@ -33,7 +32,7 @@ __all__ = ["report", "run_partner_report"]
               "latest].")
 @click.option("--top", type=int, default=15, show_default=True, help="Opportunities listed "
               "(recommended partners: 20 unless given).")
-@click.option("--strategy", type=click.Choice(list(STRATEGY_LABELS)), default="balanced",
+@click.option("--strategy", type=click.Choice([*STRATEGIES, QUADRANT_STRATEGY]), default="balanced",
               show_default=True, help="Order of the opportunity table as the page opens "
               "(Atlas presets, or quadrant: Balland et al.); switchable in the browser.")
 @click.option("--activity", type=ACTIVITY_CHOICE, default="product", show_default=True,
@@ -102,6 +101,9 @@ def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster:
     ``top`` counts only when given on the command line (``report``'s default is the region
     report's 15); otherwise the list has ``recommend partners``' default length, 20."""
     from click.core import ParameterSource
+
+    # the page modules load matplotlib: only when a page is made
+    from ..reports.partners import DEFAULT_TOP, build_partner_page, short_name
 
     if ctx.get_parameter_source("top") != ParameterSource.COMMANDLINE:
         top = DEFAULT_TOP
