@@ -141,7 +141,7 @@ def _topic_options(command):
               help="CSV of the region's priorities: region, priority, activity.")
 @click.option("--region", help="Region whose priorities and clusters are matched (needed when "
                                "the file names several).")
-@click.option("--clusters", "cluster_kind", type=click.Choice(wf.CLUSTER_KINDS),
+@click.option("--clusters", type=click.Choice(wf.CLUSTER_KINDS),
               help="The region's segments with LQ >= --min-lq [default], the cluster "
                    "organisations located in it (load clusters), or with --activity topic "
                    "the organisations located in it grouped by main topic [default there].")
@@ -149,7 +149,7 @@ def _topic_options(command):
               help="Segments the region is specialised in: LQ at least this.")
 @click.option("--threshold", type=click.FloatRange(min=0, max=1), default=0.5,
               show_default=True, help="A cluster serves a priority at relatedness >= this.")
-@click.option("--table", type=click.Choice(["priorities", "clusters", "matrix"]),
+@click.option("--table", type=click.Choice(wf.ALIGNMENT_TABLES),
               default="priorities", show_default=True,
               help="Best cluster per priority, best priority per cluster, or every pair.")
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
@@ -161,7 +161,7 @@ def _topic_options(command):
 @click.pass_context
 @_one_line_errors
 def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
-                      cluster_kind: str | None, min_lq: float, threshold: float, table: str,
+                      clusters: str | None, min_lq: float, threshold: float, table: str,
                       figure: Path | None, min_members: int, save_clusters: Path | None,
                       activity: str, classification: str | None,
                       year: int | None, algorithm: str, resolution: float, runs: int, seed: int,
@@ -198,7 +198,7 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
     """
     with store_from(ctx) as store:
         found = wf.run_alignment(
-            store, priorities, region=region, clusters=cluster_kind, min_lq=min_lq,
+            store, priorities, region=region, clusters=clusters, min_lq=min_lq,
             threshold=threshold, min_members=min_members, save_clusters=save_clusters,
             activity=activity, classification=classification, year=year, algorithm=algorithm,
             resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
@@ -212,7 +212,7 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
 # -- inter-cluster cooperation -------------------------------------------------------------------
 
 @click.command("intercluster")
-@click.option("--clusters", "cluster_kind", type=click.Choice(wf.CLUSTER_KINDS),
+@click.option("--clusters", type=click.Choice(wf.CLUSTER_KINDS),
               help="Cluster organisations (load clusters: members, region and specialisation) "
                    "[default], the segments of --region with LQ >= --min-lq, or with "
                    "--activity topic the organisations of --region grouped by main topic "
@@ -233,7 +233,7 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
 @output_option()
 @click.pass_context
 @_one_line_errors
-def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: str | None,
+def intercluster_command(ctx: click.Context, clusters: str | None, region: str | None,
                          min_lq: float, links: int, top: int, figure: Path | None,
                          min_members: int, save_clusters: Path | None,
                          activity: str, classification: str | None, year: int | None,
@@ -264,7 +264,7 @@ def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: s
     """
     with store_from(ctx) as store:
         found = wf.run_intercluster(
-            store, clusters=cluster_kind, region=region, min_lq=min_lq, links=links, top=top,
+            store, clusters=clusters, region=region, min_lq=min_lq, links=links, top=top,
             min_members=min_members, save_clusters=save_clusters, activity=activity,
             classification=classification, year=year, algorithm=algorithm,
             resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,

@@ -702,6 +702,22 @@ def segments(
     name): its cluster profile (:func:`region_profile`, :data:`PROFILE_COLUMNS`), compared with
     the year ``since`` when given. ``attrs``: year, region, segments (their number),
     parameters (what made them) and written (segments written, or None).
+
+    >>> import smartspec
+    >>> g = smartspec.connect(path=tmp_path / "graph.kgl")
+    >>> _ = g.load_trade(trade_csv, year=2017, classification="HS92")
+    >>> g.segments()[["segment", "activity", "activity_name", "centrality"]]
+       segment activity                  activity_name  centrality
+    0        0     0101                         Horses         0.5
+    1        0     8703                           Cars         0.5
+    2        1     3004          Medicaments, packaged         0.5
+    3        1     8802  Other aircraft and spacecraft         0.5
+    >>> profile = g.segments(region="DEU", write=False)
+    >>> profile[["segment", "activities", "share", "lq", "best_opportunity"]].round(3)
+       segment  activities  share     lq best_opportunity
+    0        1           2    0.6  2.323              NaN
+    1        0           2    0.4  0.539             8703
+    >>> g.close()
     """
     label = _check_activity(activity, ACTIVITIES)
     space = load_space(store, activity=label, classification=classification, year=year)
