@@ -55,6 +55,7 @@ from .workflows import load as _load
 from .workflows import pathways as _pathways
 from .workflows import query as _query
 from .workflows import relatedness as _relatedness
+from .workflows import segments as _segments
 from .workflows import specialisation as _specialisation
 
 __all__ = ["connect", "Graph", "WorkflowError"]
@@ -128,8 +129,9 @@ class Graph:
     Loads: :meth:`load_trade`, :meth:`load_classification`, :meth:`load_patents`,
     :meth:`load_employment`, :meth:`load_collaborations`, :meth:`load_clusters`.
     Measures (computed and written back): :meth:`specialisation`, :meth:`complexity`,
-    :meth:`relatedness`, :meth:`clusters`, :meth:`collaboration`. Questions:
-    :meth:`opportunities`, :meth:`pathways`, :meth:`recommend_partners`, :meth:`report`,
+    :meth:`relatedness`, :meth:`clusters`, :meth:`collaboration`, :meth:`segments`. Questions:
+    :meth:`opportunities`, :meth:`pathways`, :meth:`recommend_partners`, :meth:`alignment`
+    (clusters and RIS3 priorities), :meth:`intercluster` (cooperation), :meth:`report`,
     :meth:`query` (the Cypher library, listed by :meth:`queries`), :meth:`cypher` (any
     statement, read-only unless ``write=True``), :meth:`counts`. The store itself is
     :attr:`store`.
@@ -185,6 +187,11 @@ class Graph:
     clusters = _mirror(_knowledge.clusters)
     collaboration = _mirror(_collaboration.collaboration)
     pathways = _mirror(_pathways.pathways)
+
+    # -- cluster policy: segments, RIS3 alignment, inter-cluster cooperation ----------------
+    segments = _mirror(_segments.segments)
+    alignment = _mirror(_segments.alignment)
+    intercluster = _mirror(_segments.intercluster)
 
     # -- the Cypher library and any Cypher ---------------------------------------------------
     def query(self, name: str, *, write: bool = False, timeout: float | None = None,

@@ -7,8 +7,11 @@ label})`` and prints the definitions or a region's cluster profile. ``compute al
 a region's clusters (its specialised segments, cluster organisations, or with ``--activity
 topic`` the organisations of a region grouped by main topic) with the activities of its
 smart-specialisation priorities; ``compute intercluster`` ranks pairs of clusters by how related
-and how little cooperating they are. The store-backed steps are in
-:mod:`smartspec.workflows.segments`; this module parses options, calls them and prints.
+and how little cooperating they are. The work is done by the workflows
+:func:`~smartspec.workflows.segments.segments`,
+:func:`~smartspec.workflows.segments.run_alignment` and
+:func:`~smartspec.workflows.segments.run_intercluster`; this module parses options, calls one,
+draws the figure (:mod:`smartspec.reports.segments`) and prints.
 """
 
 from __future__ import annotations
@@ -16,20 +19,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from ..algorithms import segments as seg
-from ..graph_models import results
 from ..reports.segments import alignment_heatmap, cluster_network_figure
 from ..workflows import segments as wf
-from ._common import emit, fail, format_option, output_option, store_from
-from ._space import (
-    ACTIVITY_CHOICE,
-    activity_label,
-    classification_option,
-    load_space,
-    resolve_region,
-)
+from ._common import emit, format_option, output_option, say, store_from
+from ._space import ACTIVITY_CHOICE, classification_option
 from .compute import DEFAULT_MIN_PROXIMITY, _one_line_errors
 
 __all__ = ["segments_command", "alignment_command", "intercluster_command"]
@@ -119,95 +114,13 @@ def segments_command(ctx: click.Context, activity: str, classification: str | No
       smartspec compute segments --region DEU --year 2017 --since 1980 --resolution 2
       smartspec compute segments --definitions clusters.csv --region DEU
     """
-    label = activity_label(activity)
     with store_from(ctx) as store:
-        space = load_space(store, activity=label, classification=classification, year=year)
-        year = space.year_or_latest(year)
-        code = space.region(region, year) if region else None
-        if since is not None:
-            if code is None:
-                fail("--since needs --region")
-            space.year_or_latest(since)
-        members, labels, params = wf.run_segments(
-            store, space, year=year, definitions=definitions, algorithm=algorithm,
-            resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
-            label_size=label_size)
-        if not no_write:
-            n = wf.write_segments(store, label, members, labels, params)
-            click.echo(f"wrote {n:,} segments of {len(members):,} {label.lower()} nodes "
-                       f"(method {params['method']}, {year}) to the graph", err=True)
-    click.echo(f"{len(labels):,} segments from the {params['network']}; "
-               + (f"modularity {params['modularity']:.3f}" if "modularity" in params
-                  else "given definitions"), err=True)
-    if code is None:
-        frame = members.merge(labels[["segment", "label"]], on="segment")
-        frame = space.with_names(frame, "activity")
-        frame = frame[wf.DEFINITION_COLUMNS]
-    else:
-        frame = wf.region_profile(space, members, labels, code, year, since)
+        frame = wf.segments(store, activity=activity, classification=classification, year=year,
+                            algorithm=algorithm, resolution=resolution, runs=runs, seed=seed,
+                            min_proximity=min_proximity, definitions=definitions,
+                            label_size=label_size, region=region, since=since,
+                            write=not no_write, say=say)
     emit(frame, fmt, output)
-
-
-#: ``--clusters`` choices: what a cluster is (see the alignment and intercluster help).
-CLUSTER_KINDS = ("segments", "organisations", "topics")
-
-
-def _cluster_kind(kind: str | None, label: str, default: str) -> str:
-    """The cluster kind, checked against the activity (``topics`` only with topics, no
-    segments of topics)."""
-    if kind is None:
-        return "topics" if label == "Topic" else default
-    if label == "Topic" and kind == "segments":
-        fail("--activity topic takes --clusters topics (organisations of --region grouped by "
-             "main topic) or organisations (loaded clusters)")
-    if label != "Topic" and kind == "topics":
-        fail("--clusters topics needs --activity topic")
-    return kind
-
-
-def _no_topic_options(ctx: click.Context) -> None:
-    """Refuse the options of activity spaces that mean nothing for topics."""
-    for name in ("year", "definitions", "classification"):
-        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
-            fail(f"--{name} does not apply to --activity topic (the topic space has no years, "
-                 "classifications or segment definitions)")
-
-
-def _topic_region(store, text: str | None) -> tuple[str | None, str]:
-    """The region as stored among the organisations' locations, and its name ('')."""
-    if text is None:
-        return None, ""
-    regions = wf.located_regions(store)
-    code = resolve_region(text, regions.index.tolist(), regions,
-                          where="the organisations' locations")
-    return code, str(regions.get(code, ""))
-
-
-def _topic_clusters(store, space: wf.TopicSpace, kind: str, code: str | None, name: str,
-                    min_members: int, save: Path | None) -> wf.TopicClusters:
-    """Topic clusters of ``code`` (main-topic groups or loaded clusters), summarised on
-    standard error and, with ``save``, written as a ``load clusters`` membership file."""
-    if kind == "topics":
-        if code is None:
-            fail("--clusters topics needs --region (a city, NUTS region or country)")
-        found = wf.topic_clusters(store, space, code, min_members=min_members,
-                                  region_name=name)
-    else:
-        found = wf.member_topic_clusters(store, space, code)
-    for row in found.table.itertuples(index=False):
-        click.echo(f"  {row.cluster} {row.cluster_name} ({row.members} organisations): "
-                   f"{row.profile}", err=True)
-    if save is not None:
-        orgs = results.insert_names(found.members, "organisation",
-                                    results.read_names(store, "Organisation",
-                                                       found.members["organisation"]))
-        orgs = results.insert_names(orgs, "cluster", found.names)
-        orgs = orgs[["organisation", "cluster", "cluster_name", "organisation_name"]]
-        save.parent.mkdir(parents=True, exist_ok=True)
-        orgs.to_csv(save, index=False)
-        click.echo(f"wrote the {len(orgs):,} memberships to {save} (smartspec load clusters "
-                   "reads it)", err=True)
-    return found
 
 
 def _topic_options(command):
@@ -228,7 +141,7 @@ def _topic_options(command):
               help="CSV of the region's priorities: region, priority, activity.")
 @click.option("--region", help="Region whose priorities and clusters are matched (needed when "
                                "the file names several).")
-@click.option("--clusters", "cluster_kind", type=click.Choice(CLUSTER_KINDS),
+@click.option("--clusters", type=click.Choice(wf.CLUSTER_KINDS),
               help="The region's segments with LQ >= --min-lq [default], the cluster "
                    "organisations located in it (load clusters), or with --activity topic "
                    "the organisations located in it grouped by main topic [default there].")
@@ -236,7 +149,7 @@ def _topic_options(command):
               help="Segments the region is specialised in: LQ at least this.")
 @click.option("--threshold", type=click.FloatRange(min=0, max=1), default=0.5,
               show_default=True, help="A cluster serves a priority at relatedness >= this.")
-@click.option("--table", type=click.Choice(["priorities", "clusters", "matrix"]),
+@click.option("--table", type=click.Choice(wf.ALIGNMENT_TABLES),
               default="priorities", show_default=True,
               help="Best cluster per priority, best priority per cluster, or every pair.")
 @click.option("--figure", type=click.Path(dir_okay=False, path_type=Path),
@@ -248,7 +161,7 @@ def _topic_options(command):
 @click.pass_context
 @_one_line_errors
 def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
-                      cluster_kind: str | None, min_lq: float, threshold: float, table: str,
+                      clusters: str | None, min_lq: float, threshold: float, table: str,
                       figure: Path | None, min_members: int, save_clusters: Path | None,
                       activity: str, classification: str | None,
                       year: int | None, algorithm: str, resolution: float, runs: int, seed: int,
@@ -283,71 +196,23 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
       smartspec compute alignment --priorities ris3.csv --figure alignment.png
       smartspec compute alignment --activity topic --region ESP-BARCELONA --priorities p.csv
     """
-    label = activity_label(activity)
-    kind = _cluster_kind(cluster_kind, label, "segments")
     with store_from(ctx) as store:
-        if label == "Topic":
-            _no_topic_options(ctx)
-            space = wf.topic_space(store)
-            prio, code = wf.read_priorities(priorities, space.activities, "", region)
-            code, place = _topic_region(store, code)
-            found = _topic_clusters(store, space, kind, code, place, min_members,
-                                    save_clusters)
-            sets, names, edges, source, when = (found.profiles, found.names, space.proximity,
-                                                space.source, code)
-        else:
-            space = load_space(store, activity=label, classification=classification,
-                               year=year)
-            year = space.year_or_latest(year)
-            known = pd.Index(pd.unique(space.data["activity"]))
-            prio, code = wf.read_priorities(priorities, known, space.prefix, region)
-            code = space.region(code)
-            edges, source = wf.network(store, space, year, min_proximity)
-            members = labels = None
-            if kind == "segments":
-                members, labels, _ = wf.run_segments(
-                    store, space, year=year, definitions=definitions, algorithm=algorithm,
-                    resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
-                    label_size=label_size)
-            sets, names = wf.cluster_sets(store, space, kind, code, year, members, labels,
-                                        min_lq)
-            when = f"{code} {year}"
-    out = seg.alignment(sets, prio, edges, threshold=threshold)
-    unserved = out["priorities"].loc[~out["priorities"]["served"], "priority"].tolist()
-    unmatched = out["clusters"].loc[~out["clusters"]["matched"], "cluster"].tolist()
-    click.echo(f"{when}: {out['clusters'].shape[0]} clusters ({kind}), "
-               f"{out['priorities'].shape[0]} priorities; relatedness on the {source}",
-               err=True)
-    click.echo(f"priorities no cluster serves: {', '.join(map(str, unserved)) or 'none'}",
-               err=True)
-    click.echo(f"clusters matching no priority: {', '.join(map(str, unmatched)) or 'none'}",
-               err=True)
+        found = wf.run_alignment(
+            store, priorities, region=region, clusters=clusters, min_lq=min_lq,
+            threshold=threshold, min_members=min_members, save_clusters=save_clusters,
+            activity=activity, classification=classification, year=year, algorithm=algorithm,
+            resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+            definitions=definitions, label_size=label_size, say=say)
     if figure is not None:
-        alignment_heatmap(out["matrix"], names, threshold, f"{when}: clusters and priorities",
-                          figure)
+        alignment_heatmap(found.matrix, found.names, threshold, found.title, figure)
         click.echo(f"wrote {figure}", err=True)
-    frame = out[table]
-    column = "cluster" if table != "priorities" else "best_cluster"
-    frame = results.insert_names(frame, column, names.astype(object),
-                                 name_column=f"{column}_name")
-    emit(frame, fmt, output)
+    emit(found.table(table), fmt, output)
 
 
 # -- inter-cluster cooperation -------------------------------------------------------------------
 
-def _starter_names(starters: pd.Series, names: pd.Series) -> list[str]:
-    """``o1~o2 (k)`` as ``name 1 ~ name 2`` ('' where neither has a name)."""
-    out = []
-    for text in starters.astype(str):
-        pair = text.rsplit(" (", 1)[0].split("~") if text else []
-        named = [str(names.get(o, "")) for o in pair]
-        out.append(" ~ ".join(n or o for n, o in zip(named, pair, strict=True))
-                   if any(named) else "")
-    return out
-
-
 @click.command("intercluster")
-@click.option("--clusters", "cluster_kind", type=click.Choice(CLUSTER_KINDS),
+@click.option("--clusters", type=click.Choice(wf.CLUSTER_KINDS),
               help="Cluster organisations (load clusters: members, region and specialisation) "
                    "[default], the segments of --region with LQ >= --min-lq, or with "
                    "--activity topic the organisations of --region grouped by main topic "
@@ -368,7 +233,7 @@ def _starter_names(starters: pd.Series, names: pd.Series) -> list[str]:
 @output_option()
 @click.pass_context
 @_one_line_errors
-def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: str | None,
+def intercluster_command(ctx: click.Context, clusters: str | None, region: str | None,
                          min_lq: float, links: int, top: int, figure: Path | None,
                          min_members: int, save_clusters: Path | None,
                          activity: str, classification: str | None, year: int | None,
@@ -397,56 +262,14 @@ def intercluster_command(ctx: click.Context, cluster_kind: str | None, region: s
       smartspec compute intercluster --clusters segments --region DEU --year 2017 --top 10
       smartspec compute intercluster --activity topic --region ESP-BARCELONA --top 10
     """
-    label = activity_label(activity)
-    kind = _cluster_kind(cluster_kind, label, "organisations")
-    members = ties = None
-    org_names = pd.Series(dtype=object)
     with store_from(ctx) as store:
-        if label == "Topic":
-            _no_topic_options(ctx)
-            space = wf.topic_space(store)
-            code, place = _topic_region(store, region)
-            found = _topic_clusters(store, space, kind, code, place, min_members,
-                                    save_clusters)
-            profiles, members, names = found.profiles, found.members, found.names
-            ties = wf.member_ties(store, members["organisation"].tolist())
-            edges, source = space.proximity, space.source
-        else:
-            space = load_space(store, activity=label, classification=classification,
-                               year=year)
-            year = space.year_or_latest(year)
-            code = space.region(region) if region and kind == "segments" else region
-            edges, source = wf.network(store, space, year, min_proximity)
-            if kind == "organisations":
-                profiles, members, names = wf.organisation_clusters(store, space, code)
-                ties = wf.member_ties(store, members["organisation"].tolist())
-            else:
-                if code is None:
-                    fail("--clusters segments needs --region")
-                seg_members, labels, _ = wf.run_segments(
-                    store, space, year=year, definitions=definitions, algorithm=algorithm,
-                    resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
-                    label_size=label_size)
-                profiles, names = wf.cluster_sets(store, space, "segments", code, year,
-                                                seg_members, labels, min_lq)
-        if profiles["cluster"].nunique() < 2:
-            fail("fewer than two clusters: no pair to compare")
-        table = seg.intercluster(profiles, edges, members=members, ties=ties, links=links)
-        if members is not None and len(members):
-            starters = [p for t in table["starters"] if t for p in
-                        t.rsplit(" (", 1)[0].split("~")]
-            org_names = results.read_names(store, "Organisation", starters) if starters \
-                else org_names
-    click.echo(f"{profiles['cluster'].nunique()} clusters ({kind}), {len(table):,} "
-               f"pairs; relatedness on the {source}", err=True)
+        found = wf.run_intercluster(
+            store, clusters=clusters, region=region, min_lq=min_lq, links=links, top=top,
+            min_members=min_members, save_clusters=save_clusters, activity=activity,
+            classification=classification, year=year, algorithm=algorithm,
+            resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+            definitions=definitions, label_size=label_size, say=say)
     if figure is not None:
-        title = f"Clusters{f' of {code}' if code else ''}: relatedness and cooperation"
-        cluster_network_figure(table, names, title, figure)
+        cluster_network_figure(found.pairs, found.names, found.title, figure)
         click.echo(f"wrote {figure}", err=True)
-    if top:
-        table = table.head(top)
-    table = table.assign(starters_names=_starter_names(table["starters"], org_names))
-    names = names.astype(object)
-    table = results.insert_names(table, "cluster_a", names, name_column="cluster_a_name")
-    table = results.insert_names(table, "cluster_b", names, name_column="cluster_b_name")
-    emit(table, fmt, output)
+    emit(found.table, fmt, output)

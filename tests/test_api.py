@@ -3,8 +3,10 @@ output, byte for byte, on the same graph, on both stores (the embedded store, th
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -210,6 +212,139 @@ def test_collaboration_and_partners(cli_store, tmp_path):
         api("collaboration", "country:JP")
     frame = api("recommend_partners", "a", top=5)
     same_csv(frame, "recommend", "partners", "--organisation", "a", "--top", "5")
+
+
+# Two groups of related products (1001-1003 made by four countries, 2001-2003 by four others),
+# 3001 and 4001 made by one country each; Germany also makes 2001, 2002 and 3001 (three of its
+# segments have value).
+PLANTED = "region,product,value\n" + "".join(
+    f"{c},{'100' if i < 4 else '200'}{k},100\n"
+    for i, c in enumerate(["DEU", "FRA", "ITA", "ESP", "NLD", "BEL", "AUT", "POL"])
+    for k in (1, 2, 3)) + "SWE,3001,100\nDNK,4001,100\nDEU,2001,150\nDEU,2002,150\nDEU,3001,20\n"
+CLUSTERS = ("cluster,name,region,specialisation\nC1,Food cluster,DEU,1001;1002\n"
+            "C2,Steel cluster,DEU,2001\nC3,Paper cluster,DEU,4001\nC9,Elsewhere,FRA,3001\n")
+MEMBERS = "organisation,cluster\no1,C1\no2,C1\no3,C2\no4,C2\no5,C3\no6,C3\n"
+PARTNERS = ("organisation,partner,year,country,partner_country\no1,o2,2020,DE,DE\n"
+            "o3,o4,2020,DE,DE\no1,o5,2020,DE,DE\no2,o6,2020,DE,DE\no5,o3,2020,DE,DE\n")
+PRIORITIES = ("region,priority,activity\nDEU,P1 agri-food,1003\nDEU,P2 metals,2002\n"
+              "DEU,P2 metals,2003\nDEU,P3 new,3001\nFRA,F1,1001\n")
+
+
+@pytest.fixture
+def planted(env_home, tmp_path):
+    """The planted products, cluster organisations (C1-C3 in DEU, C9 in FRA) with members and
+    partnerships, loaded through the API into the CLI's embedded store; the priorities file."""
+    for name, text in (("trade.csv", PLANTED), ("clusters.csv", CLUSTERS),
+                       ("members.csv", MEMBERS), ("partners.csv", PARTNERS),
+                       ("ris3.csv", PRIORITIES)):
+        (tmp_path / name).write_text(text)
+    api("load_trade", tmp_path / "trade.csv", year=2017)
+    api("load_clusters", tmp_path / "clusters.csv", activity="product")
+    api("load_clusters", tmp_path / "members.csv")
+    api("load_collaborations", tmp_path / "partners.csv", layout="partners")
+    return tmp_path / "ris3.csv"
+
+
+def test_segments(planted, tmp_path):
+    frame = api("segments")
+    assert (frame.attrs["segments"], frame.attrs["written"]) == (4, 4)
+    assert frame["activity"].tolist()[:3] == ["1001", "1002", "1003"]
+    same_csv(frame, "compute", "segments")
+    frame = api("segments", region="Germany", since=2017, resolution=2, write=False)
+    assert frame.attrs["region"] == "DEU" and frame["region_name"].iloc[0] == "Germany"
+    assert frame["share"].sum() == pytest.approx(1.0)
+    same_csv(frame, "compute", "segments", "--region", "Germany", "--since", "2017",
+             "--resolution", "2", "--no-write")
+    (tmp_path / "defs.csv").write_text("activity,cluster,label\n1001,agri,Agri-food\n"
+                                       "1002,agri,Agri-food\n2001,metal,\n")
+    frame = api("segments", definitions=tmp_path / "defs.csv", label_size=1)
+    assert frame.attrs["parameters"]["method"] == "given"
+    same_csv(frame, "compute", "segments", "--definitions", str(tmp_path / "defs.csv"),
+             "--label-size", "1")
+    with pytest.raises(WorkflowError, match="--since needs --region"):
+        api("segments", since=2017)
+
+
+@pytest.mark.parametrize("table", ["priorities", "clusters", "matrix"])
+def test_alignment(planted, table):
+    frame = api("alignment", planted, region="DEU", clusters="organisations", table=table)
+    assert frame.attrs["unserved"] == ["P3 new"] and frame.attrs["unmatched"] == ["C3"]
+    assert frame.attrs["when"] == "DEU 2017"
+    same_csv(frame, "compute", "alignment", "--priorities", str(planted), "--region", "DEU",
+             "--clusters", "organisations", "--table", table)
+    frame = api("alignment", planted, region="deu", min_lq=0, threshold=0.4, table=table)
+    assert frame.attrs["clusters"] == "segments" and frame.attrs["unserved"] == []
+    same_csv(frame, "compute", "alignment", "--priorities", str(planted), "--region", "deu",
+             "--min-lq", "0", "--threshold", "0.4", "--table", table)
+
+
+def test_alignment_refusals(planted):
+    with pytest.raises(WorkflowError, match="--clusters topics needs --activity topic"):
+        api("alignment", planted, region="DEU", clusters="topics")
+    with pytest.raises(WorkflowError, match="unknown table 'best'"):
+        api("alignment", planted, table="best")
+    with pytest.raises(ValueError, match="choose one with --region"):  # the file's LoaderError
+        api("alignment", planted)
+
+
+def test_intercluster(planted):
+    frame = api("intercluster", region="DEU", top=2)
+    assert len(frame) == 2 and frame.attrs["pairs"] == 3
+    assert frame.iloc[0][["cluster_a", "cluster_b", "starters"]].tolist() == [
+        "C1", "C2", "o1~o3 (1)"]
+    same_csv(frame, "compute", "intercluster", "--region", "DEU", "--top", "2")
+    frame = api("intercluster", clusters="segments", region="DEU", min_lq=0, links=1)
+    assert frame.attrs["clusters"] == "segments" and len(frame) == 3
+    same_csv(frame, "compute", "intercluster", "--clusters", "segments", "--region", "DEU",
+             "--min-lq", "0", "--links", "1")
+    with pytest.raises(WorkflowError, match="fewer than two clusters"):
+        api("intercluster", region="FRA")
+
+
+# Topics A, B, C of Bonn's organisations (main topic A: 1001, 1002; B: 1003, 1004; C: 1005,
+# 1006) and of Paris's (2001 does A and B, so A and B are related; 1001 also does C).
+TOPIC_PROJECTS = {1: ("A", ["1001", "1002", "2001"]), 2: ("A", ["1001", "1002"]),
+                  3: ("B", ["1003", "1004", "2001"]), 4: ("B", ["1003", "1004"]),
+                  5: ("A", ["2002", "2003"]), 6: ("B", ["2002", "2003"]),
+                  7: ("C", ["1005", "1006", "1001"]), 8: ("C", ["1005", "1006"])}
+
+
+def _topic_projects(folder: Path) -> Path:
+    """The projects as a shared H2020 extract with its programme parts and organisations."""
+    rows = ["rcn,role,pic,type,contribution,country,start_date,end_date"]
+    for rcn, (_, orgs) in TOPIC_PROJECTS.items():
+        rows += [f"{rcn},{'participant' if k else 'coordinator'},{o},REC,1,"
+                 f"{'DE' if o < '2' else 'FR'},2016-01-01,2018-12-31"
+                 for k, o in enumerate(orgs)]
+    (folder / "h2020.csv").write_text("\n".join(rows) + "\n")
+    parts = "rcn,programme_part\n" + "".join(f"{r},{p}\n" for r, (p, _) in
+                                             TOPIC_PROJECTS.items())
+    (folder / "programme_parts.csv.gz").write_bytes(gzip.compress(parts.encode()))
+    orgs = sorted({o for _, members in TOPIC_PROJECTS.values() for o in members})
+    nodes = "orgId,name,city,country\n" + "".join(
+        f"{o},ORG {o},{'Bonn,DE' if o < '2' else 'Paris,FR'}\n" for o in orgs)
+    (folder / "odfest2017_h2020_org_nodes.csv.gz").write_bytes(gzip.compress(nodes.encode()))
+    return folder / "h2020.csv"
+
+
+def test_topic_clusters(env_home, tmp_path):
+    api("load_collaborations", _topic_projects(tmp_path))
+    frame = api("intercluster", activity="topic", region="Bonn", min_members=2,
+                save_clusters=tmp_path / "api.csv")
+    assert frame.iloc[0][["cluster_a", "cluster_b", "starters_names"]].tolist() == [
+        "DEU-BONN:A", "DEU-BONN:B", "ORG 1001 ~ ORG 1003"]
+    same_csv(frame, "compute", "intercluster", "--activity", "topic", "--region", "Bonn",
+             "--min-members", "2", "--save-clusters", str(tmp_path / "cli.csv"))
+    assert (tmp_path / "api.csv").read_text() == (tmp_path / "cli.csv").read_text()
+    (tmp_path / "p.csv").write_text("region,priority,activity\nDEU-BONN,Materials,A\n"
+                                    "DEU-BONN,Mobility,B\n")
+    frame = api("alignment", tmp_path / "p.csv", activity="topic", min_members=2,
+                table="clusters")
+    assert frame.attrs["unmatched"] == ["DEU-BONN:C"]
+    same_csv(frame, "compute", "alignment", "--activity", "topic", "--priorities",
+             str(tmp_path / "p.csv"), "--min-members", "2", "--table", "clusters")
+    with pytest.raises(WorkflowError, match="--year does not apply to --activity topic"):
+        api("intercluster", activity="topic", region="Bonn", year=2017)
 
 
 def test_a_failed_call_leaves_the_embedded_graph_as_it_was(env_home, trade_file):

@@ -1,5 +1,14 @@
 """Cluster policy on the store: segments of an activity space, clusters and their activities.
 
+The workflows of the commands, each returning the table the command prints:
+:func:`segments` (``smartspec compute segments``), :func:`alignment` (``compute alignment``;
+:func:`run_alignment` gives every table, the cluster names and the heatmap's title) and
+:func:`intercluster` (``compute intercluster``; :func:`run_intercluster` gives every pair for the
+cluster network). They tell what they wrote and found through ``say`` and refuse a request the
+data cannot answer with :class:`~smartspec.workflows.WorkflowError` (or the
+:class:`~smartspec.algorithms._validation.ValidationError` /
+:class:`~smartspec.loaders._io.LoaderError` of the step that found it). The steps:
+
 Segments (``smartspec compute segments``): :func:`network` reads or computes the relatedness
 network of a year, :func:`run_segments` finds the segments (or takes them from a definitions
 file, :func:`read_definitions`), :func:`write_segments` writes them as
@@ -47,6 +56,9 @@ from ..algorithms.projection import backbone
 from ..algorithms.relatedness import proximity as proximity_pairs
 from ..graph_models import results
 from ..loaders._io import LoaderError, _lines, read_table, require_codes, require_columns
+from ._base import ACTIVITIES, Say, WorkflowError, activity_label, silent
+from .relatedness import DEFAULT_MIN_PROXIMITY
+from .space import load_space, resolve_region
 
 __all__ = [
     "ActivitySpace",
@@ -73,6 +85,15 @@ __all__ = [
     "member_ties",
     "computed_network",
     "region_segment_profile",
+    "CLUSTER_KINDS",
+    "ALIGNMENT_TABLES",
+    "segments",
+    "Alignment",
+    "run_alignment",
+    "alignment",
+    "ClusterPairs",
+    "run_intercluster",
+    "intercluster",
 ]
 
 #: Horizon 2020 programme parts as the shipped CORDIS extract codes them, with the names of
@@ -627,3 +648,486 @@ def region_segment_profile(data: pd.DataFrame, proximity: pd.DataFrame, region: 
     table = table.merge(labels[["segment", "label"]], on="segment", how="left")
     table.attrs.update(members.attrs)
     return members, labels, table.reset_index(drop=True)
+
+
+# -- the commands: segments, alignment, intercluster --------------------------------------------
+
+#: What a cluster is (``--clusters``): the region's specialised segments, cluster organisations
+#: (``load clusters``), or with ``activity="topic"`` the region's organisations grouped by main
+#: topic.
+CLUSTER_KINDS = ("segments", "organisations", "topics")
+#: The tables :func:`alignment` returns.
+ALIGNMENT_TABLES = ("priorities", "clusters", "matrix")
+#: The activities of the alignment and intercluster workflows: an activity space, or the topics
+#: of organisations' projects.
+CLUSTER_ACTIVITIES = (*ACTIVITIES, "topic")
+
+
+def _check_activity(activity: str, allowed: tuple[str, ...]) -> str:
+    """The node label of ``activity``, one of ``allowed``."""
+    if activity not in allowed:
+        raise WorkflowError(f"unknown activity {activity!r}; choose one of {', '.join(allowed)}")
+    return activity_label(activity)
+
+
+def segments(
+    store,
+    *,
+    activity: str = "product",
+    classification: str | None = None,
+    year: int | None = None,
+    algorithm: str = "leiden",
+    resolution: float = 1.0,
+    runs: int = 10,
+    seed: int = 0,
+    min_proximity: float = DEFAULT_MIN_PROXIMITY,
+    definitions: str | Path | None = None,
+    label_size: int = 3,
+    region: str | None = None,
+    since: int | None = None,
+    write: bool = True,
+    say: Say = silent,
+) -> pd.DataFrame:
+    """Segments of an activity space in ``year`` (default the latest), written to the graph
+    unless ``write=False``; the table ``smartspec compute segments`` prints.
+
+    The relatedness network of the year (:func:`network`) is split into communities by
+    ``algorithm`` (Leiden or Louvain) at ``resolution``, made stable by consensus over ``runs``
+    seeds from ``seed``, each labelled by its ``label_size`` most central activities
+    (:func:`run_segments`); ``definitions`` (a CSV ``activity, cluster[, label]``) gives them
+    instead. Written as ``(:Product)-[:IN_SEGMENT {centrality}]->(:Segment)``
+    (:func:`write_segments`).
+
+    Without ``region``: the definitions (:data:`DEFINITION_COLUMNS`). With ``region`` (code or
+    name): its cluster profile (:func:`region_profile`, :data:`PROFILE_COLUMNS`), compared with
+    the year ``since`` when given. ``attrs``: year, region, segments (their number),
+    parameters (what made them) and written (segments written, or None).
+
+    >>> import smartspec
+    >>> g = smartspec.connect(path=tmp_path / "graph.kgl")
+    >>> _ = g.load_trade(trade_csv, year=2017, classification="HS92")
+    >>> g.segments()[["segment", "activity", "activity_name", "centrality"]]
+       segment activity                  activity_name  centrality
+    0        0     0101                         Horses         0.5
+    1        0     8703                           Cars         0.5
+    2        1     3004          Medicaments, packaged         0.5
+    3        1     8802  Other aircraft and spacecraft         0.5
+    >>> profile = g.segments(region="DEU", write=False)
+    >>> profile[["segment", "activities", "share", "lq", "best_opportunity"]].round(3)
+       segment  activities  share     lq best_opportunity
+    0        1           2    0.6  2.323              NaN
+    1        0           2    0.4  0.539             8703
+    >>> g.close()
+    """
+    label = _check_activity(activity, ACTIVITIES)
+    space = load_space(store, activity=label, classification=classification, year=year)
+    year = space.year_or_latest(year)
+    code = space.region(region, year) if region else None
+    if since is not None:
+        if code is None:
+            raise WorkflowError("--since needs --region")
+        space.year_or_latest(since)
+    members, labels, params = run_segments(
+        store, space, year=year, definitions=None if definitions is None else Path(definitions),
+        algorithm=algorithm, resolution=resolution, runs=runs, seed=seed,
+        min_proximity=min_proximity, label_size=label_size)
+    written = None
+    if write:
+        written = write_segments(store, label, members, labels, params)
+        say(f"wrote {written:,} segments of {len(members):,} {label.lower()} nodes "
+            f"(method {params['method']}, {year}) to the graph")
+    say(f"{len(labels):,} segments from the {params['network']}; "
+        + (f"modularity {params['modularity']:.3f}" if "modularity" in params
+           else "given definitions"))
+    if code is None:
+        frame = members.merge(labels[["segment", "label"]], on="segment")
+        frame = space.with_names(frame, "activity")[DEFINITION_COLUMNS]
+    else:
+        frame = region_profile(space, members, labels, code, year, since)
+    frame.attrs = {"year": int(year), "region": code, "segments": len(labels),
+                   "parameters": params, "written": written}
+    return frame
+
+
+def _cluster_kind(kind: str | None, label: str, default: str) -> str:
+    """The cluster kind, checked against the activity (``topics`` only with topics, no
+    segments of topics)."""
+    if kind is None:
+        return "topics" if label == "Topic" else default
+    if kind not in CLUSTER_KINDS:
+        raise WorkflowError(f"unknown clusters {kind!r}; choose one of {', '.join(CLUSTER_KINDS)}")
+    if label == "Topic" and kind == "segments":
+        raise WorkflowError("--activity topic takes --clusters topics (organisations of --region "
+                            "grouped by main topic) or organisations (loaded clusters)")
+    if label != "Topic" and kind == "topics":
+        raise WorkflowError("--clusters topics needs --activity topic")
+    return kind
+
+
+def _no_topic_options(year: int | None, definitions: object, classification: str | None) -> None:
+    """Refuse the options of activity spaces that mean nothing for topics."""
+    for name, value in (("year", year), ("definitions", definitions),
+                        ("classification", classification)):
+        if value is not None:
+            raise WorkflowError(f"--{name} does not apply to --activity topic (the topic space "
+                                "has no years, classifications or segment definitions)")
+
+
+def _topic_region(store, text: str | None) -> tuple[str | None, str]:
+    """The region as stored among the organisations' locations, and its name ('')."""
+    if text is None:
+        return None, ""
+    regions = located_regions(store)
+    code = resolve_region(text, regions.index.tolist(), regions,
+                          where="the organisations' locations")
+    return code, str(regions.get(code, ""))
+
+
+def _topic_clusters(store, space: TopicSpace, kind: str, code: str | None, name: str,
+                    min_members: int, save: Path | None, say: Say) -> TopicClusters:
+    """Topic clusters of ``code`` (main-topic groups or loaded clusters), each told in a line
+    and, with ``save``, written as a ``load clusters`` membership file."""
+    if kind == "topics":
+        if code is None:
+            raise WorkflowError("--clusters topics needs --region (a city, NUTS region or "
+                                "country)")
+        found = topic_clusters(store, space, code, min_members=min_members, region_name=name)
+    else:
+        found = member_topic_clusters(store, space, code)
+    for row in found.table.itertuples(index=False):
+        say(f"  {row.cluster} {row.cluster_name} ({row.members} organisations): {row.profile}")
+    if save is not None:
+        save = Path(save)
+        orgs = results.insert_names(found.members, "organisation",
+                                    results.read_names(store, "Organisation",
+                                                       found.members["organisation"]))
+        orgs = results.insert_names(orgs, "cluster", found.names)
+        orgs = orgs[["organisation", "cluster", "cluster_name", "organisation_name"]]
+        save.parent.mkdir(parents=True, exist_ok=True)
+        orgs.to_csv(save, index=False)
+        say(f"wrote the {len(orgs):,} memberships to {save} (smartspec load clusters reads it)")
+    return found
+
+
+@dataclass
+class Alignment:
+    """A region's clusters matched with its priorities (:func:`run_alignment`)."""
+
+    #: one row per priority: priority, best_cluster, best_cluster_name, relatedness, served
+    priorities: pd.DataFrame
+    #: one row per cluster: cluster, cluster_name, best_priority, relatedness, matched
+    clusters: pd.DataFrame
+    #: every pair: cluster, cluster_name, priority, relatedness (both ways and their mean),
+    #: shared, match
+    matrix: pd.DataFrame
+    #: cluster id -> name
+    names: pd.Series
+    #: what a cluster is (:data:`CLUSTER_KINDS`)
+    kind: str
+    #: ``<region> <year>`` (the region alone for topics)
+    when: str
+    #: where the relatedness came from
+    source: str
+    threshold: float
+
+    @property
+    def unserved(self) -> list:
+        """The priorities no cluster serves."""
+        return self.priorities.loc[~self.priorities["served"], "priority"].tolist()
+
+    @property
+    def unmatched(self) -> list:
+        """The clusters matching no priority."""
+        return self.clusters.loc[~self.clusters["matched"], "cluster"].tolist()
+
+    @property
+    def title(self) -> str:
+        """The heatmap's title."""
+        return f"{self.when}: clusters and priorities"
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of :data:`ALIGNMENT_TABLES` by name."""
+        if name not in ALIGNMENT_TABLES:
+            raise WorkflowError(f"unknown table {name!r}; choose one of "
+                                f"{', '.join(ALIGNMENT_TABLES)}")
+        return getattr(self, name)
+
+
+def run_alignment(
+    store,
+    priorities: str | Path,
+    *,
+    region: str | None = None,
+    clusters: str | None = None,
+    min_lq: float = 1.0,
+    threshold: float = 0.5,
+    min_members: int = 5,
+    save_clusters: str | Path | None = None,
+    activity: str = "product",
+    classification: str | None = None,
+    year: int | None = None,
+    algorithm: str = "leiden",
+    resolution: float = 1.0,
+    runs: int = 10,
+    seed: int = 0,
+    min_proximity: float = DEFAULT_MIN_PROXIMITY,
+    definitions: str | Path | None = None,
+    label_size: int = 3,
+    say: Say = silent,
+) -> Alignment:
+    """:func:`alignment` with every table, the cluster names and what the command tells (the
+    heatmap of ``smartspec compute alignment --figure`` is drawn from it)."""
+    label = _check_activity(activity, CLUSTER_ACTIVITIES)
+    kind = _cluster_kind(clusters, label, "segments")
+    priorities = Path(priorities)
+    if label == "Topic":
+        _no_topic_options(year, definitions, classification)
+        space = topic_space(store)
+        prio, code = read_priorities(priorities, space.activities, "", region)
+        code, place = _topic_region(store, code)
+        found = _topic_clusters(store, space, kind, code, place, min_members,
+                                None if save_clusters is None else Path(save_clusters), say)
+        sets, names, edges, source, when = (found.profiles, found.names, space.proximity,
+                                            space.source, code)
+    else:
+        acts = load_space(store, activity=label, classification=classification, year=year)
+        year = acts.year_or_latest(year)
+        known = pd.Index(pd.unique(acts.data["activity"]))
+        prio, code = read_priorities(priorities, known, acts.prefix, region)
+        code = acts.region(code)
+        edges, source = network(store, acts, year, min_proximity)
+        members = labels = None
+        if kind == "segments":
+            members, labels, _ = run_segments(
+                store, acts, year=year,
+                definitions=None if definitions is None else Path(definitions),
+                algorithm=algorithm, resolution=resolution, runs=runs, seed=seed,
+                min_proximity=min_proximity, label_size=label_size)
+        sets, names = cluster_sets(store, acts, kind, code, year, members, labels, min_lq)
+        when = f"{code} {year}"
+    out = seg.alignment(sets, prio, edges, threshold=threshold)
+    named = names.astype(object)
+    tables = {t: results.insert_names(out[t], column, named, name_column=f"{column}_name")
+              for t, column in (("priorities", "best_cluster"), ("clusters", "cluster"),
+                                ("matrix", "cluster"))}
+    found = Alignment(tables["priorities"], tables["clusters"], tables["matrix"], names, kind,
+                      when, source, threshold)
+    say(f"{when}: {found.clusters.shape[0]} clusters ({kind}), "
+        f"{found.priorities.shape[0]} priorities; relatedness on the {source}")
+    say(f"priorities no cluster serves: {', '.join(map(str, found.unserved)) or 'none'}")
+    say(f"clusters matching no priority: {', '.join(map(str, found.unmatched)) or 'none'}")
+    return found
+
+
+def alignment(
+    store,
+    priorities: str | Path,
+    *,
+    region: str | None = None,
+    clusters: str | None = None,
+    min_lq: float = 1.0,
+    threshold: float = 0.5,
+    table: str = "priorities",
+    min_members: int = 5,
+    save_clusters: str | Path | None = None,
+    activity: str = "product",
+    classification: str | None = None,
+    year: int | None = None,
+    algorithm: str = "leiden",
+    resolution: float = 1.0,
+    runs: int = 10,
+    seed: int = 0,
+    min_proximity: float = DEFAULT_MIN_PROXIMITY,
+    definitions: str | Path | None = None,
+    label_size: int = 3,
+    say: Say = silent,
+) -> pd.DataFrame:
+    """Alignment of a region's clusters with its smart-specialisation (RIS3) priorities; the
+    table ``smartspec compute alignment`` prints.
+
+    ``priorities``: a CSV ``region, priority, activity`` (the rows of ``region``, or of the one
+    region the file names). ``clusters``: ``segments`` (the region's segments with LQ >=
+    ``min_lq``, found as :func:`segments` finds them with the same parameters, or
+    ``definitions``; the default), ``organisations`` (cluster organisations located in the
+    region, ``load clusters``) or, with ``activity="topic"``, ``topics`` (the organisations
+    located in the region grouped by main topic, clusters of at least ``min_members``; the
+    default there). Relatedness of a cluster and a priority is the best-match average over the
+    relatedness network of ``year`` (:func:`smartspec.algorithms.segments.alignment`); they
+    match at ``threshold`` or above. ``save_clusters``: write topic clusters' memberships as a
+    ``load clusters`` file.
+
+    ``table``: ``priorities`` (best cluster per priority, ``served``), ``clusters`` (best
+    priority per cluster, ``matched``) or ``matrix`` (every pair); the gaps come first.
+    ``attrs``: when (region and year), clusters (the kind), source (of the relatedness),
+    threshold, unserved and unmatched.
+    """
+    if table not in ALIGNMENT_TABLES:
+        raise WorkflowError(f"unknown table {table!r}; choose one of "
+                            f"{', '.join(ALIGNMENT_TABLES)}")
+    found = run_alignment(
+        store, priorities, region=region, clusters=clusters, min_lq=min_lq, threshold=threshold,
+        min_members=min_members, save_clusters=save_clusters, activity=activity,
+        classification=classification, year=year, algorithm=algorithm, resolution=resolution,
+        runs=runs, seed=seed, min_proximity=min_proximity, definitions=definitions,
+        label_size=label_size, say=say)
+    frame = found.table(table).copy()
+    frame.attrs = {"when": found.when, "clusters": found.kind, "source": found.source,
+                   "threshold": threshold, "unserved": found.unserved,
+                   "unmatched": found.unmatched}
+    return frame
+
+
+def _starter_names(starters: pd.Series, names: pd.Series) -> list[str]:
+    """``o1~o2 (k)`` as ``name 1 ~ name 2`` ('' where neither has a name)."""
+    out = []
+    for text in starters.astype(str):
+        pair = text.rsplit(" (", 1)[0].split("~") if text else []
+        named = [str(names.get(o, "")) for o in pair]
+        out.append(" ~ ".join(n or o for n, o in zip(named, pair, strict=True))
+                   if any(named) else "")
+    return out
+
+
+@dataclass
+class ClusterPairs:
+    """Pairs of clusters by cooperation opportunity (:func:`run_intercluster`)."""
+
+    #: every pair, highest opportunity first, with cluster_a_name, cluster_b_name and
+    #: starters_names
+    pairs: pd.DataFrame
+    #: the first ``top`` pairs (all with ``top`` 0): the table the command prints
+    table: pd.DataFrame
+    #: cluster id -> name
+    names: pd.Series
+    #: what a cluster is (:data:`CLUSTER_KINDS`)
+    kind: str
+    #: the region the clusters are located in (None: everywhere)
+    region: str | None
+    #: where the relatedness came from
+    source: str
+
+    @property
+    def title(self) -> str:
+        """The cluster network's title."""
+        where = f" of {self.region}" if self.region else ""
+        return f"Clusters{where}: relatedness and cooperation"
+
+
+def run_intercluster(
+    store,
+    *,
+    clusters: str | None = None,
+    region: str | None = None,
+    min_lq: float = 1.0,
+    links: int = 3,
+    top: int = 0,
+    min_members: int = 5,
+    save_clusters: str | Path | None = None,
+    activity: str = "product",
+    classification: str | None = None,
+    year: int | None = None,
+    algorithm: str = "leiden",
+    resolution: float = 1.0,
+    runs: int = 10,
+    seed: int = 0,
+    min_proximity: float = DEFAULT_MIN_PROXIMITY,
+    definitions: str | Path | None = None,
+    label_size: int = 3,
+    say: Say = silent,
+) -> ClusterPairs:
+    """:func:`intercluster` with every pair and the cluster names (the cluster network of
+    ``smartspec compute intercluster --figure`` is drawn from them)."""
+    label = _check_activity(activity, CLUSTER_ACTIVITIES)
+    kind = _cluster_kind(clusters, label, "organisations")
+    members = ties = None
+    if label == "Topic":
+        _no_topic_options(year, definitions, classification)
+        space = topic_space(store)
+        code, place = _topic_region(store, region)
+        found = _topic_clusters(store, space, kind, code, place, min_members,
+                                None if save_clusters is None else Path(save_clusters), say)
+        profiles, members, names = found.profiles, found.members, found.names
+        ties = member_ties(store, members["organisation"].tolist())
+        edges, source = space.proximity, space.source
+    else:
+        acts = load_space(store, activity=label, classification=classification, year=year)
+        year = acts.year_or_latest(year)
+        code = acts.region(region) if region and kind == "segments" else region
+        edges, source = network(store, acts, year, min_proximity)
+        if kind == "organisations":
+            profiles, members, names = organisation_clusters(store, acts, code)
+            ties = member_ties(store, members["organisation"].tolist())
+        else:
+            if code is None:
+                raise WorkflowError("--clusters segments needs --region")
+            seg_members, labels, _ = run_segments(
+                store, acts, year=year,
+                definitions=None if definitions is None else Path(definitions),
+                algorithm=algorithm, resolution=resolution, runs=runs, seed=seed,
+                min_proximity=min_proximity, label_size=label_size)
+            profiles, names = cluster_sets(store, acts, "segments", code, year, seg_members,
+                                           labels, min_lq)
+    if profiles["cluster"].nunique() < 2:
+        raise WorkflowError("fewer than two clusters: no pair to compare")
+    pairs = seg.intercluster(profiles, edges, members=members, ties=ties, links=links)
+    org_names = pd.Series(dtype=object)
+    if members is not None and len(members):
+        starters = [p for t in pairs["starters"] if t for p in t.rsplit(" (", 1)[0].split("~")]
+        if starters:
+            org_names = results.read_names(store, "Organisation", starters)
+    say(f"{profiles['cluster'].nunique()} clusters ({kind}), {len(pairs):,} pairs; "
+        f"relatedness on the {source}")
+    pairs = pairs.assign(starters_names=_starter_names(pairs["starters"], org_names))
+    named = names.astype(object)
+    pairs = results.insert_names(pairs, "cluster_a", named, name_column="cluster_a_name")
+    pairs = results.insert_names(pairs, "cluster_b", named, name_column="cluster_b_name")
+    table = pairs.head(top) if top else pairs
+    return ClusterPairs(pairs, table, names, kind, code, source)
+
+
+def intercluster(
+    store,
+    *,
+    clusters: str | None = None,
+    region: str | None = None,
+    min_lq: float = 1.0,
+    links: int = 3,
+    top: int = 0,
+    min_members: int = 5,
+    save_clusters: str | Path | None = None,
+    activity: str = "product",
+    classification: str | None = None,
+    year: int | None = None,
+    algorithm: str = "leiden",
+    resolution: float = 1.0,
+    runs: int = 10,
+    seed: int = 0,
+    min_proximity: float = DEFAULT_MIN_PROXIMITY,
+    definitions: str | Path | None = None,
+    label_size: int = 3,
+    say: Say = silent,
+) -> pd.DataFrame:
+    """Inter-cluster cooperation: related clusters whose members do not yet work together; the
+    table ``smartspec compute intercluster`` prints.
+
+    ``clusters``: ``organisations`` (cluster organisations, ``load clusters``, located in
+    ``region`` when given; the default), ``segments`` (the segments of ``region`` with LQ >=
+    ``min_lq``) or, with ``activity="topic"``, ``topics`` (the organisations of ``region``
+    grouped by main topic; the default there, see :func:`alignment`). For every pair
+    (:func:`smartspec.algorithms.segments.intercluster`): relatedness (best-match average of
+    their activities), ties (member pairs that already collaborate), possible, cooperation =
+    ties / possible and opportunity = relatedness x (1 - cooperation), highest first; links
+    (the ``links`` most related activity pairs) and starters (the untied member pair with the
+    most partners in common) with their names. ``top``: rows kept (0: all). ``attrs``:
+    clusters (the kind), region, source (of the relatedness) and pairs (their number).
+    """
+    found = run_intercluster(
+        store, clusters=clusters, region=region, min_lq=min_lq, links=links, top=top,
+        min_members=min_members, save_clusters=save_clusters, activity=activity,
+        classification=classification, year=year, algorithm=algorithm, resolution=resolution,
+        runs=runs, seed=seed, min_proximity=min_proximity, definitions=definitions,
+        label_size=label_size, say=say)
+    frame = found.table.copy()
+    frame.attrs = {"clusters": found.kind, "region": found.region, "source": found.source,
+                   "pairs": len(found.pairs)}
+    return frame
