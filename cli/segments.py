@@ -21,7 +21,6 @@ from pathlib import Path
 import click
 
 from ..algorithms import segments as seg
-from ..reports.segments import alignment_heatmap, cluster_network_figure
 from ..workflows import segments as wf
 from ._common import emit, format_option, output_option, say, store_from
 from ._space import ACTIVITY_CHOICE, classification_option
@@ -204,6 +203,8 @@ def alignment_command(ctx: click.Context, priorities: Path, region: str | None,
             resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
             definitions=definitions, label_size=label_size, say=say)
     if figure is not None:
+        from ..reports.segments import alignment_heatmap  # matplotlib: only for a figure
+
         alignment_heatmap(found.matrix, found.names, threshold, found.title, figure)
         click.echo(f"wrote {figure}", err=True)
     emit(found.table(table), fmt, output)
@@ -270,6 +271,8 @@ def intercluster_command(ctx: click.Context, clusters: str | None, region: str |
             resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
             definitions=definitions, label_size=label_size, say=say)
     if figure is not None:
+        from ..reports.segments import cluster_network_figure  # matplotlib: only for a figure
+
         cluster_network_figure(found.pairs, found.names, found.title, figure)
         click.echo(f"wrote {figure}", err=True)
     emit(found.table, fmt, output)
