@@ -151,6 +151,14 @@ RELATIVE = (
     "cand_collaborative",
     "resource_allocation",
     "paths3",
+    "decayed_adamic_adar",
+    "cand_new_partners",
+    "cand_consortium",
+    "recent_similarity",
+    "preferential_attachment",
+    "cand_recent",
+    "joint_weighted",
+    "complementarity",
 )
 
 FEATURES = BASE_FEATURES + tuple(f"{name}_{kind}" for name in RELATIVE
