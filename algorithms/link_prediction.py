@@ -374,7 +374,8 @@ class _Features:
         s_mat.sum_duplicates()
         s_mat.data[:] = 1.0
         x = sp.csr_matrix(bt.partners.astype(float))
-        deg = base.degree.astype(float)
+        self.degree = base.degree  # computed once (a property summing the matrix)
+        deg = self.degree.astype(float)
         fdeg = np.asarray(x.sum(axis=1)).ravel()
         aaw = rec._degree_weights(a, "aa")
         joint = (s_mat @ base.joint).toarray()
@@ -441,6 +442,7 @@ class _Features:
         self.relative_activity = (np.log1p(li.recent + li.previous)[None, :]
                                   - np.log1p(self.focal["focal_recent"])[:, None])
         self.pool: np.ndarray | None = None
+        self._pooled = None
 
     def matrix(self, name: str) -> np.ndarray:
         """One (non-relative) feature as a ``b x n`` matrix (a broadcast view for candidate or
@@ -472,20 +474,26 @@ class _Features:
     def _relative(self, name: str, kind: str, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         if self.pool is None:
             self.pool = candidate_pool(self)
+        if getattr(self, "_pooled", None) is None:
+            self._pooled = np.nonzero(self.pool)
+        pr, pc = self._pooled
         m = self.matrix(name)
         v = np.asarray(m[r, c], dtype=float)
-        out = np.zeros(len(r))
-        for q in np.unique(r):
-            at = r == q
-            pooled = np.sort(m[q][self.pool[q]])
-            if not len(pooled):
-                continue
-            if kind == "share":
-                top = pooled[-1]
-                out[at] = v[at] / top if top > 0 else 0.0
-            else:
-                out[at] = np.log1p(len(pooled) - np.searchsorted(pooled, v[at], side="right"))
-        return out
+        pv = np.asarray(m[pr, pc], dtype=float)
+        b = self.pool.shape[0]
+        if kind == "share":
+            top = np.full(b, -np.inf)
+            np.maximum.at(top, pr, pv)
+            t = top[r]
+            return np.divide(v, t, out=np.zeros(len(v)), where=t > 0)
+        # pooled candidates of the same focal with a larger value: one sorted key per
+        # (focal row, value code), counted with two binary searches
+        values = np.unique(np.concatenate([pv, v]))
+        width = len(values) + 1
+        keys = np.sort(pr.astype(np.int64) * width + np.searchsorted(values, pv))
+        mine = r.astype(np.int64) * width + np.searchsorted(values, v)
+        end = np.searchsorted(keys, (r.astype(np.int64) + 1) * width, side="left")
+        return np.log1p(end - np.searchsorted(keys, mine, side="right")).astype(float)
 
 
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
@@ -531,13 +539,18 @@ def pair_features(li: LinkIndex, sets: Sequence[np.ndarray], *, pool: dict | Non
     """
     f = _Features(li, sets)
     mask = candidate_pool(f, pool)
-    f.pool = mask
+    f.pool, f._pooled = mask, None
     r, c = np.nonzero(mask)
     x = np.column_stack([f.get(name, r, c) for name in features]).astype(np.float32)
     return r, c, x, f
 
 
 # -- training ---------------------------------------------------------------------------------
+
+#: Focal organisations per feature batch in :func:`training_set` (memory: some 40 dense
+#: ``batch x organisations`` matrices; a pair's features do not depend on its batch).
+_BLOCK = 128
+
 
 
 def training_set(
@@ -588,8 +601,8 @@ def training_set(
         if max_focal is not None and len(pool_rows) > max_focal:
             pool_rows = np.sort(rng.choice(pool_rows, size=max_focal, replace=False))
         li = link_index(seen, topics, organisations, until=t, base=base)
-        for start in range(0, len(pool_rows), 256):
-            block = pool_rows[start:start + 256]
+        for start in range(0, len(pool_rows), _BLOCK):
+            block = pool_rows[start:start + _BLOCK]
             r, c, x, _ = pair_features(li, [np.array([i]) for i in block], pool=pool,
                                        features=features)
             lab = np.asarray(truth[block[r], c]).ravel() > 0
@@ -809,7 +822,7 @@ def _words(li: LinkIndex, f: _Features, members: np.ndarray, c: int, name: str, 
     base = li.base
     bt = f.batch
     a = base.adjacency
-    k = base.degree
+    k = f.degree
     stem, _, kind = name.rpartition("_")
     if kind in ("share", "rank") and stem in RELATIVE:
         name = stem  # said like the feature it is relative to
