@@ -43,8 +43,8 @@ DEFAULT_METHOD = "learned"
 #: Training settings (part of the fingerprint): time splits, focal organisations sampled per
 #: split, negative pairs kept per focal, label years after each split (None: up to the
 #: cut-off), boosting rounds. Chosen on the ``--until 2016`` backtest (see the README).
-TRAINING = {"splits": 2, "max_focal": 1500, "negatives": 100, "horizon": None, "rounds": 300,
-            "seed": 0, "version": 3}
+TRAINING = {"splits": 2, "max_focal": 2000, "negatives": 100, "horizon": None, "rounds": 300,
+            "seed": 0, "version": 4}
 
 
 @dataclass
