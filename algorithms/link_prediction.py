@@ -8,9 +8,9 @@ Cerulli 2023): describe every (focal, candidate) pair by what the network and th
 said up to a year ``t`` (:func:`pair_features`), label the pairs that formed a tie in the years
 after ``t``, and let a gradient-boosted ranker (LightGBM ``lambdarank``, one query per focal
 organisation) learn how to weigh the evidence. The model is trained on earlier time splits only
-(features up to ``t - 1 - s``, labels = ties formed in year ``t - s``, for ``s = 0, 1, ...``),
-so nothing after the cut-off ``t`` the user gives reaches features, labels or candidate
-generation (:func:`training_set`).
+(features up to ``t - 1 - s``, labels = ties formed in the years ``t - s`` to ``t``, for
+``s = 0, 1, ...``), so nothing after the cut-off ``t`` the user gives reaches features, labels
+or candidate generation (:func:`training_set`).
 
 Candidates (:func:`candidate_pool`) are the union of the best-placed non-partners by network
 proximity (Adamic-Adar, a bipartite random walk), by content (topic similarity times recent
@@ -26,11 +26,18 @@ network
     years), ``coordinator_paths`` (shared partners that coordinated a project), ``paths3``
     (``ln(1 +`` walks of length 3), ``walk`` (a three-step random walk on the
     organisation-project graph, Zhou et al. 2007's mass diffusion), ``distance`` (2, 3 or
-    4 = further).
+    4 = further), ``decayed_adamic_adar`` (Adamic-Adar over joint projects weighing
+    ``0.5 ** age`` in years, so recent ties count most), ``preferential_attachment``
+    (``ln(1 +`` focal partners x candidate partners)).
 candidate
     ``cand_partners``, ``cand_projects``, ``cand_coordinated``, ``cand_recent`` (projects
     starting in the last year), ``cand_previous`` (the year before), ``cand_growth``
-    (``cand_recent - cand_previous``), ``cand_years`` (years since its first project).
+    (``cand_recent - cand_previous``), ``cand_years`` (years since its first project),
+    ``cand_new_partners`` (partners gained in the last two years), ``cand_consortium``
+    (``ln(1 +`` mean consortium size of its projects of the last two years),
+    ``cand_collaborative`` (its projects of the last two years with three members or more),
+    ``relative_activity`` (``ln(1 +`` its projects of the last two years) minus the focal's
+    ``ln(1 +`` projects of the last year)).
 focal
     ``focal_partners``, ``focal_projects``, ``focal_recent``.
 content
@@ -38,7 +45,16 @@ content
     focal portfolio), ``same_country`` (share of focal members in the candidate's country),
     ``country_affinity`` (``ln`` lift of ties between the two countries), ``type_affinity``
     (likewise for organisation types), ``new_country``, ``new_type`` (what it adds to the
-    focal's pipelines).
+    focal's pipelines), ``fit`` (the inverted-U fit of the weighted score),
+    ``recent_similarity`` (cosine of the programme parts of the projects of the last two
+    years: working in the same calls now).
+score
+    ``weighted``, the hand-weighted score (:func:`~.recommendation.combine`).
+relative
+    For the :data:`RELATIVE` features, the value as a share of the largest in the focal's
+    candidate pool (``_share``) and ``ln(1 +`` its rank there) (``_rank``): what matters is how
+    a candidate compares with the focal's other candidates, and a hub's counts are not a
+    newcomer's.
 
 References
 ----------
@@ -81,7 +97,8 @@ __all__ = [
     "explain_learned",
 ]
 
-FEATURES = (
+#: Features of a (focal, candidate) pair (see the module notes), before the relative ones.
+BASE_FEATURES = (
     "common_partners",
     "adamic_adar",
     "resource_allocation",
@@ -109,7 +126,43 @@ FEATURES = (
     "type_affinity",
     "new_country",
     "new_type",
+    "weighted",
+    "fit",
+    "preferential_attachment",
+    "decayed_adamic_adar",
+    "recent_similarity",
+    "cand_new_partners",
+    "cand_consortium",
+    "cand_collaborative",
+    "relative_activity",
 )
+
+#: Features also given relative to the focal's candidate pool (:func:`candidate_pool`): as a
+#: share of the pool's largest value (``<name>_share``) and as ``ln(1 +`` the number of pooled
+#: candidates with a larger value) (``<name>_rank``). A pair's values depend on its focal's
+#: pool alone, never on the batch.
+RELATIVE = (
+    "adamic_adar",
+    "walk",
+    "common_partners",
+    "cand_partners",
+    "similarity",
+    "weighted",
+    "cand_collaborative",
+    "resource_allocation",
+    "paths3",
+    "decayed_adamic_adar",
+    "cand_new_partners",
+    "cand_consortium",
+    "recent_similarity",
+    "preferential_attachment",
+    "cand_recent",
+    "joint_weighted",
+    "complementarity",
+)
+
+FEATURES = BASE_FEATURES + tuple(f"{name}_{kind}" for name in RELATIVE
+                                 for kind in ("share", "rank"))
 
 
 @dataclass(frozen=True)
@@ -134,6 +187,18 @@ class LinkIndex:
     country_lift, type_lift : ndarray
         ``ln`` of observed over expected ties between country (type) pairs, from the partner
         matrix (0 where unknown or no tie).
+    decayed : csr_matrix
+        ``n x n`` joint projects, each weighing ``0.5 ** (year - its start year)``.
+    partners_before : ndarray
+        Partners per organisation through projects starting up to ``year - 2``.
+    consortium : ndarray
+        ``ln(1 +`` mean number of members of the organisation's projects starting in
+        ``year - 1`` or ``year``) (0 without one).
+    recent_collaborative : ndarray
+        Projects with three members or more starting in ``year - 1`` or ``year``.
+    recent_profile : ndarray
+        ``n x T`` unit-length topic profiles of the projects starting in ``year - 1`` or
+        ``year`` (topics in the order of ``base.topics``).
     """
 
     base: rec.PartnerIndex
@@ -147,14 +212,22 @@ class LinkIndex:
     type_code: np.ndarray
     country_lift: np.ndarray
     type_lift: np.ndarray
+    decayed: sp.csr_matrix
+    partners_before: np.ndarray
+    consortium: np.ndarray
+    recent_collaborative: np.ndarray
+    recent_profile: np.ndarray
 
 
-def _projection(b: sp.csr_matrix) -> sp.csr_matrix:
-    j = (b @ b.T).tolil()
+def _projection(b: sp.csr_matrix, binary: bool = True) -> sp.csr_matrix:
+    """``B B^T`` without its diagonal (0/1 when ``binary``), for ``B`` organisations x projects
+    (weighted columns give weighted joint projects)."""
+    j = (b @ (b > 0).T).tolil()
     j.setdiag(0)
     j = j.tocsr()
     j.eliminate_zeros()
-    j.data[:] = 1.0
+    if binary:
+        j.data[:] = 1.0
     return j
 
 
@@ -224,6 +297,29 @@ def link_index(
     def per_org(mask):
         return np.asarray((inc @ sp.diags(mask.astype(float))).sum(axis=1)).ravel()
 
+    decayed = _projection(inc @ sp.diags(0.5 ** (year - pyear)), binary=False)
+    partners_before = np.asarray(
+        _projection((inc @ sp.diags((pyear <= year - 2).astype(float))).tocsr()).sum(axis=1)
+    ).ravel()
+    recent_inc = (inc @ recent_cols).tocsr()
+    psize = np.asarray(inc.sum(axis=0)).ravel()
+    nrec = np.asarray(recent_inc.sum(axis=1)).ravel()
+    consortium = np.log1p(np.divide(recent_inc @ psize, nrec, out=np.zeros(n), where=nrec > 0))
+    collaborative = np.asarray((recent_inc @ sp.diags((psize >= 3).astype(float))).sum(axis=1))
+    topic_cols = base.topics
+    profile = np.zeros((n, len(topic_cols)))
+    if topics is not None and len(topics) and len(topic_cols):
+        tp = topics[topics["project"].astype(str).isin(pids)]
+        ti = topic_cols.get_indexer(tp["topic"].astype(str))
+        tj = pd.Index(pids).get_indexer(tp["project"].astype(str))
+        good = (ti >= 0) & (tj >= 0)
+        tm = sp.csr_matrix((np.ones(int(good.sum())), (tj[good], ti[good])),
+                           shape=(len(pids), len(topic_cols)))
+        tm.sum_duplicates()
+        tm.data[:] = 1.0
+        profile = (recent_inc @ tm).toarray()
+        norm = np.linalg.norm(profile, axis=1, keepdims=True)
+        profile = np.divide(profile, norm, out=np.zeros_like(profile), where=norm > 0)
     first = np.full(n, year, dtype=float)
     if len(oi):
         np.minimum.at(first, oi, years)
@@ -241,6 +337,11 @@ def link_index(
         type_code=np.asarray(tcode),
         country_lift=_lift(base.adjacency, np.asarray(ccode), len(cuni)),
         type_lift=_lift(base.adjacency, np.asarray(tcode), len(tuni)),
+        decayed=decayed,
+        partners_before=partners_before,
+        consortium=consortium,
+        recent_collaborative=np.asarray(collaborative).ravel(),
+        recent_profile=profile,
     )
 
 
@@ -273,7 +374,8 @@ class _Features:
         s_mat.sum_duplicates()
         s_mat.data[:] = 1.0
         x = sp.csr_matrix(bt.partners.astype(float))
-        deg = base.degree.astype(float)
+        self.degree = base.degree  # computed once (a property summing the matrix)
+        deg = self.degree.astype(float)
         fdeg = np.asarray(x.sum(axis=1)).ravel()
         aaw = rec._degree_weights(a, "aa")
         joint = (s_mat @ base.joint).toarray()
@@ -324,20 +426,74 @@ class _Features:
         tk = tc >= 0
         self.type_affinity = np.zeros((b, n))
         self.type_affinity[:, tk] = (tshare @ li.type_lift)[:, tc[tk]]
+        self.weighted = rec.combine({k: bt.component(k) for k in rec.DEFAULT_WEIGHTS},
+                                    rec.DEFAULT_WEIGHTS)
+        self.preferential_attachment = np.log1p(np.outer(fdeg, deg))
+        fw = (s_mat @ li.decayed).tocsr()
+        fw = fw - fw.multiply(s_mat)
+        self.decayed_adamic_adar = (fw @ sp.diags(aaw) @ li.decayed).toarray()
+        focal_recent = np.asarray(s_mat @ li.recent_profile)
+        self.recent_similarity = focal_recent @ li.recent_profile.T
+        self.cand.update({
+            "cand_new_partners": deg - li.partners_before,
+            "cand_consortium": li.consortium,
+            "cand_collaborative": li.recent_collaborative,
+        })
+        self.relative_activity = (np.log1p(li.recent + li.previous)[None, :]
+                                  - np.log1p(self.focal["focal_recent"])[:, None])
+        self.pool: np.ndarray | None = None
+        self._pooled = None
+
+    def matrix(self, name: str) -> np.ndarray:
+        """One (non-relative) feature as a ``b x n`` matrix (a broadcast view for candidate or
+        focal features)."""
+        bt = self.batch
+        shape = bt.candidates.shape
+        if name in self.cand:
+            return np.broadcast_to(self.cand[name], shape)
+        if name in self.focal:
+            return np.broadcast_to(self.focal[name][:, None], shape)
+        direct = {"common_partners": bt.cn, "adamic_adar": bt.aa,
+                  "resource_allocation": bt.ra, "similarity": bt.similarity,
+                  "complementarity": bt.complementarity, "new_country": bt.new_country,
+                  "new_type": bt.new_type, "fit": bt.fit}
+        return direct[name] if name in direct else getattr(self, name)
 
     def get(self, name: str, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """Values of one feature at (focal row, candidate column) pairs."""
-        bt = self.batch
+        """Values of one feature at (focal row, candidate column) pairs (the relative ones
+        against :attr:`pool`, the default :func:`candidate_pool` unless set)."""
         if name in self.cand:
             return self.cand[name][c]
         if name in self.focal:
             return self.focal[name][r]
-        direct = {"common_partners": bt.cn, "adamic_adar": bt.aa,
-                  "resource_allocation": bt.ra, "similarity": bt.similarity,
-                  "complementarity": bt.complementarity, "new_country": bt.new_country,
-                  "new_type": bt.new_type}
-        m = direct[name] if name in direct else getattr(self, name)
-        return m[r, c]
+        base, _, kind = name.rpartition("_")
+        if kind in ("share", "rank") and base in RELATIVE:
+            return self._relative(base, kind, r, c)
+        return self.matrix(name)[r, c]
+
+    def _relative(self, name: str, kind: str, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        if self.pool is None:
+            self.pool = candidate_pool(self)
+        if getattr(self, "_pooled", None) is None:
+            self._pooled = np.nonzero(self.pool)
+        pr, pc = self._pooled
+        m = self.matrix(name)
+        v = np.asarray(m[r, c], dtype=float)
+        pv = np.asarray(m[pr, pc], dtype=float)
+        b = self.pool.shape[0]
+        if kind == "share":
+            top = np.full(b, -np.inf)
+            np.maximum.at(top, pr, pv)
+            t = top[r]
+            return np.divide(v, t, out=np.zeros(len(v)), where=t > 0)
+        # pooled candidates of the same focal with a larger value: one sorted key per
+        # (focal row, value code), counted with two binary searches
+        values = np.unique(np.concatenate([pv, v]))
+        width = len(values) + 1
+        keys = np.sort(pr.astype(np.int64) * width + np.searchsorted(values, pv))
+        mine = r.astype(np.int64) * width + np.searchsorted(values, v)
+        end = np.searchsorted(keys, (r.astype(np.int64) + 1) * width, side="left")
+        return np.log1p(end - np.searchsorted(keys, mine, side="right")).astype(float)
 
 
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
@@ -383,12 +539,18 @@ def pair_features(li: LinkIndex, sets: Sequence[np.ndarray], *, pool: dict | Non
     """
     f = _Features(li, sets)
     mask = candidate_pool(f, pool)
+    f.pool, f._pooled = mask, None
     r, c = np.nonzero(mask)
     x = np.column_stack([f.get(name, r, c) for name in features]).astype(np.float32)
     return r, c, x, f
 
 
 # -- training ---------------------------------------------------------------------------------
+
+#: Focal organisations per feature batch in :func:`training_set` (memory: some 40 dense
+#: ``batch x organisations`` matrices; a pair's features do not depend on its batch).
+_BLOCK = 128
+
 
 
 def training_set(
@@ -403,14 +565,18 @@ def training_set(
     pool: dict | None = None,
     features: Sequence[str] = FEATURES,
     negatives: int | None = None,
+    horizon: int | None = None,
 ):
     """Stacked training pairs from time splits that end at or before ``until``.
 
     Split ``s`` (``s = 0 .. splits - 1``) takes features up to ``t = until - 1 - s`` and labels
-    the pooled pairs 1 when they form their first joint project in year ``t + 1 <= until``; only
-    rows with a year up to ``until`` are read, so ties after ``until`` cannot reach the model.
-    Focal organisations: those with partners up to ``t`` and a new tie in ``t + 1`` (sampled to
-    ``max_focal`` per split, seeded). Splits whose feature year has no tie are skipped.
+    the pooled pairs 1 when they form their first joint project in a year from ``t + 1`` to
+    ``until`` (to ``min(t + horizon, until)`` with a ``horizon``): like the backtest, which
+    scores every tie formed after its cut-off, not only those of the next year. Only rows with
+    a year up to ``until`` are read, so ties after ``until`` cannot reach the model.
+    Focal organisations: those with partners up to ``t`` and a new tie in the label years
+    (sampled to ``max_focal`` per split, seeded). Splits whose feature year has no tie are
+    skipped.
     ``negatives`` keeps, per query, every positive pair and at most that many negative ones
     (seeded sample): lambdarank's cost grows with the square of a query's length.
 
@@ -428,15 +594,15 @@ def training_set(
         base = rec.partner_index(seen, topics, organisations, until=t)
         if base.adjacency.nnz == 0:
             continue
-        truth = rec.new_ties(base, seen, horizon=1)
+        truth = rec.new_ties(base, seen, horizon=horizon)
         pool_rows = np.flatnonzero((base.degree > 0) & (np.asarray(truth.sum(axis=1)).ravel() > 0))
         if not len(pool_rows):
             continue
         if max_focal is not None and len(pool_rows) > max_focal:
             pool_rows = np.sort(rng.choice(pool_rows, size=max_focal, replace=False))
         li = link_index(seen, topics, organisations, until=t, base=base)
-        for start in range(0, len(pool_rows), 256):
-            block = pool_rows[start:start + 256]
+        for start in range(0, len(pool_rows), _BLOCK):
+            block = pool_rows[start:start + _BLOCK]
             r, c, x, _ = pair_features(li, [np.array([i]) for i in block], pool=pool,
                                        features=features)
             lab = np.asarray(truth[block[r], c]).ravel() > 0
@@ -467,8 +633,8 @@ PARAMS = {
     "metric": "ndcg",
     "eval_at": [20],
     "learning_rate": 0.05,
-    "num_leaves": 31,
-    "min_data_in_leaf": 100,
+    "num_leaves": 15,
+    "min_data_in_leaf": 300,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
@@ -515,8 +681,7 @@ def learned_scores(model, li: LinkIndex, sets: Sequence[np.ndarray], *,
     (:func:`~.recommendation.combine`, shifted down): a row does not depend on its batch."""
     r, c, x, f = pair_features(li, sets, pool=pool, features=features)
     bt = f.batch
-    rest = rec.combine({k: bt.component(k) for k in rec.DEFAULT_WEIGHTS}, rec.DEFAULT_WEIGHTS)
-    out = rest - _OFFSET
+    out = f.weighted - _OFFSET
     if len(r):
         out[r, c] = score_pairs(model, x) + _OFFSET
     return out, bt
@@ -644,13 +809,25 @@ def _plural(k: float, word: str) -> str:
     return f"{k} {word}" + ("" if k == 1 else "s")
 
 
+#: Features said in the words of another: the weighted score (led by Adamic-Adar) and the
+#: decayed Adamic-Adar by the shared partners, the fit by the shared topics, preferential
+#: attachment by the candidate's experience, relative activity by its activity.
+_SAID_AS = {"weighted": "adamic_adar", "decayed_adamic_adar": "adamic_adar",
+            "fit": "similarity", "preferential_attachment": "cand_partners",
+            "relative_activity": "cand_recent"}
+
+
 def _words(li: LinkIndex, f: _Features, members: np.ndarray, c: int, name: str, value: float,
            country_name) -> str:
     """One feature of one pair in words (empty when there is nothing to say)."""
     base = li.base
     bt = f.batch
     a = base.adjacency
-    k = base.degree
+    k = f.degree
+    stem, _, kind = name.rpartition("_")
+    if kind in ("share", "rank") and stem in RELATIVE:
+        name = stem  # said like the feature it is relative to
+    name = _SAID_AS.get(name, name)
     if name in ("common_partners", "adamic_adar", "resource_allocation", "jaccard",
                 "joint_weighted", "coordinator_paths", "recent_common"):
         nb = a[c].indices
@@ -681,6 +858,21 @@ def _words(li: LinkIndex, f: _Features, members: np.ndarray, c: int, name: str, 
         return ("close in the project network (partners of your partners)" if d == 2 else
                 f"near in the project network ({int(np.expm1(f.paths3[0, c]))} paths of "
                 "three steps)")
+    if name == "cand_new_partners":
+        gained = int(k[c] - li.partners_before[c])
+        if gained <= 0:
+            return ""
+        return f"growing: {_plural(gained, 'new partner')} in {li.year - 1}-{li.year}"
+    if name == "cand_consortium":
+        if li.consortium[c] <= 0:
+            return ""
+        return (f"works in large consortia: {np.expm1(li.consortium[c]):.0f} members per "
+                f"project in {li.year - 1}-{li.year}")
+    if name == "cand_collaborative":
+        n = int(li.recent_collaborative[c])
+        if n == 0:
+            return ""
+        return f"active: {_plural(n, 'collaborative project')} started in {li.year - 1}-{li.year}"
     if name in ("cand_recent", "cand_previous", "cand_growth"):
         r, p = int(li.recent[c]), int(li.previous[c])
         if r + p == 0:
@@ -694,15 +886,20 @@ def _words(li: LinkIndex, f: _Features, members: np.ndarray, c: int, name: str, 
             return ""
         return f"coordinated {_plural(base.coordinated[c], 'project')}"
     prof = base.profiles
-    if name == "similarity" and prof.shape[1]:
-        fp = np.asarray(prof[members].sum(axis=0)).ravel()
-        cp = prof[c].toarray().ravel()
+    if name in ("similarity", "recent_similarity") and prof.shape[1]:
+        if name == "similarity":
+            fp = np.asarray(prof[members].sum(axis=0)).ravel()
+            cp = prof[c].toarray().ravel()
+        else:
+            fp = li.recent_profile[members].sum(axis=0)
+            cp = li.recent_profile[c]
         both = np.flatnonzero((fp > 0) & (cp > 0))
         if not len(both):
             return ""
         best = both[np.argsort(-np.minimum(fp[both] / fp.sum(), cp[both] / cp.sum()),
                                kind="stable")][:2]
-        return f"works in {' and '.join(str(base.topics[t]) for t in best)} like you"
+        when = "" if name == "similarity" else f" in {li.year - 1}-{li.year}"
+        return f"works in {' and '.join(str(base.topics[t]) for t in best)} like you{when}"
     if name == "complementarity" and prof.shape[1]:
         fp = np.asarray(prof[members].sum(axis=0)).ravel() > 0
         cp = prof[c].toarray().ravel()

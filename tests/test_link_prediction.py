@@ -104,6 +104,22 @@ def test_features_by_hand():
     assert got["same_country"].tolist() == [0, 0, 0]
     assert got["new_country"].tolist() == [1, 0, 1]
     assert got["focal_partners"].tolist() == [2, 2, 2]
+    # nothing before 2015: every partner is new; a has 2 partners, d 3, e 2, f none
+    assert got["cand_new_partners"].tolist() == [3, 2, 0]
+    assert got["preferential_attachment"] == pytest.approx([math.log(7), math.log(5), 0])
+    # projects of 3 or more: p (a, b, c) and r (c, d, e); q (b, d) and s (f) are smaller
+    assert got["cand_collaborative"].tolist() == [1, 1, 0]
+    assert got["cand_consortium"] == pytest.approx([math.log(3.5), math.log(4), math.log(2)])
+    # ties of 2015 weigh 0.5, of 2016 1: a-b, a-c 0.5 (p); b-d 0.5 (q); c-d 1 (r)
+    assert got["decayed_adamic_adar"][0] == pytest.approx(0.25 / math.log(3) + 0.5 / math.log(4))
+    weighted = rec.combine({k: f.batch.component(k) for k in rec.DEFAULT_WEIGHTS},
+                           rec.DEFAULT_WEIGHTS)[0, c]
+    assert got["weighted"] == pytest.approx(weighted)
+    # relative to a's pool (d, e and f): d has the largest Adamic-Adar, e the next, f none
+    assert f.pool[0, c].all()
+    assert got["adamic_adar_rank"] == pytest.approx([0, math.log(2), math.log(3)])
+    aa_e = 1 / math.log(4) / (1 / math.log(3) + 1 / math.log(4))
+    assert got["adamic_adar_share"] == pytest.approx([1, aa_e, 0])
 
 
 def test_candidate_pool_keeps_network_and_content_candidates():
@@ -161,6 +177,17 @@ def test_training_labels_are_the_next_year_ties():
     assert y.tolist() == [1, 0, 1]
     with pytest.raises(ValidationError, match="no earlier time split"):
         lp.training_set(part, topics, orgs, until=2015, splits=1)
+
+
+def test_training_labels_reach_the_cutoff():
+    part, topics, orgs = _tiny()
+    # until 2018: split 2017 labels the ties of 2018 (a-d, a-e), and so does split 2016 with
+    # labels up to the cut-off; with a one-year horizon split 2016 (labels 2017) has none
+    x, y, groups = lp.training_set(part, topics, orgs, until=2018, splits=2, max_focal=None)
+    x1, y1, groups1 = lp.training_set(part, topics, orgs, until=2018, splits=2,
+                                      max_focal=None, horizon=1)
+    assert groups == groups1 * 2 and y.tolist() == y1.tolist() * 2
+    assert y1.sum() == 4  # a-d, a-e (query a), d-a, e-a
 
 
 # -- contributions and words ------------------------------------------------------------------
