@@ -254,12 +254,17 @@ def link_index(
     *,
     until: int | None = None,
     base: rec.PartnerIndex | None = None,
+    year: int | None = None,
 ) -> LinkIndex:
     """Build the ranker's index from participations up to ``until`` (see :class:`LinkIndex`).
 
     Only projects starting in or before ``until`` are read (undated ones are dropped when
     ``until`` is given); ``base`` reuses a :func:`~.recommendation.partner_index` built with the
-    same ``until``.
+    same ``until``. ``year`` is the year the recency windows end at (projects of ``year - 1``
+    and ``year``; older ones decay from it): by default ``until``, else the last project year.
+    A list on all the data gives the year the model was trained up to, so that its recency
+    features mean what they meant in training (a last year barely begun would leave them
+    near zero); later projects still count as ties, not as recent activity.
 
     Examples
     --------
@@ -267,7 +272,10 @@ def link_index(
     ...                      "year": [2015, 2015, 2015, 2017, 2017]})
     >>> li = link_index(part, until=2016)
     >>> li.year, li.recent.tolist(), li.first_year.tolist()
-    (2016, [0, 0, 0], [2015, 2015, 2015])
+    (2016, [0.0, 0.0, 0.0], [2015.0, 2015.0, 2015.0])
+    >>> li = link_index(part, year=2016)  # all ties, the windows of 2016
+    >>> li.year, int(li.incidence.sum()), li.recent.tolist()
+    (2016, 5, [0.0, 0.0, 0.0])
     """
     if base is None:
         base = rec.partner_index(participations, topics, organisations, until=until)
@@ -285,19 +293,21 @@ def link_index(
     ok = oi >= 0
     pj, pids = pd.factorize(part["project"].astype(str).to_numpy()[ok])
     oi, years = oi[ok], years[ok]
-    year = int(until if until is not None else (years.max() if len(years) else 0))
+    if year is None:
+        year = int(until if until is not None else (years.max() if len(years) else 0))
+    year = int(year)
     inc = sp.csr_matrix((np.ones(len(oi)), (oi, pj)), shape=(n, len(pids)))
     inc.sum_duplicates()
     inc.data[:] = 1.0
     pyear = np.zeros(len(pids))
     pyear[pj] = years
-    recent_cols = sp.diags((pyear >= year - 1).astype(float))
+    recent_cols = sp.diags(((pyear >= year - 1) & (pyear <= year)).astype(float))
     recent_adj = _projection((inc @ recent_cols).tocsr())
 
     def per_org(mask):
         return np.asarray((inc @ sp.diags(mask.astype(float))).sum(axis=1)).ravel()
 
-    decayed = _projection(inc @ sp.diags(0.5 ** (year - pyear)), binary=False)
+    decayed = _projection(inc @ sp.diags(0.5 ** np.maximum(year - pyear, 0)), binary=False)
     partners_before = np.asarray(
         _projection((inc @ sp.diags((pyear <= year - 2).astype(float))).tocsr()).sum(axis=1)
     ).ravel()

@@ -148,8 +148,9 @@ def partners(ctx, organisation, cluster, countries, types, international_only, t
 
     Candidates are organisations the focal (for a cluster: any member) has not worked with.
     The default method, learned, ranks them with a gradient-boosted model (LightGBM
-    lambdarank) trained on earlier years of the same data to predict the ties that formed the
-    following year; it is trained once and cached by a fingerprint of the data. With
+    lambdarank) trained on earlier time splits of the same data (what the network looked like
+    in a year, and the ties that formed after it); it is trained once (1-2 minutes on the
+    CORDIS data) and cached by a fingerprint of the data. With
     --explain each row's score is split into feature contributions (TreeSHAP) and said in
     words ("3 shared partners: ...", "works in LEIT like you", "adds a partner country: ...").
     --method weighted keeps the hand-weighted score below.

@@ -190,7 +190,10 @@ def recommend(participations: pd.DataFrame, topics: pd.DataFrame | None,
             fallback = f"no learned model ({exc}); ranked by the weighted score"
             method = "weighted"
     if method == "learned":
-        li = lp.link_index(participations, topics, organisations, until=until, base=index)
+        # recency windows end where the model's training did (a last year barely begun
+        # would leave them near zero)
+        li = lp.link_index(participations, topics, organisations, until=until, base=index,
+                           year=model.until if until is None else None)
         filters.pop("weights", None)
         table = lp.recommend_learned(model.booster, li, focal, **filters)
         table.attrs.update(model=str(model.path) if model.path else None,
