@@ -806,10 +806,22 @@ def explain_learned(
                                        "reason", "reason_contribution"])
 
 
+def _named(name) -> bool:
+    """Whether ``name`` names an organisation (not missing, not a placeholder such as
+    ``(no name in source)``)."""
+    return isinstance(name, str) and bool(name.strip()) and not (
+        name.startswith("(") and name.endswith(")"))
+
+
 def _names(li: LinkIndex, rows, limit: int = 3) -> str:
+    """Up to ``limit`` of ``rows`` (strongest first) by name, named ones first (a reader knows
+    them), ids for the unnamed."""
     base = li.base
-    shown = [str(base.name[z]) if base.name[z] is not None else str(base.organisations[z])
-             for z in rows[:limit]]
+    rows = list(rows)
+    order = [z for z in rows if _named(base.name[z])] + [z for z in rows
+                                                        if not _named(base.name[z])]
+    shown = [str(base.name[z]) if _named(base.name[z]) else str(base.organisations[z])
+             for z in order[:limit]]
     more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
     return ", ".join(shown) + more
 
