@@ -5,39 +5,16 @@ from __future__ import annotations
 
 import math
 
-import kglite  # noqa: F401  (before lightgbm: static TLS)
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_recommend_components import tiny_network
 
 from smartspec.algorithms import link_prediction as lp
 from smartspec.algorithms import recommendation as rec
 from smartspec.algorithms._validation import ValidationError
 from smartspec.workflows import partners as flows
-
-
-def _tiny():
-    # p (2015) a, b, c; q (2015) b, d; r (2016) c, d, e; s (2016) f alone;
-    # t (2018) a, d; u (2018) a, e
-    part = pd.DataFrame(
-        {
-            "organisation": list("abcbdcdefadae"),
-            "project": list("pppqqrrrsttuu"),
-            "year": [2015] * 5 + [2016] * 4 + [2018] * 4,
-            "role": ["coordinator"] + ["participant"] * 12,
-        }
-    )
-    topics = pd.DataFrame({"project": list("pqrstu"), "topic": ["X", "Y", "Y", "Z", "X", "X"]})
-    orgs = pd.DataFrame(
-        {
-            "organisation": list("abcdef"),
-            "name": ["Alpha", "Beta", "Gamma", "Delta", "Eps", "Phi"],
-            "type": ["university", "firm", "firm", "research organisation", "firm", "firm"],
-            "country": ["DEU", "DEU", "FRA", "ITA", "FRA", "ESP"],
-        }
-    )
-    return part, topics, orgs
 
 
 def _synthetic(seed=0, years=range(2012, 2021), orgs=200, per_year=30):
@@ -78,7 +55,7 @@ def _synthetic(seed=0, years=range(2012, 2021), orgs=200, per_year=30):
 
 
 def test_features_by_hand():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     li = lp.link_index(part, topics, orgs, until=2016)
     assert li.year == 2016
     pos = {o: i for i, o in enumerate(li.base.organisations)}
@@ -168,7 +145,7 @@ def test_nothing_after_the_cutoff_reaches_the_model():
 
 
 def test_training_labels_are_the_next_year_ties():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     x, y, groups = lp.training_set(part, topics, orgs, until=2016, splits=2, max_focal=None)
     # one split (2015 -> 2016; 2014 has no tie). Up to 2015 only a, b, c, d exist; r (2016)
     # ties c and d (e is new in 2016, not a candidate yet). Queries: c (candidate d) and
@@ -180,7 +157,7 @@ def test_training_labels_are_the_next_year_ties():
 
 
 def test_training_labels_reach_the_cutoff():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     # until 2018: split 2017 labels the ties of 2018 (a-d, a-e), and so does split 2016 with
     # labels up to the cut-off; with a one-year horizon split 2016 (labels 2017) has none
     x, y, groups = lp.training_set(part, topics, orgs, until=2018, splits=2, max_focal=None)
@@ -223,7 +200,7 @@ def test_contributions_add_up_and_reasons_name_names():
 
 
 def test_reasons_in_words_on_the_tiny_network():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     li = lp.link_index(part, topics, orgs, until=2016)
     members = np.array([li.base.organisations.get_loc("a")])
     f = lp._Features(li, [members])

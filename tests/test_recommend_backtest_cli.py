@@ -9,39 +9,15 @@ import math
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_recommend_components import tiny_network
 
 from smartspec.algorithms import recommendation as rec
 from smartspec.algorithms._validation import ValidationError
 from smartspec.cli.partners import backtest, partners
 
 
-# the small network of test_recommend_components (repeated: test files import nothing shared)
-def _tiny():
-    # projects: p (2015) a, b, c; q (2015) b, d; r (2016) c, d, e; s (2016) f alone;
-    # t (2018) a, d (the new tie to predict); u (2018) a, e
-    part = pd.DataFrame(
-        {
-            "organisation": list("abcbdcdefadae"),
-            "project": list("pppqqrrrsttuu"),
-            "year": [2015] * 5 + [2016] * 4 + [2018] * 4,
-            "role": ["coordinator"] + ["participant"] * 12,
-        }
-    )
-    topics = pd.DataFrame({"project": list("pqrstu"), "topic": ["X", "Y", "Y", "Z", "X", "X"]})
-    orgs = pd.DataFrame(
-        {
-            "organisation": list("abcdef"),
-            "name": ["Alpha", "Beta", "Gamma", "Delta", "Eps", "Phi"],
-            "type": ["university", "firm", "firm", "research organisation", "firm", "firm"],
-            "country": ["DEU", "DEU", "FRA", "ITA", "FRA", "ESP"],
-        }
-    )
-    return part, topics, orgs
-
-
-
 def test_explain_lists_shared_partners_topics_and_pipelines():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     idx = rec.partner_index(part, topics, orgs, until=2016)
     ev = rec.explain(idx, "a", ["d"])
     shared = ev[ev["evidence"] == "shared partner"]
@@ -58,7 +34,7 @@ def test_explain_lists_shared_partners_topics_and_pipelines():
 
 
 def test_backtest_hand_checked():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     out = rec.backtest(part, topics, orgs, until=2016, ks=(1, 2),
                        methods=["common_neighbours"], groups=False, clusters=False)
     # focal a: CN d=2, e=1 (both new) -> RR 1; d: a=2 -> RR 1; e: b=2, a=1 -> RR 1/2
@@ -74,7 +50,7 @@ def test_backtest_hand_checked():
 
 
 def test_backtest_hits_groups_and_clusters_hand_checked():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     out = rec.backtest(part, topics, orgs, until=2016, ks=(1, 2), methods=["common_neighbours"],
                        newcomer_partners=2, cluster_size=(2, 10))
     key = out.set_index(["level", "group", "k"])
@@ -95,7 +71,7 @@ def test_backtest_hits_groups_and_clusters_hand_checked():
 
 
 def test_backtest_rows_and_honesty():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     out = rec.backtest(part, topics, orgs, until=2016, ks=(1, 2))
     assert list(out.columns) == ["method", "k", "precision", "recall", "mrr", "coverage",
                                  "focal_actors", "hits", "level", "group"]
@@ -109,7 +85,7 @@ def test_backtest_rows_and_honesty():
 
 
 def test_recommend_bad_input():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     idx = rec.partner_index(part, topics, orgs, until=2016)
     with pytest.raises(ValidationError, match="did you mean"):
         rec.recommend_partners(idx, "aa")
@@ -126,7 +102,7 @@ def test_recommend_bad_input():
 @pytest.fixture()
 def files(tmp_path, monkeypatch):
     monkeypatch.setenv("SMARTSPEC_HOME", str(tmp_path / "home"))  # the learned model's cache
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     proj_year = part.drop_duplicates("project").set_index("project")["year"]
     cc = {"DEU": "DE", "FRA": "FR", "ITA": "IT", "ESP": "ES"}
     code = {"university": "HES", "firm": "PRC", "research organisation": "REC"}

@@ -70,7 +70,9 @@ def test_pipeline_additions_exact():
     assert out.tolist() == [0.0, 1.0, 0.0, 0.0]
 
 
-def _tiny():
+def tiny_network():
+    """The small network the recommender tests share (test_link_prediction and
+    test_recommend_backtest_cli import it)."""
     # projects: p (2015) a, b, c; q (2015) b, d; r (2016) c, d, e; s (2016) f alone;
     # t (2018) a, d (the new tie to predict); u (2018) a, e
     part = pd.DataFrame(
@@ -94,7 +96,7 @@ def _tiny():
 
 
 def test_partner_index_and_list_components_exact():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     idx = rec.partner_index(part, topics, orgs, until=2016)
     assert list(idx.organisations) == list("abcdef")
     assert idx.degree.tolist() == [2, 3, 4, 3, 2, 0]
@@ -120,7 +122,7 @@ def test_partner_index_and_list_components_exact():
 
 
 def test_fit_and_complementarity_in_the_list():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     idx = rec.partner_index(part, topics, orgs, until=2016)
     # b: X (p) and Y (q); focal b: candidates e (Y), f (Z), a is a partner
     table = rec.recommend_partners(idx, "b", top=None).set_index("organisation")
@@ -133,7 +135,7 @@ def test_fit_and_complementarity_in_the_list():
 
 
 def test_combination_is_the_documented_weighted_sum():
-    part, topics, orgs = _tiny()
+    part, topics, orgs = tiny_network()
     idx = rec.partner_index(part, topics, orgs, until=2016)
     w = {"adamic_adar": 1.0, "experience": 0.5, "fit": 2.0, "pipeline": -0.25}
     table = rec.recommend_partners(idx, "b", top=None, weights=w)
