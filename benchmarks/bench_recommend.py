@@ -19,7 +19,7 @@ import numpy as np
 from smartspec.algorithms import recommendation as rec
 from smartspec.workflows.partner_data import read_partner_file
 
-DATA = Path("/work/shared/data/cordis_h2020")
+DATA = Path(__file__).resolve().parents[1] / "loaders" / "data"  # the shipped CORDIS files
 
 
 def timed(fn, repeat):
