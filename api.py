@@ -320,11 +320,7 @@ class Graph:
                 data = pdata.read_partner_store(store)
                 index = rec.partner_index(data.participations, data.topics,
                                           data.organisations, until=until)
-                if cluster:
-                    focal, label, _ = pdata.cluster_members(data, cluster, index)
-                else:
-                    focal = pdata.resolve_organisation(data, index, str(organisation))
-                    label = pdata.focal_label(index, focal)
+                focal, label, _ = pdata.resolve_focal(data, index, organisation, cluster)
                 table, evidence = flows.recommend(
                     data.participations, data.topics, data.organisations, focal, method=chosen,
                     until=until, index=index, explain=explain, countries=country_codes,

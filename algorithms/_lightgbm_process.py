@@ -41,6 +41,15 @@ class _Child:
     def __init__(self) -> None:
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
+        #: models the process holds, by their text: one model text is loaded once
+        self._loaded: dict[str, int] = {}
+
+    def load(self, model_text: str) -> int:
+        """The process's id of the model with this text (loaded on first use)."""
+        key = self._loaded.get(model_text)
+        if key is None or self._proc is None or self._proc.poll() is not None:
+            key = self._loaded[model_text] = self.request("load", model_text)
+        return key
 
     def request(self, op: str, *args):
         with self._lock:
@@ -61,6 +70,7 @@ class _Child:
     def _start(self) -> subprocess.Popen:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
+        self._loaded.clear()  # a new process holds no model
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-u", str(Path(__file__).resolve())],
@@ -92,7 +102,7 @@ class Booster:
 
     def __init__(self, model_text: str) -> None:
         self._text = model_text
-        self._id = _CHILD.request("load", model_text)
+        _CHILD.load(model_text)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Booster:
@@ -110,8 +120,9 @@ class Booster:
     def predict(self, x, *, num_threads: int = 1, pred_contrib: bool = False) -> np.ndarray:
         """Scores of the rows of ``x``, or with ``pred_contrib`` their TreeSHAP contributions
         (``rows x (features + 1)``, the last column the expected value)."""
-        return _CHILD.request("predict", self._id, np.ascontiguousarray(x, dtype=np.float64),
-                              num_threads, pred_contrib)
+        # the id is looked up on each call: a restarted process loads the model again
+        return _CHILD.request("predict", _CHILD.load(self._text),
+                              np.ascontiguousarray(x, dtype=np.float64), num_threads, pred_contrib)
 
 
 def train(params: dict, x, y, groups: Sequence[int] | None, rounds: int,

@@ -18,18 +18,16 @@ import pandas as pd
 from ..algorithms import recommendation as rec
 from ..algorithms._validation import ValidationError
 from ..loaders._io import LoaderError
+from ..workflows import partner_data
 from ..workflows import partners as flows
 from ..workflows._base import WorkflowError
 from ..workflows.partner_data import (
     NO_NAME,
     PartnerData,
-    cluster_members,
-    focal_label,
     parse_countries,
     parse_types,
     read_partner_file,
     read_partner_store,
-    resolve_organisation,
 )
 from ._common import emit, fail, format_option, output_option, render, store_from
 
@@ -95,15 +93,11 @@ def _filters(countries: tuple[str, ...], types: tuple[str, ...]) -> tuple:
 
 def resolve_focal(data: PartnerData, index: rec.PartnerIndex, organisation: str | None,
                   cluster: str | None) -> tuple:
-    """``(focal, label, cluster size)`` for ``--organisation`` or ``--cluster``: the focal
-    id (or the cluster's member ids); the choice of a name is said on standard error, a
-    refusal exits non-zero."""
+    """:func:`~smartspec.workflows.partner_data.resolve_focal` for ``--organisation`` or
+    ``--cluster``: the choice of a name is said on standard error, a refusal exits non-zero."""
     try:
-        if cluster:
-            return cluster_members(data, cluster, index)
-        org = resolve_organisation(data, index, str(organisation),
-                                   say=lambda line: click.echo(line, err=True))
-        return org, focal_label(index, org), None
+        return partner_data.resolve_focal(data, index, organisation, cluster,
+                                          say=lambda line: click.echo(line, err=True))
     except WorkflowError as exc:
         fail(str(exc))
     raise AssertionError("unreachable")

@@ -39,6 +39,11 @@ def test_predictions_and_contributions_are_lightgbms(tmp_path):
     booster.save_model(path)
     assert np.array_equal(gbm.Booster.from_file(path).predict(x), scores)
     assert "feature_names=a b c d" in path.read_text()
+    # one model text is loaded into the process once, however many boosters hold it
+    assert gbm._CHILD.load(path.read_text()) == gbm._CHILD.load(booster.model_to_string())
+    # a process that ended is started again, and the booster loads its model there
+    gbm._CHILD.close()
+    assert np.array_equal(booster.predict(x), scores)
 
 
 def test_an_error_in_the_process_is_raised_here():

@@ -38,6 +38,7 @@ __all__ = [
     "resolve_organisation",
     "cluster_members",
     "focal_label",
+    "resolve_focal",
     "parse_countries",
     "parse_types",
 ]
@@ -349,3 +350,16 @@ def focal_label(index: rec.PartnerIndex, organisation: str) -> str:
     extra = ", ".join(str(x) for x in (name if isinstance(name, str) else NO_NAME, country)
                       if x)
     return f"organisation {organisation}" + (f" ({extra})" if extra else "")
+
+
+def resolve_focal(data: PartnerData, index: rec.PartnerIndex, organisation: str | None,
+                  cluster: str | None, *, say: Say = silent) -> tuple[str | list[str], str,
+                                                                     int | None]:
+    """``(focal, label, cluster size)`` for an organisation or a cluster: the organisation's
+    id (:func:`resolve_organisation`, its label by :func:`focal_label`, size None) or the
+    cluster's member ids (:func:`cluster_members`) when ``cluster`` is given (the callers
+    refuse both or neither in their own words)."""
+    if cluster:
+        return cluster_members(data, cluster, index)
+    org = resolve_organisation(data, index, str(organisation), say=say)
+    return org, focal_label(index, org), None
