@@ -186,6 +186,12 @@ def _ego(index: rec.PartnerIndex, members: np.ndarray, partners: pd.DataFrame, *
     return node_table, edges.reset_index(drop=True), left_out
 
 
+def _experience(row) -> str:
+    """A candidate's experience in words: ``5 projects, 1 coordinated``."""
+    n = int(row.projects)
+    return f"{n:,} project{'s' if n != 1 else ''}, {int(row.coordinated):,} coordinated"
+
+
 def reasons_in_words(table: pd.DataFrame, evidence: pd.DataFrame, *, cluster: bool,
                      names: dict[str, str] | None = None) -> dict[str, str]:
     """Each recommended organisation's evidence said in words: shared partners (with names),
@@ -230,9 +236,7 @@ def reasons_in_words(table: pd.DataFrame, evidence: pd.DataFrame, *, cluster: bo
             parts.append(f"adds a partner country: {names.get(c, c)}")
         for t in ev.loc[ev["evidence"] == "new type", "item"]:
             parts.append(f"adds a partner type: {t}")
-        n = int(row.projects)
-        parts.append(f"{n:,} project{'s' if n != 1 else ''}, {int(row.coordinated):,} "
-                     "coordinated")
+        parts.append(_experience(row))
         if row.basis == "content only":
             parts.append("no shared partner: ranked on content only")
         out[row.organisation] = "; ".join(parts)
@@ -255,9 +259,7 @@ def learned_reasons(table: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, st
         ev = evidence[(evidence["organisation"] == row.organisation) & (evidence["reason"] != "")]
         ev = ev.sort_values("reason_contribution", ascending=False, kind="stable")
         parts = ev["reason"].tolist()
-        n = int(row.projects)
-        parts.append(f"{n:,} project{'s' if n != 1 else ''}, {int(row.coordinated):,} "
-                     "coordinated")
+        parts.append(_experience(row))
         out[row.organisation] = "; ".join(parts)
     return out
 
