@@ -68,6 +68,10 @@ def report(ctx: click.Context, region: str | None, organisation: str | None,
     and the partner list ranked by --method); --peers, --year, --strategy, --activity and
     --priorities belong to the region report and are refused there.
 
+    The page says when it was built; with SOURCE_DATE_EPOCH set (seconds since 1970, the
+    reproducible-builds convention) it says that time instead, and two builds of the same
+    report are byte-identical.
+
     Names stand next to codes everywhere: the graph's region and activity names (after
     `load trade --classification HS92`), ISO 3166 names for countries the graph does not name;
     figure labels use short names.
