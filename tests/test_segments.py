@@ -421,3 +421,20 @@ def test_alignment_region_is_a_code_or_a_name(env_home, capsys, tmp_path):
     code, _, err = run(capsys, *args, "--region", "Italy")
     assert code == 1 and "no priorities of region 'Italy' (ITA)" in err
     assert "the file has DE, DEU, FRA" in err
+
+
+def test_definition_and_priority_errors_name_the_file_line(env_home, capsys, tmp_path):
+    """Blank lines (and a quoted label over two lines) do not shift the line an error names:
+    it is the line an editor shows, as in the loaders."""
+    _load_planted(capsys, tmp_path)
+    defs = tmp_path / "defs.csv"
+    defs.write_text('activity,cluster,label\n\n1001,A,"Agri\nfood"\n\n9999,B,\n')
+    code, _, err = run(capsys, "compute", "segments", "--definitions", str(defs))
+    assert code == 1 and "9999" in err and "line(s) 6" in err, err
+    defs.write_text("activity,cluster\n1001,A\n\n\n1001,B\n")
+    code, _, err = run(capsys, "compute", "segments", "--definitions", str(defs))
+    assert code == 1 and "more than one cluster" in err and "lines 2, 5" in err, err
+    prios = tmp_path / "p.csv"
+    prios.write_text("region,priority,activity\n\nDEU,P1,1001\n\nDEU,P2,8888\n")
+    code, _, err = run(capsys, "compute", "alignment", "--priorities", str(prios))
+    assert code == 1 and "8888" in err and "line(s) 5" in err, err

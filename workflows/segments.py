@@ -383,7 +383,7 @@ def member_ties(store, organisations: list[str]) -> pd.DataFrame:
 def _known_codes(frame: pd.DataFrame, column: str, known: pd.Index, prefix: str, *,
                  path: Path) -> pd.Series:
     """Codes of ``column`` as stored (a classification prefix may be left out); unknown codes
-    refuse the file, naming the lines."""
+    refuse the file, naming the lines (the file's, through the reader's line map)."""
     codes = require_codes(frame, column, path=path)
     with_prefix = prefix + codes
     codes = codes.where(codes.isin(known) | ~with_prefix.isin(known), with_prefix)
@@ -392,7 +392,7 @@ def _known_codes(frame: pd.DataFrame, column: str, known: pd.Index, prefix: str,
         where = np.flatnonzero(bad.to_numpy())
         raise LoaderError(
             f"{path}: column {column!r} has {len(where)} code(s) not in the loaded data at "
-            f"line(s) {_lines(where)} (e.g. {codes.iloc[where[0]]!r})")
+            f"line(s) {_lines(where, frame=frame)} (e.g. {codes.iloc[where[0]]!r})")
     return codes
 
 
@@ -408,7 +408,8 @@ def read_definitions(path: Path, known: pd.Index, prefix: str = "") -> pd.DataFr
         where = np.flatnonzero(dup)
         raise LoaderError(
             f"{path}: activity {out['activity'].iloc[where[0]]!r} is in more than one cluster "
-            f"(lines {_lines(where)}); a definition gives each activity one cluster")
+            f"(lines {_lines(where, frame=frame)}); a definition gives each activity one "
+            "cluster")
     if "label" in frame.columns:
         out["label"] = frame["label"].str.strip()
     return out
