@@ -116,11 +116,18 @@ def test_report_is_byte_reproducible_with_source_date_epoch(env_home, capsys, tm
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
     pages = []
     for out in ("one", "two"):
-        code, _, err = run(capsys, "report", "--region", "DEU", "--output", str(tmp_path / out))
+        code, _, err = run(capsys, "report", "--region", "DEU", "--output", str(tmp_path / out),
+                           "--save-figures")
         assert code == 0, err
         pages.append((tmp_path / out / "smartspec_report_DEU.html").read_bytes())
     assert "2023-11-14 22:13 UTC" in pages[0].decode("utf-8")
     assert pages[0] == pages[1]
+    # the saved figures too (matplotlib's SVG ids are otherwise salted at random)
+    saved = sorted(p.name for p in (tmp_path / "one" / "figures").iterdir())
+    assert any(n.endswith(".svg") for n in saved) and any(n.endswith(".png") for n in saved)
+    for name in saved:
+        assert (tmp_path / "one" / "figures" / name).read_bytes() == (
+            tmp_path / "two" / "figures" / name).read_bytes(), name
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     code, _, err = run(capsys, "report", "--region", "DEU", "--output", str(tmp_path / "bad"))
     assert code == 1 and "SOURCE_DATE_EPOCH" in err and "'yesterday'" in err
