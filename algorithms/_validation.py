@@ -7,6 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..errors import SmartspecError
+
 __all__ = [
     "ValidationError",
     "DEFAULT_COLUMNS",
@@ -29,7 +31,7 @@ DEFAULT_COLUMNS: dict[str, str] = {
 }
 
 
-class ValidationError(ValueError):
+class ValidationError(SmartspecError, ValueError):
     """Raised when input data or a parameter does not have the expected form.
 
     The message always says what was expected and what was given.

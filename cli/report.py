@@ -64,6 +64,14 @@ def report(ctx: click.Context, region: str | None, organisation: str | None,
     The page is interactive and needs no network (its script is inline): hover any mark for
     its name, click clusters to filter, switch the strategy and the feasibility y axis.
 
+    With --organisation or --cluster the page is a partner report (a map, the focal's profile
+    and the partner list ranked by --method); --peers, --year, --strategy, --activity and
+    --priorities belong to the region report and are refused there.
+
+    The page says when it was built; with SOURCE_DATE_EPOCH set (seconds since 1970, the
+    reproducible-builds convention) it says that time instead, and two builds of the same
+    report are byte-identical.
+
     Names stand next to codes everywhere: the graph's region and activity names (after
     `load trade --classification HS92`), ISO 3166 names for countries the graph does not name;
     figure labels use short names.
@@ -79,6 +87,7 @@ def report(ctx: click.Context, region: str | None, organisation: str | None,
     if method and region:
         fail("--method goes with --organisation or --cluster")
     if organisation or cluster:
+        _refuse_region_options(ctx)
         run_partner_report(ctx, organisation=organisation, cluster=cluster, method=method,
                            top=top, out_dir=out_dir, save_figures=save_figures)
         return
@@ -91,6 +100,25 @@ def report(ctx: click.Context, region: str | None, organisation: str | None,
     click.echo(done.summary())
     if done.info["saved"]:
         click.echo(f"wrote {len(done.info['saved'])} PNG/SVG files to {done.save_dir}")
+
+
+#: Options of the region report that a partner report has no use for.
+REGION_ONLY = ("peers", "year", "strategy", "activity", "priorities")
+
+
+def _refuse_region_options(ctx: click.Context) -> None:
+    """Stop when an option of the region report is given with --organisation or --cluster: it
+    would be ignored (a partner report lists partners, ordered by --method; --strategy orders a
+    region's opportunities)."""
+    from click.core import ParameterSource
+
+    given = [f"--{name}" for name in REGION_ONLY
+             if ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT,
+                                                         ParameterSource.DEFAULT_MAP)]
+    if given:
+        verb = "goes" if len(given) == 1 else "go"
+        fail(f"{', '.join(given)} only {verb} with --region (the region report); a partner "
+             "report on --organisation or --cluster ranks partners by --method")
 
 
 def run_partner_report(ctx: click.Context, *, organisation: str | None, cluster: str | None,

@@ -138,8 +138,8 @@ def _topic_options(command):
 @click.command("alignment")
 @click.option("--priorities", type=click.Path(path_type=Path), required=True,
               help="CSV of the region's priorities: region, priority, activity.")
-@click.option("--region", help="Region whose priorities and clusters are matched (needed when "
-                               "the file names several).")
+@click.option("--region", help="Region whose priorities and clusters are matched, code or name "
+                               "(needed when the file names several).")
 @click.option("--clusters", type=click.Choice(wf.CLUSTER_KINDS),
               help="The region's segments with LQ >= --min-lq [default], the cluster "
                    "organisations located in it (load clusters), or with --activity topic "

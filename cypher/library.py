@@ -60,6 +60,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import SmartspecError
 from ..graph_models.store import STORE_KINDS, ReadOnlyError, Store, cypher_words, reads_files
 
 __all__ = [
@@ -98,7 +99,7 @@ _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
 
-class QueryError(ValueError):
+class QueryError(SmartspecError, ValueError):
     """A query that is unknown, refused (writes without permission) or not for this store."""
 
 

@@ -3,9 +3,10 @@
 //   PageRank of the COLLABORATES_WITH network, undirected and weighted by the number of joint
 //   projects, run to convergence (at most 200 iterations, tolerance 1e-10; GDS's default of 20
 //   iterations stops short); the score is scaled to sum to 1 over the organisations with a
-//   collaboration, as networkx.pagerank gives it. With the organisation's country and its
-//   number of partners. Needs Neo4j Graph Data Science: the query projects the network into a
-//   GDS in-memory graph under a random name and drops it again, in one read transaction.
+//   collaboration, as networkx.pagerank gives it. With the organisation's name (its id where
+//   it has none), its country and its number of partners. Needs Neo4j Graph Data Science: the
+//   query projects the network into a GDS in-memory graph under a random name and drops it
+//   again, in one read transaction.
 // param: min_projects int default 1 min 1 -- only collaborations with at least this many projects
 // param: damping float default 0.85 min 0 max 0.99 -- damping factor (networkx's alpha)
 // param: limit int default 20 min 0 -- at most this many rows
@@ -40,7 +41,7 @@ OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..]->(c:Region {level: 'c
 WITH rank, o, score, min(c.code) AS country
 OPTIONAL MATCH (k:Region {code: country})
 RETURN rank, o.id AS organisation,
-       o.name AS name,
+       coalesce(o.name, toString(o.id)) AS name,
        country,
        k.name AS country_name,
        score,

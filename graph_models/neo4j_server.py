@@ -56,6 +56,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import SmartspecError
 from ._process import pid_alive
 
 __all__ = [
@@ -92,7 +93,7 @@ _TAIL_LINES = 25
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
-class Neo4jServerError(RuntimeError):
+class Neo4jServerError(SmartspecError, RuntimeError):
     """Raised when the Neo4j launcher cannot be built, started or stopped."""
 
 

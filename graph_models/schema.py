@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..errors import SmartspecError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -38,7 +40,7 @@ __all__ = [
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class SchemaError(ValueError):
+class SchemaError(SmartspecError, ValueError):
     """A label, relationship type or property that the graph model does not declare."""
 
 

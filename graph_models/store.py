@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import SmartspecError
 from . import schema
 
 __all__ = [
@@ -47,7 +48,7 @@ DEFAULT_BATCH_SIZE = int(os.environ.get("SMARTSPEC_BATCH_SIZE") or 10_000)
 Batch = Sequence[dict[str, Any]] | pd.DataFrame
 
 
-class StoreError(RuntimeError):
+class StoreError(SmartspecError, RuntimeError):
     """A store could not be opened, reached or written; the message names the store."""
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import SmartspecError
+
 __all__ = [
     "LoaderError",
     "read_table",
@@ -35,7 +37,7 @@ __all__ = [
 CHUNK_ROWS = 250_000
 
 
-class LoaderError(ValueError):
+class LoaderError(SmartspecError, ValueError):
     """A file that cannot be loaded; the message names the file and what is wrong."""
 
 

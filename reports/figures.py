@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -128,12 +129,18 @@ def short_label(code: str, names: Mapping[str, str] | pd.Series | None = None,
 
 
 def save(fig, stem: str | Path) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg``; returns the two paths."""
+    """Write ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg``; returns the two paths.
+
+    With ``SOURCE_DATE_EPOCH`` set (reproducible builds) the SVG's element ids are salted with
+    a fixed text instead of matplotlib's random one, so the same figure gives the same bytes
+    (matplotlib already dates the SVG by that variable; the PNG carries no date)."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fig.savefig(paths[0], dpi=150, bbox_inches="tight")
-    fig.savefig(paths[1], bbox_inches="tight")
+    fixed = {"svg.hashsalt": "smartspec"} if os.environ.get("SOURCE_DATE_EPOCH") else {}
+    with matplotlib.rc_context(fixed):
+        fig.savefig(paths[0], dpi=150, bbox_inches="tight")
+        fig.savefig(paths[1], bbox_inches="tight")
     return paths
 
 

@@ -10,16 +10,43 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..workflows._base import WorkflowError
 from . import figures
 
-__all__ = ["base_css", "page", "table_html", "png_uri", "script"]
+__all__ = ["base_css", "build_time", "page", "table_html", "png_uri", "script"]
+
+
+def build_time() -> str:
+    """The time a page says it was built, ``YYYY-MM-DD HH:MM UTC``: now, or the time of
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) when set, so that two builds of the same
+    report are byte-identical (https://reproducible-builds.org/specs/source-date-epoch/). A
+    value that is not a whole number of seconds is refused, as the specification asks.
+
+    >>> import os
+    >>> os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    >>> build_time()
+    '2023-11-14 22:13 UTC'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is None or given == "":
+        when = datetime.now(timezone.utc)
+    else:
+        try:
+            when = datetime.fromtimestamp(int(given.strip()), timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise WorkflowError(f"SOURCE_DATE_EPOCH is {given!r}, not a number of seconds "
+                                "since 1970-01-01 UTC") from None
+    return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def base_css(max_width: int = 1100) -> str:

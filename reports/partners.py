@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import html
 import math
-from datetime import datetime, timezone
 from pathlib import Path
 
 import matplotlib
@@ -324,7 +323,7 @@ def build_partner_page(report: wp.PartnerReport, *, save_dir: Path | None = None
     names = wp.country_names()
     saved: list[Path] = []
     who = report.label
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = markup.build_time()
     recs = report.recommendations
     parts = [f"<h1>Partner report: {html.escape(who)}</h1>"]
     weights = ", ".join(f"{k}={v:g}" for k, v in report.weights.items())

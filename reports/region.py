@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -499,7 +498,7 @@ def build_report(spaces: list[Space], region: str, *, peers: list[str] | None = 
     words = QUANTITIES.get(label, QUANTITIES["Product"])
     who = names.region(region)
     doc = _Doc(save_dir)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = markup.build_time()
     doc.add(f"<h1>Smart specialisation report: {html.escape(who)}</h1>")
     periods = "; ".join(f"{s.classification or 'unclassified'} "
                         f"{', '.join(map(str, s.years))}" for s in spaces)

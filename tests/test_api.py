@@ -382,3 +382,25 @@ def test_report(loaded, tmp_path):
 
     mine, theirs = (tables(p.read_text()) for p in (path, tmp_path / "cli" / path.name))
     assert len(mine) > 5 and mine == theirs
+
+
+def test_every_error_of_an_api_call_is_a_smartspec_error(env_home, tmp_path):
+    """One base class for what the API raises on bad input (a file, a parameter, a query, a
+    store), each still the ValueError or RuntimeError it was; the message names the file."""
+    from smartspec.algorithms._validation import ValidationError
+    from smartspec.graph_models.store import StoreError
+    from smartspec.loaders._io import LoaderError
+
+    base = smartspec.SmartspecError
+    for cls, kind in ((LoaderError, ValueError), (ValidationError, ValueError),
+                      (WorkflowError, ValueError), (QueryError, ValueError),
+                      (StoreError, RuntimeError)):
+        assert issubclass(cls, base) and issubclass(cls, kind), cls
+    bad = tmp_path / "trade.csv"
+    bad.write_text("region,product,year,value\n\nDEU,0101,2017,ten\n")  # line 3 (a blank line)
+    with smartspec.connect() as g:
+        with pytest.raises(base, match=r"trade\.csv.*'value'.*line\(s\) 3") as caught:
+            g.load_trade(bad, classification="HS92")
+        assert isinstance(caught.value, LoaderError) and isinstance(caught.value, ValueError)
+        with pytest.raises(base, match="no query named"):
+            g.query("no_such_query")

@@ -177,6 +177,31 @@ def test_pagerank_top_n(collaboration):
     assert top["organisation"].tolist() == sorted(expected, key=lambda k: -expected[k])[:5]
 
 
+@pytest.mark.neo4j
+def test_pagerank_names_an_organisation_without_a_name_by_its_id(collaboration, neo4j_uri,
+                                                                 env_home, monkeypatch, capsys):
+    """An organisation with no name shows its id in the name column (no null, no NaN in the
+    table the CLI prints); named ones keep their names."""
+    store, pairs = collaboration
+    unnamed = ["org03", "org11"]
+    store.run("MATCH (o:Organisation) WHERE o.id IN $ids REMOVE o.name", {"ids": unnamed},
+              write=True)
+    frame = library.run(store, "organisation_pagerank", {"limit": 1000})
+    assert len(frame) == 25 and frame["name"].notna().all()
+    names = frame.set_index("organisation")["name"]
+    assert names[unnamed].tolist() == unnamed
+    named = names.drop(unnamed)
+    assert (named == "Organisation " + named.index).all()
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["query", "run", "organisation_pagerank", "-p", "limit=1000"])
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 0, err
+    rows = {line.split()[1]: line.split()[2] for line in out.splitlines()[1:]}
+    assert len(rows) == 25 and rows["org03"] == "org03" and rows["org11"] == "org11"
+    assert rows["org00"] == "Organisation"
+
+
 # -- read-only and the write procedures ------------------------------------------------------
 @pytest.mark.neo4j
 def test_gds_write_procedures_are_refused_read_only(neo4j_store):

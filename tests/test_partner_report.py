@@ -297,6 +297,23 @@ def test_report_refuses_bad_requests(h2020):
         assert message in res.output
 
 
+@pytest.mark.parametrize("args", [
+    ("--organisation", ORG_ID, "--strategy", "long-jumps"),
+    ("--cluster", "TRE", "--strategy", "quadrant"),
+    ("--organisation", ORG_ID, "--strategy", "balanced"),  # the default, but typed
+    ("--organisation", ORG_ID, "--peers", "FRA", "--year", "2017"),
+])
+def test_partner_report_refuses_the_region_report_options(env_home, args):
+    """--strategy (and the other options of the region report) would be ignored by a partner
+    report: refused, before any data is read, naming what was given."""
+    res = CliRunner().invoke(cli, ["report", *args, "--output", str(env_home / "out")])
+    assert res.exit_code == 1
+    given = [a for a in args if a.startswith("--") and a not in ("--organisation", "--cluster")]
+    assert f"{', '.join(given)} only go{'es' if len(given) == 1 else ''} with --region" in \
+        res.output
+    assert not (env_home / "out").exists()
+
+
 def test_report_top_and_figures_are_passed_through(h2020):
     env = h2020["env"]
     out = h2020["root"] / "top5"

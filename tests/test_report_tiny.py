@@ -103,3 +103,38 @@ def test_model_workflow_is_what_the_command_prints(env_home, capsys, tmp_path, s
     assert fitted.periods == [(2000, 2010)]
     with pytest.raises(wm.ValidationError, match="unknown fixed effect"):
         wm.parse_fixed_effects("region,country")
+
+
+def test_report_is_byte_reproducible_with_source_date_epoch(env_home, capsys, tmp_path,
+                                                             monkeypatch):
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) sets the time the page says it was built:
+    two builds of the same report are then byte-identical."""
+    rng = np.random.default_rng(1)
+    table = {r: rng.integers(1, 1000, len(PRODUCTS)).tolist() for r in ("DEU", "FRA", "ITA")}
+    code, _, err = run(capsys, "load", "trade", _csv(tmp_path, table), "--classification", "HS92")
+    assert code == 0, err
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    pages = []
+    for out in ("one", "two"):
+        code, _, err = run(capsys, "report", "--region", "DEU", "--output", str(tmp_path / out),
+                           "--save-figures")
+        assert code == 0, err
+        pages.append((tmp_path / out / "smartspec_report_DEU.html").read_bytes())
+    assert "2023-11-14 22:13 UTC" in pages[0].decode("utf-8")
+    assert pages[0] == pages[1]
+    # the saved figures too (matplotlib's SVG ids are otherwise salted at random)
+    saved = sorted(p.name for p in (tmp_path / "one" / "figures").iterdir())
+    assert any(n.endswith(".svg") for n in saved) and any(n.endswith(".png") for n in saved)
+    for name in saved:
+        assert (tmp_path / "one" / "figures" / name).read_bytes() == (
+            tmp_path / "two" / "figures" / name).read_bytes(), name
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    code, _, err = run(capsys, "report", "--region", "DEU", "--output", str(tmp_path / "bad"))
+    assert code == 1 and "SOURCE_DATE_EPOCH" in err and "'yesterday'" in err
+
+
+def test_build_time_honours_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert markup.build_time() == "1970-01-01 00:00 UTC"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", markup.build_time())

@@ -394,3 +394,47 @@ def test_intercluster_finds_the_planted_pair_on_both_stores(cli_store, capsys, t
     assert code == 0 and "stored PROXIMITY" in err
     assert pd.read_csv(io.StringIO(out)).iloc[0][["cluster_a", "cluster_b"]].tolist() == [
         "C1", "C2"]
+
+
+def test_alignment_region_is_a_code_or_a_name(env_home, capsys, tmp_path):
+    """--region resolves as compute segments resolves it: a name or another spelling of the
+    code finds the file's rows (the file may spell the code as ISO alpha-2); an unknown region
+    is refused with close matches."""
+    _load_planted(capsys, tmp_path)
+    prios = tmp_path / "ris3.csv"
+    prios.write_text("region,priority,activity\nde,P1 agri-food,1003\nDEU,P2 metals,2002\n"
+                     "FRA,F1,1001\n")
+    args = ["compute", "alignment", "--priorities", str(prios), "--format", "csv"]
+    code, by_code, err = run(capsys, *args, "--region", "DEU")
+    assert code == 0, err
+    assert sorted(pd.read_csv(io.StringIO(by_code))["priority"]) == ["P1 agri-food",
+                                                                     "P2 metals"]
+    assert err.startswith("DEU 2017:")
+    for text in ("Germany", "germany", "de"):
+        code, out, err = run(capsys, *args, "--region", text)
+        assert code == 0, err
+        assert out == by_code
+        assert err.startswith("DEU 2017:")
+    code, _, err = run(capsys, *args, "--region", "Germny")
+    assert code == 1 and "unknown region 'Germny'" in err and "did you mean DEU" in err
+    # known to the data but not in the file: the file's regions are listed
+    code, _, err = run(capsys, *args, "--region", "Italy")
+    assert code == 1 and "no priorities of region 'Italy' (ITA)" in err
+    assert "the file has DE, DEU, FRA" in err
+
+
+def test_definition_and_priority_errors_name_the_file_line(env_home, capsys, tmp_path):
+    """Blank lines (and a quoted label over two lines) do not shift the line an error names:
+    it is the line an editor shows, as in the loaders."""
+    _load_planted(capsys, tmp_path)
+    defs = tmp_path / "defs.csv"
+    defs.write_text('activity,cluster,label\n\n1001,A,"Agri\nfood"\n\n9999,B,\n')
+    code, _, err = run(capsys, "compute", "segments", "--definitions", str(defs))
+    assert code == 1 and "9999" in err and "line(s) 6" in err, err
+    defs.write_text("activity,cluster\n1001,A\n\n\n1001,B\n")
+    code, _, err = run(capsys, "compute", "segments", "--definitions", str(defs))
+    assert code == 1 and "more than one cluster" in err and "lines 2, 5" in err, err
+    prios = tmp_path / "p.csv"
+    prios.write_text("region,priority,activity\n\nDEU,P1,1001\n\nDEU,P2,8888\n")
+    code, _, err = run(capsys, "compute", "alignment", "--priorities", str(prios))
+    assert code == 1 and "8888" in err and "line(s) 5" in err, err

@@ -156,6 +156,12 @@ def test_topic_clusters_planted_answers_on_both_stores(cli_store, capsys, tmp_pa
         ["Materials", "DEU-BONN:A", "Bonn: A", 1.0, True],
         ["Mobility", "DEU-BONN:B", "Bonn: B", 1.0, True]]
     assert heat.read_bytes()[:4] == b"\x89PNG"
+    # the region by name, as compute intercluster takes it: the same table
+    code, by_name, err = run(capsys, "compute", "alignment", "--activity", "topic",
+                             "--priorities", str(priorities), "--region", "Bonn",
+                             "--min-members", "2", "--format", "csv")
+    assert code == 0, err
+    assert pd.read_csv(io.StringIO(by_name), keep_default_na=False).equals(prio)
     code, out, err = run(capsys, "compute", "alignment", "--activity", "topic", "--priorities",
                          str(priorities), "--min-members", "2", "--table", "matrix",
                          "--format", "csv")

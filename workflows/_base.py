@@ -12,6 +12,8 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 
+from ..errors import SmartspecError
+
 __all__ = ["WorkflowError", "Say", "progress_bar", "silent", "ACTIVITIES", "activity_label"]
 
 #: A function a workflow calls with one line of news (no newline).
@@ -21,7 +23,7 @@ Say = Callable[[str], None]
 ACTIVITIES = ("product", "technology", "industry")
 
 
-class WorkflowError(ValueError):
+class WorkflowError(SmartspecError, ValueError):
     """A request the data cannot answer (no data loaded, an unknown region, ...): the message
     is one line for a person, and the command line prints it as ``Error: <message>``."""
 

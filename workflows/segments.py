@@ -43,6 +43,7 @@ Horizon 2020 programme parts are named from the regulation that set them up
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -382,7 +383,7 @@ def member_ties(store, organisations: list[str]) -> pd.DataFrame:
 def _known_codes(frame: pd.DataFrame, column: str, known: pd.Index, prefix: str, *,
                  path: Path) -> pd.Series:
     """Codes of ``column`` as stored (a classification prefix may be left out); unknown codes
-    refuse the file, naming the lines."""
+    refuse the file, naming the lines (the file's, through the reader's line map)."""
     codes = require_codes(frame, column, path=path)
     with_prefix = prefix + codes
     codes = codes.where(codes.isin(known) | ~with_prefix.isin(known), with_prefix)
@@ -391,7 +392,7 @@ def _known_codes(frame: pd.DataFrame, column: str, known: pd.Index, prefix: str,
         where = np.flatnonzero(bad.to_numpy())
         raise LoaderError(
             f"{path}: column {column!r} has {len(where)} code(s) not in the loaded data at "
-            f"line(s) {_lines(where)} (e.g. {codes.iloc[where[0]]!r})")
+            f"line(s) {_lines(where, frame=frame)} (e.g. {codes.iloc[where[0]]!r})")
     return codes
 
 
@@ -407,32 +408,53 @@ def read_definitions(path: Path, known: pd.Index, prefix: str = "") -> pd.DataFr
         where = np.flatnonzero(dup)
         raise LoaderError(
             f"{path}: activity {out['activity'].iloc[where[0]]!r} is in more than one cluster "
-            f"(lines {_lines(where)}); a definition gives each activity one cluster")
+            f"(lines {_lines(where, frame=frame)}); a definition gives each activity one "
+            "cluster")
     if "label" in frame.columns:
         out["label"] = frame["label"].str.strip()
     return out
 
 
 def read_priorities(path: Path, known: pd.Index, prefix: str = "",
-                    region: str | None = None) -> tuple[pd.DataFrame, str]:
+                    region: str | None = None,
+                    resolve: Callable[[str], str] | None = None) -> tuple[pd.DataFrame, str]:
     """A priorities file ``region, priority, activity``: the rows of ``region`` (or of the one
-    region the file names) as ``priority, activity``, and the region."""
+    region the file names) as ``priority, activity``, and the region.
+
+    ``resolve`` (text -> the region's code as stored, e.g. :meth:`Space.region`, which refuses
+    an unknown region suggesting close ones) lets ``region`` be a name or another spelling of
+    the code (``Germany``, ``de``): the rows are those whose region resolves to the same stored
+    code, and the stored code is returned. Without it, ``region`` is a code of the file (any
+    case) and returned as the file has it."""
     frame = read_table(path)
     require_columns(frame, ["region", "priority", "activity"], path=path)
     regions = require_codes(frame, "region", path=path).str.upper()
+    in_file = sorted(pd.unique(regions))
     if region is None:
-        found = sorted(pd.unique(regions))
-        if len(found) > 1:
-            raise LoaderError(f"{path}: priorities of {len(found)} regions ({', '.join(found)}); "
-                              "choose one with --region")
-        region = found[0]
+        if len(in_file) > 1:
+            raise LoaderError(f"{path}: priorities of {len(in_file)} regions "
+                              f"({', '.join(in_file)}); choose one with --region")
+        region = in_file[0]
+    code = region.upper() if resolve is None else resolve(region)
     rows = regions == region.upper()
+    if resolve is not None:
+        stored = {r: _stored_region(r, resolve) for r in in_file}
+        rows |= regions.map(stored) == code
     if not rows.any():
-        raise LoaderError(f"{path}: no priorities of region {region!r}; the file has "
-                          f"{', '.join(sorted(pd.unique(regions)))}")
+        named = repr(region) if code == region.upper() else f"{region!r} ({code})"
+        raise LoaderError(f"{path}: no priorities of region {named}; the file has "
+                          f"{', '.join(in_file)}")
     out = pd.DataFrame({"priority": require_codes(frame, "priority", path=path),
                         "activity": _known_codes(frame, "activity", known, prefix, path=path)})
-    return out[rows.to_numpy()].drop_duplicates().reset_index(drop=True), region
+    return out[rows.to_numpy()].drop_duplicates().reset_index(drop=True), code
+
+
+def _stored_region(text: str, resolve: Callable[[str], str]) -> str | None:
+    """The stored code of a region of a file, or None when the store does not know it."""
+    try:
+        return resolve(text)
+    except WorkflowError:
+        return None
 
 
 # -- the relatedness network ---------------------------------------------------------------------
@@ -773,13 +795,21 @@ def _no_topic_options(year: int | None, definitions: object, classification: str
                                 "has no years, classifications or segment definitions)")
 
 
+def _located(regions: pd.Series) -> Callable[[str], str]:
+    """Text (a code or name) -> the region as stored among ``regions`` (the organisations'
+    locations, :func:`located_regions`), as
+    :func:`~smartspec.workflows.space.resolve_region` finds it (close ones suggested when
+    unknown)."""
+    return lambda text: resolve_region(text, regions.index.tolist(), regions,
+                                       where="the organisations' locations")
+
+
 def _topic_region(store, text: str | None) -> tuple[str | None, str]:
     """The region as stored among the organisations' locations, and its name ('')."""
     if text is None:
         return None, ""
     regions = located_regions(store)
-    code = resolve_region(text, regions.index.tolist(), regions,
-                          where="the organisations' locations")
+    code = _located(regions)(text)
     return code, str(regions.get(code, ""))
 
 
@@ -883,8 +913,10 @@ def run_alignment(
     if label == "Topic":
         _no_topic_options(year, definitions, classification)
         space = topic_space(store)
-        prio, code = read_priorities(priorities, space.activities, "", region)
-        code, place = _topic_region(store, code)
+        located = located_regions(store)
+        prio, code = read_priorities(priorities, space.activities, "", region,
+                                     _located(located))
+        place = str(located.get(code, ""))
         found = _topic_clusters(store, space, kind, code, place, min_members,
                                 None if save_clusters is None else Path(save_clusters), say)
         sets, names, edges, source, when = (found.profiles, found.names, space.proximity,
@@ -893,8 +925,7 @@ def run_alignment(
         acts = load_space(store, activity=label, classification=classification, year=year)
         year = acts.year_or_latest(year)
         known = pd.Index(pd.unique(acts.data["activity"]))
-        prio, code = read_priorities(priorities, known, acts.prefix, region)
-        code = acts.region(code)
+        prio, code = read_priorities(priorities, known, acts.prefix, region, acts.region)
         edges, source = network(store, acts, year, min_proximity)
         members = labels = None
         if kind == "segments":
@@ -945,16 +976,16 @@ def alignment(
     """Alignment of a region's clusters with its smart-specialisation (RIS3) priorities; the
     table ``smartspec compute alignment`` prints.
 
-    ``priorities``: a CSV ``region, priority, activity`` (the rows of ``region``, or of the one
-    region the file names). ``clusters``: ``segments`` (the region's segments with LQ >=
-    ``min_lq``, found as :func:`segments` finds them with the same parameters, or
-    ``definitions``; the default), ``organisations`` (cluster organisations located in the
-    region, ``load clusters``) or, with ``activity="topic"``, ``topics`` (the organisations
-    located in the region grouped by main topic, clusters of at least ``min_members``; the
-    default there). Relatedness of a cluster and a priority is the best-match average over the
-    relatedness network of ``year`` (:func:`smartspec.algorithms.segments.alignment`); they
-    match at ``threshold`` or above. ``save_clusters``: write topic clusters' memberships as a
-    ``load clusters`` file.
+    ``priorities``: a CSV ``region, priority, activity`` (the rows of ``region``, a code or
+    name, or of the one region the file names; :func:`read_priorities`). ``clusters``:
+    ``segments`` (the region's segments with LQ >= ``min_lq``, found as :func:`segments` finds
+    them with the same parameters, or ``definitions``; the default), ``organisations``
+    (cluster organisations located in the region, ``load clusters``) or, with
+    ``activity="topic"``, ``topics`` (the organisations located in the region grouped by main
+    topic, clusters of at least ``min_members``; the default there). Relatedness of a cluster
+    and a priority is the best-match average over the relatedness network of ``year``
+    (:func:`smartspec.algorithms.segments.alignment`); they match at ``threshold`` or above.
+    ``save_clusters``: write topic clusters' memberships as a ``load clusters`` file.
 
     ``table``: ``priorities`` (best cluster per priority, ``served``), ``clusters`` (best
     priority per cluster, ``matched``) or ``matrix`` (every pair); the gaps come first.
