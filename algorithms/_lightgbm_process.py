@@ -28,10 +28,17 @@ from pathlib import Path
 
 import numpy as np
 
+if __package__:
+    from ..errors import SmartspecError
+else:  # the LightGBM process runs this file as a script, outside the package (where the
+    # error below is never raised)
+    class SmartspecError(Exception):
+        pass
+
 __all__ = ["Booster", "train", "LightGBMProcessError"]
 
 
-class LightGBMProcessError(RuntimeError):
+class LightGBMProcessError(SmartspecError, RuntimeError):
     """The LightGBM process failed or could not start; the message carries its error."""
 
 
