@@ -62,10 +62,12 @@ def test_one_session_uses_kglite_igraph_and_the_ranker(tmp_path):
     a notebook might use them (which failed with 'cannot allocate memory in static TLS block'
     while LightGBM was loaded in-process)."""
     script = textwrap.dedent("""
+        import random
         import kglite, igraph
         import numpy as np
         from smartspec.algorithms import _lightgbm_process as gbm
         g = igraph.Graph.Famous("Zachary")
+        random.seed(0)  # igraph draws from Python's random: Louvain's count varies by seed
         before = len(g.community_multilevel())
         x = np.random.default_rng(0).random((200, 3)); y = (x[:, 0] > 0.5).astype(int)
         b = gbm.train({"objective": "binary", "verbose": -1, "num_threads": 1}, x, y, None,
@@ -73,6 +75,7 @@ def test_one_session_uses_kglite_igraph_and_the_ranker(tmp_path):
         assert b.predict(x).shape == (200,)
         from sklearn.ensemble import HistGradientBoostingClassifier
         HistGradientBoostingClassifier(max_iter=5).fit(x, y)
+        random.seed(0)
         assert len(igraph.Graph.Famous("Zachary").community_multilevel()) == before
         graph = kglite.KnowledgeGraph()
         print("ok", before)
