@@ -106,6 +106,11 @@ def test_map_colours_partners_and_places_small_countries():
         world_map.world_map_svg({}, {}, home=set(), view="mars")
 
 
+def test_unknown_map_view_is_a_smartspec_validation_error():
+    with pytest.raises(ValidationError, match=r"unknown map view 'mars'; use one of world, europe"):
+        world_map.world_map_svg({}, {}, home=set(), view="mars")
+
+
 def test_the_list_is_the_recommenders_for_every_method(tmp_path):
     """The report's list is :func:`workflows.partners.recommend`'s, whatever the method; the
     learned ranker falls back to ``weighted`` when the data have one year only."""
