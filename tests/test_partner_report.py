@@ -154,6 +154,21 @@ def _toy():
     return data, rec.partner_index(part, None, orgs)
 
 
+def test_unknown_organisation_ids_are_a_smartspec_error_and_a_key_error():
+    from smartspec import SmartspecError
+
+    _, index = _toy()
+    assert index.positions(["b", "a"]).tolist() == [1, 0]
+    for kind in (SmartspecError, ValidationError, KeyError):
+        with pytest.raises(kind):
+            index.positions(["a", "zz"])
+    with pytest.raises(rec.UnknownOrganisationError) as info:
+        index.positions(["a", "zz", "yy"])
+    # the message names the unknown ids and what the index holds, unquoted as KeyError would
+    assert str(info.value) == ("unknown organisation id(s) 'zz', 'yy': the partner index holds "
+                               "the 6 organisations with a participation")
+
+
 def test_report_data_by_hand():
     data, index = _toy()
     cities = pd.DataFrame({"organisation": list("abc"), "city": ["X", "X", "Y"]})
