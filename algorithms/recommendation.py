@@ -58,6 +58,7 @@ __all__ = [
     "DEFAULT_OPTIMAL_DISTANCE",
     "BASELINES",
     "PartnerIndex",
+    "UnknownOrganisationError",
     "partner_index",
     "common_neighbours",
     "adamic_adar",
@@ -114,6 +115,14 @@ _BLOCK = 256
 # -- the projection --------------------------------------------------------------------------
 
 
+class UnknownOrganisationError(ValidationError, KeyError):
+    """An organisation id the partner index does not hold: a :class:`ValidationError` and,
+    as it always was, a :class:`KeyError`."""
+
+    def __str__(self) -> str:  # KeyError would show the message quoted
+        return str(self.args[0]) if self.args else ""
+
+
 @dataclass(frozen=True)
 class PartnerIndex:
     """Everything the recommender reads, built once by :func:`partner_index`.
@@ -159,11 +168,21 @@ class PartnerIndex:
         return np.asarray(self.adjacency.sum(axis=1)).ravel().astype("int64")
 
     def positions(self, ids: Iterable[str]) -> np.ndarray:
-        """Row numbers of organisation ids (raises :class:`KeyError` naming unknown ones)."""
+        """Row numbers of organisation ids (raises :class:`UnknownOrganisationError`, also a
+        :class:`KeyError`, naming unknown ones)."""
         ids = [str(i) for i in ids]
         pos = self.organisations.get_indexer(ids)
         if (pos < 0).any():
-            raise KeyError(", ".join(i for i, p in zip(ids, pos, strict=True) if p < 0))
+            missing = [i for i, p in zip(ids, pos, strict=True) if p < 0]
+            hint = close_matches(missing[0], self.organisations)
+            tail = f"; did you mean {', '.join(hint)}?" if hint else ""
+            when = f" up to {self.until}" if self.until is not None else ""
+            shown = ", ".join(repr(m) for m in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise UnknownOrganisationError(
+                f"unknown organisation id(s) {shown}{more}: the partner index holds the "
+                f"{len(self.organisations)} organisations with a participation{when}{tail}"
+            )
         return pos
 
 

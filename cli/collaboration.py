@@ -390,6 +390,8 @@ def draw_figures(result, actors: pd.DataFrame, folder: Path, *, max_partners: in
     import matplotlib.pyplot as plt
     import networkx as nx
 
+    from ..reports.figures import save_file
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     summary, mt = result["summary"], result["member_ties"]
@@ -407,8 +409,7 @@ def draw_figures(result, actors: pd.DataFrame, folder: Path, *, max_partners: in
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     for ext in ("png", "svg"):
-        p = folder / f"shares_over_time.{ext}"
-        fig.savefig(p, dpi=120)
+        p = save_file(fig, folder / f"shares_over_time.{ext}", dpi=120)
         written.append(p)
     plt.close(fig)
     # ego networks
@@ -442,8 +443,7 @@ def draw_figures(result, actors: pd.DataFrame, folder: Path, *, max_partners: in
         fig.tight_layout()
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(aset))
         for ext in ("png", "svg"):
-            p = folder / f"ego_network_{safe}.{ext}"
-            fig.savefig(p, dpi=120)
+            p = save_file(fig, folder / f"ego_network_{safe}.{ext}", dpi=120)
             written.append(p)
         plt.close(fig)
     return written

@@ -4,9 +4,9 @@
 //   projects, run to convergence (at most 200 iterations, tolerance 1e-10; GDS's default of 20
 //   iterations stops short); the score is scaled to sum to 1 over the organisations with a
 //   collaboration, as networkx.pagerank gives it. With the organisation's name (its id where
-//   it has none), its country and its number of partners. Needs Neo4j Graph Data Science: the
-//   query projects the network into a GDS in-memory graph under a random name and drops it
-//   again, in one read transaction.
+//   it has none), its country (the country's name, or its code where it has none) and its
+//   number of partners. Needs Neo4j Graph Data Science: the query projects the network into a
+//   GDS in-memory graph under a random name and drops it again, in one read transaction.
 // param: min_projects int default 1 min 1 -- only collaborations with at least this many projects
 // param: damping float default 0.85 min 0 max 0.99 -- damping factor (networkx's alpha)
 // param: limit int default 20 min 0 -- at most this many rows
@@ -43,7 +43,7 @@ OPTIONAL MATCH (k:Region {code: country})
 RETURN rank, o.id AS organisation,
        coalesce(o.name, toString(o.id)) AS name,
        country,
-       k.name AS country_name,
+       coalesce(k.name, country) AS country_name,
        score,
        COUNT { (o)-[w:COLLABORATES_WITH]-(:Organisation)
                WHERE coalesce(w.projects, 1) >= $min_projects } AS partners

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..algorithms._validation import ValidationError
 from ..errors import SmartspecError
 from . import schema
 
@@ -217,7 +218,7 @@ def disjoint_rounds(
     [[[0], [3]], [[1], [2]]]
     """
     if writers < 1:
-        raise ValueError(f"writers must be at least 1, not {writers}")
+        raise ValidationError(f"writers must be an integer of at least 1, not {writers!r}")
     if same_nodes:
         groups = 2 * writers
         both = np.concatenate([np.asarray(starts, dtype=object), np.asarray(ends, dtype=object)])

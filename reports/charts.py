@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..algorithms._validation import ValidationError
 from ..algorithms.projection import backbone
 from ..loaders.classifications import product_classification, product_space, product_table
 from . import figures
@@ -206,7 +207,12 @@ def space_layout(activities: Sequence[str], *, classification: str | None, prefi
     clusters = _sector_clusters(acts, classification, sector_names)
     order = sorted(set(clusters.values()))
     if proximity is None or proximity.empty:
-        raise ValueError("a computed layout needs the proximity of the period")
+        kind = cls or classification or "unclassified"
+        raise ValidationError(
+            f"a computed layout of {kind} activities needs the proximity of the "
+            "period (a table activity_a, activity_b, proximity); only HS92/HS12/HS22 4-digit "
+            f"products take the Atlas layout without it; got {len(acts)} activities "
+            f"({', '.join(acts[:3])}{', ...' if len(acts) > 3 else ''})")
     prox = proximity[proximity["activity_a"].isin(acts) & proximity["activity_b"].isin(acts)]
     bb = backbone(prox[["activity_a", "activity_b", "proximity"]], threshold=threshold)
     nodes = _seeded_layout(bb, seed)

@@ -39,6 +39,8 @@ __all__ = [
     "sector_name",
     "short_label",
     "save",
+    "save_file",
+    "reproducible_rc",
     "to_base64_png",
     "product_space",
     "product_space_svg",
@@ -128,20 +130,31 @@ def short_label(code: str, names: Mapping[str, str] | pd.Series | None = None,
     return cut.rstrip(" ,;:-") + "…"
 
 
+def reproducible_rc() -> dict[str, str]:
+    """matplotlib settings for a reproducible build: with ``SOURCE_DATE_EPOCH`` set, the SVG's
+    element ids are salted with a fixed text instead of matplotlib's random one (matplotlib
+    already dates the SVG by that variable; the PNG carries no date); otherwise none."""
+    return {"svg.hashsalt": "smartspec"} if os.environ.get("SOURCE_DATE_EPOCH") else {}
+
+
+def save_file(fig, path: str | Path, **kwargs) -> Path:
+    """``fig.savefig(path, **kwargs)`` under :func:`reproducible_rc`, making the folder: with
+    ``SOURCE_DATE_EPOCH`` set the same figure gives the same SVG bytes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with matplotlib.rc_context(reproducible_rc()):
+        fig.savefig(path, **kwargs)
+    return path
+
+
 def save(fig, stem: str | Path) -> list[Path]:
     """Write ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg``; returns the two paths.
 
-    With ``SOURCE_DATE_EPOCH`` set (reproducible builds) the SVG's element ids are salted with
-    a fixed text instead of matplotlib's random one, so the same figure gives the same bytes
-    (matplotlib already dates the SVG by that variable; the PNG carries no date)."""
+    With ``SOURCE_DATE_EPOCH`` set (reproducible builds) the SVG is the same bytes for the same
+    figure (:func:`save_file`)."""
     stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fixed = {"svg.hashsalt": "smartspec"} if os.environ.get("SOURCE_DATE_EPOCH") else {}
-    with matplotlib.rc_context(fixed):
-        fig.savefig(paths[0], dpi=150, bbox_inches="tight")
-        fig.savefig(paths[1], bbox_inches="tight")
-    return paths
+    return [save_file(fig, stem.with_suffix(".png"), dpi=150, bbox_inches="tight"),
+            save_file(fig, stem.with_suffix(".svg"), bbox_inches="tight")]
 
 
 def to_base64_png(fig, dpi: int = 110) -> str:

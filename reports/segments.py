@@ -159,7 +159,7 @@ def _alignment(doc, priorities: pd.DataFrame, members: pd.DataFrame, labels: pd.
 def alignment_heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, title: str,
              path: Path) -> None:
     """The match matrix as a heatmap: clusters by rows, priorities by columns."""
-    from .figures import plt
+    from .figures import plt, save_file
 
     grid = matrix.pivot(index="cluster", columns="priority", values="relatedness")
     rows = [f"{c} {str(names.get(c, ''))[:40]}".strip() for c in grid.index]
@@ -175,8 +175,7 @@ def alignment_heatmap(matrix: pd.DataFrame, names: pd.Series, threshold: float, 
     fig.colorbar(im, ax=ax, label="relatedness (best-match average)")
     ax.set_title(title)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
+    save_file(fig, path, dpi=120)
     plt.close(fig)
 
 
@@ -185,7 +184,7 @@ def cluster_network_figure(table: pd.DataFrame, names: pd.Series, title: str, pa
     with more ties, dashed where the members do not cooperate yet."""
     from matplotlib import cm, colors
 
-    from .figures import plt
+    from .figures import plt, save_file
 
     nodes = sorted(set(table["cluster_a"]) | set(table["cluster_b"]))
     angle = 2 * np.pi * np.arange(len(nodes)) / len(nodes)
@@ -211,6 +210,5 @@ def cluster_network_figure(table: pd.DataFrame, names: pd.Series, title: str, pa
     ax.set_xlim(-2.2, 2.2), ax.set_ylim(-1.3, 1.3), ax.set_aspect("equal"), ax.axis("off")
     ax.set_title(title)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
+    save_file(fig, path, dpi=120)
     plt.close(fig)

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..algorithms._validation import ValidationError
 from ..loaders.countries import country_table, numeric_to_alpha3
 from ..loaders.datasets import data_path
 
@@ -273,7 +274,7 @@ def world_map_svg(
         could not be placed).
     """
     if view not in VIEWS:
-        raise ValueError(f"unknown map view {view!r}; use one of {', '.join(VIEWS)}")
+        raise ValidationError(f"unknown map view {view!r}; use one of {', '.join(VIEWS)}")
     if names is None:
         table = country_table()
         names = dict(zip(table["alpha3"], table["name"], strict=True))

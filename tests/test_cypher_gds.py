@@ -202,6 +202,28 @@ def test_pagerank_names_an_organisation_without_a_name_by_its_id(collaboration, 
     assert rows["org00"] == "Organisation"
 
 
+@pytest.mark.neo4j
+def test_pagerank_names_a_country_without_a_name_by_its_code(collaboration):
+    """A country Region with no name shows its code in country_name (as an unnamed
+    organisation shows its id); a named one its name, found through PART_OF from a NUTS
+    region; an organisation located nowhere has neither."""
+    store, _ = collaboration
+    store.upsert_nodes("Region", pd.DataFrame({"code": ["DEU", "DE1"], "name": [
+        "Germany", "Baden-Wuerttemberg"], "level": ["country", "nuts1"]}))
+    store.upsert_nodes("Region", pd.DataFrame({"code": ["XKX"], "level": ["country"]}))
+    store.run("MATCH (r:Region {code: 'XKX'}) REMOVE r.name", write=True)
+    store.upsert_relationships("PART_OF", pd.DataFrame({"start": ["DE1"], "end": ["DEU"]}),
+                               start="Region", end="Region")
+    store.upsert_relationships("LOCATED_IN", pd.DataFrame(
+        {"start": ["org00", "org01", "org02"], "end": ["DE1", "XKX", "XKX"]}),
+        start="Organisation", end="Region")
+    frame = library.run(store, "organisation_pagerank", {"limit": 1000}).set_index(
+        "organisation")
+    assert frame.loc["org00", ["country", "country_name"]].tolist() == ["DEU", "Germany"]
+    assert frame.loc[["org01", "org02"], "country_name"].tolist() == ["XKX", "XKX"]
+    assert frame.loc["org03", ["country", "country_name"]].isna().all()
+
+
 # -- read-only and the write procedures ------------------------------------------------------
 @pytest.mark.neo4j
 def test_gds_write_procedures_are_refused_read_only(neo4j_store):

@@ -106,6 +106,11 @@ def test_map_colours_partners_and_places_small_countries():
         world_map.world_map_svg({}, {}, home=set(), view="mars")
 
 
+def test_unknown_map_view_is_a_smartspec_validation_error():
+    with pytest.raises(ValidationError, match=r"unknown map view 'mars'; use one of world, europe"):
+        world_map.world_map_svg({}, {}, home=set(), view="mars")
+
+
 def test_the_list_is_the_recommenders_for_every_method(tmp_path):
     """The report's list is :func:`workflows.partners.recommend`'s, whatever the method; the
     learned ranker falls back to ``weighted`` when the data have one year only."""
@@ -147,6 +152,21 @@ def _toy():
     data = PartnerData(part, pd.DataFrame(columns=["project", "topic"]), orgs,
                        pd.DataFrame(columns=["organisation", "cluster", "cluster_name"]), "toy")
     return data, rec.partner_index(part, None, orgs)
+
+
+def test_unknown_organisation_ids_are_a_smartspec_error_and_a_key_error():
+    from smartspec import SmartspecError
+
+    _, index = _toy()
+    assert index.positions(["b", "a"]).tolist() == [1, 0]
+    for kind in (SmartspecError, ValidationError, KeyError):
+        with pytest.raises(kind):
+            index.positions(["a", "zz"])
+    with pytest.raises(rec.UnknownOrganisationError) as info:
+        index.positions(["a", "zz", "yy"])
+    # the message names the unknown ids and what the index holds, unquoted as KeyError would
+    assert str(info.value) == ("unknown organisation id(s) 'zz', 'yy': the partner index holds "
+                               "the 6 organisations with a participation")
 
 
 def test_report_data_by_hand():

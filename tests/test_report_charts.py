@@ -220,3 +220,11 @@ def test_docstring_examples_of_the_charts():
 
     result = doctest.testmod(charts, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted >= 3
+
+
+def test_computed_layout_without_proximity_is_a_smartspec_validation_error():
+    from smartspec.algorithms._validation import ValidationError
+
+    with pytest.raises(ValidationError, match=r"a computed layout of NACE activities needs the "
+                       r"proximity of the period .* got 2 activities \(A01, B05\)"):
+        charts.space_layout(["B05", "A01"], classification="NACE")

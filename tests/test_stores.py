@@ -211,6 +211,13 @@ def test_keyed_relationships_carry_a_key(store):
         store.upsert_relationships("EXPORTS", rows.assign(key="x"), start="Region", end="Product")
 
 
+def test_disjoint_rounds_refuses_fewer_than_one_writer():
+    from smartspec.algorithms._validation import ValidationError
+
+    with pytest.raises(ValidationError, match="writers must be an integer of at least 1, not 0"):
+        disjoint_rounds(["a"], ["b"], writers=0)
+
+
 @pytest.mark.parametrize("same_nodes", [False, True])
 @pytest.mark.parametrize("writers", [1, 2, 3, 4])
 def test_disjoint_rounds_blocks_share_no_node(same_nodes, writers):

@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -59,7 +60,7 @@ from ..graph_models import results
 from ..loaders._io import LoaderError, _lines, read_table, require_codes, require_columns
 from ._base import ACTIVITIES, Say, WorkflowError, activity_label, silent
 from .relatedness import DEFAULT_MIN_PROXIMITY
-from .space import load_space, resolve_region
+from .space import Space, load_space, resolve_region
 
 __all__ = [
     "ActivitySpace",
@@ -804,15 +805,6 @@ def _located(regions: pd.Series) -> Callable[[str], str]:
                                        where="the organisations' locations")
 
 
-def _topic_region(store, text: str | None) -> tuple[str | None, str]:
-    """The region as stored among the organisations' locations, and its name ('')."""
-    if text is None:
-        return None, ""
-    regions = located_regions(store)
-    code = _located(regions)(text)
-    return code, str(regions.get(code, ""))
-
-
 def _topic_clusters(store, space: TopicSpace, kind: str, code: str | None, name: str,
                     min_members: int, save: Path | None, say: Say) -> TopicClusters:
     """Topic clusters of ``code`` (main-topic groups or loaded clusters), each told in a line
@@ -837,6 +829,105 @@ def _topic_clusters(store, space: TopicSpace, kind: str, code: str | None, name:
         orgs.to_csv(save, index=False)
         say(f"wrote the {len(orgs):,} memberships to {save} (smartspec load clusters reads it)")
     return found
+
+
+@dataclass
+class _ClusterSpace:
+    """The activity space :func:`run_alignment` and :func:`run_intercluster` compare clusters
+    over: a loaded space of products, technologies, ... (``acts``, with its ``year``) or the
+    topic space (``topics``, regions resolved among the organisations' locations)."""
+
+    store: Any
+    acts: Space | None = None
+    topics: TopicSpace | None = None
+    year: int | None = None
+
+    @cached_property
+    def located(self) -> pd.Series:
+        """The organisations' locations (:func:`located_regions`), read once when needed."""
+        return located_regions(self.store)
+
+    @property
+    def known(self) -> pd.Index:
+        """The space's activity codes."""
+        if self.topics is not None:
+            return self.topics.activities
+        return pd.Index(pd.unique(self.acts.data["activity"]))
+
+    @property
+    def prefix(self) -> str:
+        return "" if self.topics is not None else self.acts.prefix
+
+    def resolve(self, text: str) -> str:
+        """A region (a code or name) as stored: among the organisations' locations for topics,
+        in the space's data otherwise."""
+        if self.topics is not None:
+            return _located(self.located)(text)
+        return self.acts.region(text)
+
+
+def _cluster_space(store, label: str, *, classification: str | None, year: int | None,
+                   definitions: object) -> _ClusterSpace:
+    """The topic space (refusing the options of other spaces) or the loaded space of ``label``
+    with its year (``year`` or the latest)."""
+    if label == "Topic":
+        _no_topic_options(year, definitions, classification)
+        return _ClusterSpace(store, topics=topic_space(store))
+    acts = load_space(store, activity=label, classification=classification, year=year)
+    return _ClusterSpace(store, acts=acts, year=acts.year_or_latest(year))
+
+
+@dataclass
+class _RegionClusters:
+    """Clusters and the relatedness they are compared on (:func:`_region_clusters`)."""
+
+    #: ``cluster, activity``
+    profiles: pd.DataFrame
+    #: cluster id -> name
+    names: pd.Series
+    #: ``organisation, cluster`` (None for segments, and for loaded clusters of products etc.
+    #: unless asked for)
+    members: pd.DataFrame | None
+    #: ``activity_a, activity_b, proximity``
+    edges: pd.DataFrame
+    #: where the relatedness came from
+    source: str
+
+
+def _region_clusters(store, space: _ClusterSpace, kind: str, code: str | None, *,
+                     organisation_members: bool, min_lq: float, min_members: int,
+                     save_clusters: str | Path | None, algorithm: str, resolution: float,
+                     runs: int, seed: int, min_proximity: float,
+                     definitions: str | Path | None, label_size: int,
+                     say: Say) -> _RegionClusters:
+    """The clusters of ``kind`` in the region ``code`` (as stored; None: everywhere, where the
+    kind allows it) and the relatedness network of the space: topic clusters
+    (:func:`_topic_clusters`), loaded cluster organisations (with their members when
+    ``organisation_members``, :func:`organisation_clusters`; else :func:`cluster_sets`) or the
+    region's segments with LQ >= ``min_lq`` (:func:`run_segments`, :func:`cluster_sets`)."""
+    if space.topics is not None:
+        place = str(space.located.get(code, "")) if code is not None else ""
+        found = _topic_clusters(store, space.topics, kind, code, place, min_members,
+                                None if save_clusters is None else Path(save_clusters), say)
+        return _RegionClusters(found.profiles, found.names, found.members,
+                               space.topics.proximity, space.topics.source)
+    acts, year = space.acts, space.year
+    edges, source = network(store, acts, year, min_proximity)
+    if kind == "organisations":
+        if organisation_members:
+            profiles, members, names = organisation_clusters(store, acts, code)
+            return _RegionClusters(profiles, names, members, edges, source)
+        profiles, names = cluster_sets(store, acts, kind, code, year, None, None, min_lq)
+        return _RegionClusters(profiles, names, None, edges, source)
+    if code is None:
+        raise WorkflowError("--clusters segments needs --region")
+    seg_members, labels, _ = run_segments(
+        store, acts, year=year, definitions=None if definitions is None else Path(definitions),
+        algorithm=algorithm, resolution=resolution, runs=runs, seed=seed,
+        min_proximity=min_proximity, label_size=label_size)
+    profiles, names = cluster_sets(store, acts, "segments", code, year, seg_members, labels,
+                                   min_lq)
+    return _RegionClusters(profiles, names, None, edges, source)
 
 
 @dataclass
@@ -909,33 +1000,17 @@ def run_alignment(
     heatmap of ``smartspec compute alignment --figure`` is drawn from it)."""
     label = _check_activity(activity, CLUSTER_ACTIVITIES)
     kind = _cluster_kind(clusters, label, "segments")
-    priorities = Path(priorities)
-    if label == "Topic":
-        _no_topic_options(year, definitions, classification)
-        space = topic_space(store)
-        located = located_regions(store)
-        prio, code = read_priorities(priorities, space.activities, "", region,
-                                     _located(located))
-        place = str(located.get(code, ""))
-        found = _topic_clusters(store, space, kind, code, place, min_members,
-                                None if save_clusters is None else Path(save_clusters), say)
-        sets, names, edges, source, when = (found.profiles, found.names, space.proximity,
-                                            space.source, code)
-    else:
-        acts = load_space(store, activity=label, classification=classification, year=year)
-        year = acts.year_or_latest(year)
-        known = pd.Index(pd.unique(acts.data["activity"]))
-        prio, code = read_priorities(priorities, known, acts.prefix, region, acts.region)
-        edges, source = network(store, acts, year, min_proximity)
-        members = labels = None
-        if kind == "segments":
-            members, labels, _ = run_segments(
-                store, acts, year=year,
-                definitions=None if definitions is None else Path(definitions),
-                algorithm=algorithm, resolution=resolution, runs=runs, seed=seed,
-                min_proximity=min_proximity, label_size=label_size)
-        sets, names = cluster_sets(store, acts, kind, code, year, members, labels, min_lq)
-        when = f"{code} {year}"
+    space = _cluster_space(store, label, classification=classification, year=year,
+                           definitions=definitions)
+    prio, code = read_priorities(Path(priorities), space.known, space.prefix, region,
+                                 space.resolve)
+    chosen = _region_clusters(
+        store, space, kind, code, organisation_members=False, min_lq=min_lq,
+        min_members=min_members, save_clusters=save_clusters, algorithm=algorithm,
+        resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+        definitions=definitions, label_size=label_size, say=say)
+    sets, names, edges, source = chosen.profiles, chosen.names, chosen.edges, chosen.source
+    when = code if space.topics is not None else f"{code} {space.year}"
     out = seg.alignment(sets, prio, edges, threshold=threshold)
     named = names.astype(object)
     tables = {t: results.insert_names(out[t], column, named, name_column=f"{column}_name")
@@ -1070,34 +1145,20 @@ def run_intercluster(
     ``smartspec compute intercluster --figure`` is drawn from them)."""
     label = _check_activity(activity, CLUSTER_ACTIVITIES)
     kind = _cluster_kind(clusters, label, "organisations")
-    members = ties = None
-    if label == "Topic":
-        _no_topic_options(year, definitions, classification)
-        space = topic_space(store)
-        code, place = _topic_region(store, region)
-        found = _topic_clusters(store, space, kind, code, place, min_members,
-                                None if save_clusters is None else Path(save_clusters), say)
-        profiles, members, names = found.profiles, found.members, found.names
-        ties = member_ties(store, members["organisation"].tolist())
-        edges, source = space.proximity, space.source
-    else:
-        acts = load_space(store, activity=label, classification=classification, year=year)
-        year = acts.year_or_latest(year)
-        code = acts.region(region) if region and kind == "segments" else region
-        edges, source = network(store, acts, year, min_proximity)
-        if kind == "organisations":
-            profiles, members, names = organisation_clusters(store, acts, code)
-            ties = member_ties(store, members["organisation"].tolist())
-        else:
-            if code is None:
-                raise WorkflowError("--clusters segments needs --region")
-            seg_members, labels, _ = run_segments(
-                store, acts, year=year,
-                definitions=None if definitions is None else Path(definitions),
-                algorithm=algorithm, resolution=resolution, runs=runs, seed=seed,
-                min_proximity=min_proximity, label_size=label_size)
-            profiles, names = cluster_sets(store, acts, "segments", code, year, seg_members,
-                                           labels, min_lq)
+    space = _cluster_space(store, label, classification=classification, year=year,
+                           definitions=definitions)
+    if space.topics is not None:
+        code = None if region is None else space.resolve(region)
+    else:  # loaded clusters are found by the region as given
+        code = space.resolve(region) if region and kind == "segments" else region
+    found = _region_clusters(
+        store, space, kind, code, organisation_members=True, min_lq=min_lq,
+        min_members=min_members, save_clusters=save_clusters, algorithm=algorithm,
+        resolution=resolution, runs=runs, seed=seed, min_proximity=min_proximity,
+        definitions=definitions, label_size=label_size, say=say)
+    profiles, members, names = found.profiles, found.members, found.names
+    edges, source = found.edges, found.source
+    ties = None if members is None else member_ties(store, members["organisation"].tolist())
     if profiles["cluster"].nunique() < 2:
         raise WorkflowError("fewer than two clusters: no pair to compare")
     pairs = seg.intercluster(profiles, edges, members=members, ties=ties, links=links)
