@@ -88,6 +88,7 @@ __all__ = [
     "link_index",
     "pair_features",
     "candidate_pool",
+    "query_pairs",
     "training_set",
     "train_ranker",
     "score_pairs",
@@ -563,6 +564,30 @@ _BLOCK = 128
 
 
 
+def query_pairs(rows: np.ndarray, labels: np.ndarray, queries: int, negatives: int | None,
+                rng: np.random.Generator):
+    """The training pairs of each query (focal set) that has a positive pair, as a bool mask
+    over the pairs: every positive pair and at most ``negatives`` negative ones (a seeded
+    sample drawn from ``rng``; ``None`` keeps them all).
+
+    >>> masks = list(query_pairs(np.array([0, 0, 0, 1, 1]),
+    ...                          np.array([True, False, False, False, False]), 2, 1,
+    ...                          np.random.default_rng(0)))
+    >>> len(masks), int(masks[0].sum()), bool(masks[0][0])
+    (1, 2, True)
+    """
+    for q in range(queries):
+        sel = rows == q
+        if not labels[sel].any():
+            continue
+        if negatives is not None:
+            neg = np.flatnonzero(sel & ~labels)
+            if len(neg) > negatives:
+                sel = sel & labels
+                sel[rng.choice(neg, size=negatives, replace=False)] = True
+        yield sel
+
+
 def training_set(
     participations: pd.DataFrame,
     topics: pd.DataFrame | None,
@@ -616,15 +641,7 @@ def training_set(
             r, c, x, _ = pair_features(li, [np.array([i]) for i in block], pool=pool,
                                        features=features)
             lab = np.asarray(truth[block[r], c]).ravel() > 0
-            for q in range(len(block)):
-                sel = r == q
-                if not lab[sel].any():
-                    continue
-                if negatives is not None:
-                    neg = np.flatnonzero(sel & ~lab)
-                    if len(neg) > negatives:
-                        sel = sel & lab
-                        sel[rng.choice(neg, size=negatives, replace=False)] = True
+            for sel in query_pairs(r, lab, len(block), negatives, rng):
                 xs.append(x[sel])
                 ys.append(lab[sel].astype(np.int32))
                 groups.append(int(sel.sum()))

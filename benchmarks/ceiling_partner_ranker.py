@@ -46,20 +46,14 @@ def backtest_focal(index, truth_all, max_focal: int, seed: int) -> np.ndarray:
 def answer_rows(li, truth_all, focal: np.ndarray, negatives: int, rng):
     """Training rows from the answers: every pooled pair of a focal organisation with at least
     one new tie in its pool, its new ties labelled 1, at most ``negatives`` others (seeded),
-    as :func:`smartspec.algorithms.link_prediction.training_set` keeps them."""
+    as :func:`smartspec.algorithms.link_prediction.training_set` keeps them
+    (:func:`~smartspec.algorithms.link_prediction.query_pairs`)."""
     xs, ys, groups = [], [], []
     for start in range(0, len(focal), 128):
         block = focal[start:start + 128]
         r, c, x, _ = lp.pair_features(li, [np.array([i]) for i in block])
         lab = np.asarray(truth_all[block[r], c]).ravel() > 0
-        for q in range(len(block)):
-            sel = r == q
-            if not lab[sel].any():
-                continue
-            neg = np.flatnonzero(sel & ~lab)
-            if len(neg) > negatives:
-                sel = sel & lab
-                sel[rng.choice(neg, size=negatives, replace=False)] = True
+        for sel in lp.query_pairs(r, lab, len(block), negatives, rng):
             xs.append(x[sel])
             ys.append(lab[sel].astype(np.int32))
             groups.append(int(sel.sum()))
