@@ -2,7 +2,7 @@
 
 ``except smartspec.SmartspecError`` catches them all: a file that cannot be loaded
 (:class:`~smartspec.loaders._io.LoaderError`), a bad parameter
-(:class:`~smartspec.algorithms._validation.ValidationError`), a workflow's refusal
+(:class:`ValidationError`, defined here so that every layer can raise it), a workflow's refusal
 (:class:`~smartspec.workflows.WorkflowError`), a Cypher query or its parameters
 (:class:`~smartspec.cypher.library.QueryError`), a graph schema
 (:class:`~smartspec.graph_models.schema.SchemaError`), the store
@@ -13,9 +13,16 @@
 
 from __future__ import annotations
 
-__all__ = ["SmartspecError"]
+__all__ = ["SmartspecError", "ValidationError"]
 
 
 class SmartspecError(Exception):
     """An error of smartspec: the message says what is wrong and where (file, line, column,
     parameter)."""
+
+
+class ValidationError(SmartspecError, ValueError):
+    """Raised when input data or a parameter does not have the expected form.
+
+    The message always says what was expected and what was given.
+    """

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import SmartspecError
+from ..errors import ValidationError
 
 __all__ = [
     "ValidationError",
@@ -29,13 +29,6 @@ DEFAULT_COLUMNS: dict[str, str] = {
     "year": "year",
     "value": "value",
 }
-
-
-class ValidationError(SmartspecError, ValueError):
-    """Raised when input data or a parameter does not have the expected form.
-
-    The message always says what was expected and what was given.
-    """
 
 
 def resolve_columns(columns: Mapping[str, str] | None) -> dict[str, str]:

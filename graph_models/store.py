@@ -21,8 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..algorithms._validation import ValidationError
-from ..errors import SmartspecError
+from ..errors import SmartspecError, ValidationError
 from . import schema
 
 __all__ = [

@@ -6,7 +6,7 @@ The workflows of the commands, each returning the table the command prints:
 :func:`intercluster` (``compute intercluster``; :func:`run_intercluster` gives every pair for the
 cluster network). They tell what they wrote and found through ``say`` and refuse a request the
 data cannot answer with :class:`~smartspec.workflows.WorkflowError` (or the
-:class:`~smartspec.algorithms._validation.ValidationError` /
+:class:`~smartspec.errors.ValidationError` /
 :class:`~smartspec.loaders._io.LoaderError` of the step that found it). The steps:
 
 Segments (``smartspec compute segments``): :func:`network` reads or computes the relatedness
