@@ -382,6 +382,13 @@ def test_intercluster_finds_the_planted_pair_on_both_stores(cli_store, capsys, t
     rest = table.iloc[1:].set_index(["cluster_a", "cluster_b"])
     assert rest.loc[("C1", "C3"), "ties"] == 2 and rest.loc[("C1", "C3"), "relatedness"] == 0
     assert figure.read_text().startswith("<?xml")
+    # the region by name, among the clusters' locations; an unknown one with close matches
+    code, again, err = run(capsys, "compute", "intercluster", "--region", "Germany", "--format",
+                           "csv")
+    assert code == 0, err
+    assert again == out
+    code, _, err = run(capsys, "compute", "intercluster", "--region", "Germny")
+    assert code != 0 and "did you mean DEU" in err
     # the library query finds the same pair once the proximities are stored
     code, _, err = run(capsys, "compute", "relatedness")
     assert code == 0, err

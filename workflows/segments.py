@@ -238,11 +238,13 @@ def topic_space_from(weights: pd.DataFrame, names: pd.Series | None = None) -> T
     return TopicSpace(weights, prox, pd.concat([given, built]), source)
 
 
-def located_regions(store) -> pd.Series:
-    """Regions with located organisations (their own or through ``PART_OF``): code -> name
-    ('' without a name)."""
+def located_regions(store, label: str = "Organisation") -> pd.Series:
+    """Regions with located organisations (or clusters, ``label="Cluster"``), their own or
+    through ``PART_OF``: code -> name ('' without a name)."""
+    if label not in ("Organisation", "Cluster"):
+        raise ValueError(f"located_regions: label {label!r} is not Organisation or Cluster")
     found = store.run(
-        "MATCH (o:Organisation)-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(r:Region) "
+        f"MATCH (o:{label})-[:LOCATED_IN]->(:Region)-[:PART_OF*0..5]->(r:Region) "
         "RETURN DISTINCT r.code AS code, "
         "CASE WHEN r.name = labels(r)[0] + '_' + toString(r.id) THEN null ELSE r.name END "
         "AS name")
@@ -1149,8 +1151,11 @@ def run_intercluster(
                            definitions=definitions)
     if space.topics is not None:
         code = None if region is None else space.resolve(region)
-    else:  # loaded clusters are found by the region as given
-        code = space.resolve(region) if region and kind == "segments" else region
+    elif region and kind == "segments":
+        code = space.resolve(region)
+    else:  # loaded clusters: the region among their locations (a NUTS region, a country)
+        located = located_regions(store, "Cluster") if region else pd.Series(dtype=object)
+        code = _located(located)(region) if len(located) else region
     found = _region_clusters(
         store, space, kind, code, organisation_members=True, min_lq=min_lq,
         min_members=min_members, save_clusters=save_clusters, algorithm=algorithm,
