@@ -630,11 +630,9 @@ def training_set(
         if base.adjacency.nnz == 0:
             continue
         truth = rec.new_ties(base, seen, horizon=horizon)
-        pool_rows = np.flatnonzero((base.degree > 0) & (np.asarray(truth.sum(axis=1)).ravel() > 0))
+        pool_rows = rec.focal_sample(rec.focal_pool(base, truth), max_focal, rng)
         if not len(pool_rows):
             continue
-        if max_focal is not None and len(pool_rows) > max_focal:
-            pool_rows = np.sort(rng.choice(pool_rows, size=max_focal, replace=False))
         li = link_index(seen, topics, organisations, until=t, base=base)
         for start in range(0, len(pool_rows), _BLOCK):
             block = pool_rows[start:start + _BLOCK]

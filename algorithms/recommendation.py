@@ -72,6 +72,8 @@ __all__ = [
     "recommend_partners",
     "explain",
     "new_ties",
+    "focal_pool",
+    "focal_sample",
     "ranking_metrics",
     "backtest",
     "NEWCOMER_PARTNERS",
@@ -1034,6 +1036,34 @@ def new_ties(index: PartnerIndex, participations: pd.DataFrame, *, horizon: int 
     return f.tocsr()
 
 
+def focal_pool(index: PartnerIndex, truth: sp.spmatrix) -> np.ndarray:
+    """The organisations a time split can be scored on (by :func:`backtest`) or learn from:
+    the rows with at least one partner up to the cut-off and a new tie in ``truth``
+    (:func:`new_ties`), in order.
+
+    >>> class Index:  # the partner counts of four organisations
+    ...     degree = np.array([2, 0, 1, 3])
+    >>> truth = sp.csr_matrix(np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0]]))
+    >>> focal_pool(Index, truth).tolist()
+    [0, 3]
+    """
+    return np.flatnonzero((index.degree > 0) & (np.asarray(truth.sum(axis=1)).ravel() > 0))
+
+
+def focal_sample(pool: np.ndarray, max_focal: int | None, rng: np.random.Generator) -> np.ndarray:
+    """``max_focal`` rows of ``pool`` without replacement (drawn from ``rng``), sorted, when it
+    holds more; else ``pool`` itself, drawing nothing.
+
+    >>> focal_sample(np.array([0, 3, 5]), 2, np.random.default_rng(0)).shape
+    (2,)
+    >>> focal_sample(np.array([0, 3, 5]), None, np.random.default_rng(0)).tolist()
+    [0, 3, 5]
+    """
+    if max_focal is not None and len(pool) > max_focal:
+        return np.sort(rng.choice(pool, size=max_focal, replace=False))
+    return pool
+
+
 def ranking_metrics(scores, candidates, truth, ks=(10, 20, 50), *, tiebreak=None):
     """Hits at k and reciprocal ranks for rows of scores (one row per focal actor).
 
@@ -1297,15 +1327,15 @@ def backtest(
     truth_all = new_ties(index, participations, horizon=horizon)
     degree = index.degree
     n = len(index.organisations)
-    pool = np.flatnonzero((degree > 0) & (np.asarray(truth_all.sum(axis=1)).ravel() > 0))
+    pool = focal_pool(index, truth_all)
     if not len(pool):
         raise ValidationError(
             f"no organisation with partners up to {until} forms a new tie afterwards"
         )
+    if max_focal is not None:
+        max_focal = check_int(max_focal, name="max_focal", minimum=1)
     rng = np.random.default_rng(seed)
-    focal = pool
-    if max_focal is not None and len(pool) > check_int(max_focal, name="max_focal", minimum=1):
-        focal = np.sort(rng.choice(pool, size=max_focal, replace=False))
+    focal = focal_sample(pool, max_focal, rng)
     tiebreak = rng.permutation(n)
     sets = [np.array([f]) for f in focal]
     acc = _score_sets(index, sets,

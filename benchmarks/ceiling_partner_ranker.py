@@ -35,14 +35,6 @@ DATA = Path(__file__).resolve().parents[1] / "loaders" / "data"
 BASELINES = ("weighted", "adamic_adar", "common_neighbours", "degree")
 
 
-def backtest_focal(index, truth_all, max_focal: int, seed: int) -> np.ndarray:
-    """The focal rows :func:`smartspec.algorithms.recommendation.backtest` samples."""
-    pool = np.flatnonzero((index.degree > 0) & (np.asarray(truth_all.sum(axis=1)).ravel() > 0))
-    if len(pool) <= max_focal:
-        return pool
-    return np.sort(np.random.default_rng(seed).choice(pool, size=max_focal, replace=False))
-
-
 def answer_rows(li, truth_all, focal: np.ndarray, negatives: int, rng):
     """Training rows from the answers: every pooled pair of a focal organisation with at least
     one new tie in its pool, its new ties labelled 1, at most ``negatives`` others (seeded),
@@ -73,7 +65,9 @@ def main() -> None:
     p, t, o = data.participations, data.topics, data.organisations
     index = rec.partner_index(p, t, o, until=args.until)
     truth_all = rec.new_ties(index, p)
-    focal = backtest_focal(index, truth_all, args.max_focal, args.seed)
+    # the backtest's focal organisations (its sample: the same seed, the first draw)
+    focal = rec.focal_sample(rec.focal_pool(index, truth_all), args.max_focal,
+                             np.random.default_rng(args.seed))
     li = lp.link_index(p, t, o, until=args.until, base=index)
     fold = np.full(len(index.organisations), -1)
     fold[focal] = np.random.default_rng(args.seed + 1).integers(0, args.folds, len(focal))
